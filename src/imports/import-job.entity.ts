@@ -1,0 +1,67 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const IMPORT_KINDS = ['regions', 'results', 'contacts', 'postcodes'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** queued → running → completed (possibly with rejected rows) | rejected (whole file, nothing written) | failed. */
+export type ImportStatus = 'queued' | 'running' | 'completed' | 'rejected' | 'failed';
+
+export interface RowError {
+  line: number;
+  column?: string;
+  reason: string;
+}
+
+@Entity('import_jobs')
+export class ImportJob {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  kind: ImportKind;
+
+  @Column('text', { name: 'file_name' })
+  fileName: string;
+
+  @Column('text', { default: 'queued' })
+  status: ImportStatus;
+
+  /** Options the job ran with (consent purpose, mapping, encoding). */
+  @Column('jsonb', { default: {} })
+  options: Record<string, unknown>;
+
+  @Column('int', { default: 0 })
+  read: number;
+
+  @Column('int', { default: 0 })
+  inserted: number;
+
+  @Column('int', { default: 0 })
+  updated: number;
+
+  @Column('int', { default: 0 })
+  unchanged: number;
+
+  @Column('int', { default: 0 })
+  rejected: number;
+
+  /** The first rejected rows (line, column, reason); `rejected` holds the full count. */
+  @Column('jsonb', { default: [] })
+  errors: RowError[];
+
+  /** Why the whole file was rejected or the job failed. */
+  @Column('text', { nullable: true })
+  reason: string | null;
+
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+}
