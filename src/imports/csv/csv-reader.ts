@@ -1,0 +1,122 @@
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import Papa from 'papaparse';
+import { FileRejected, readSample, sniff, type Encoding, type Sniffed } from './sniff.js';
+
+export interface CsvRecord {
+  /** Physical line number of the record's first line (1-based, counting every line of the file). */
+  line: number;
+  cells: string[];
+}
+
+export interface ReadOptions {
+  encoding?: Encoding;
+  /** Rows before the first row for which this returns true are preamble and are skipped. */
+  isHeader: (cells: string[]) => boolean;
+  /** What the file must contain, to say in the error when no header is found. */
+  expectedHeader: string;
+}
+
+/** Per-record handler; return a promise to hold the parser until it settles (back-pressure). */
+export type RecordHandler = (record: CsvRecord) => void | Promise<void>;
+
+function decoder(encoding: Encoding): Transform {
+  const text = new TextDecoder(encoding, { fatal: true });
+  let offset = 0;
+  return new Transform({
+    readableObjectMode: false,
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        const out = text.decode(chunk, { stream: true });
+        offset += chunk.length;
+        done(null, out);
+      } catch {
+        done(new FileRejected(`the file is not valid ${encoding} (near byte ${offset})`));
+      }
+    },
+    flush(done) {
+      try {
+        done(null, text.decode());
+      } catch {
+        done(new FileRejected(`the file is not valid ${encoding} (it ends inside a character)`));
+      }
+    },
+  });
+}
+
+function countNewlines(cells: string[]): number {
+  let n = 0;
+  for (const cell of cells) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Streams a CSV file record by record: detects encoding and delimiter, skips the preamble up to the header,
+ * hands each record to `onRecord` with its line number and pauses the parser while a returned promise is
+ * pending, so memory stays flat however big the file is. Resolves with the header and what was sniffed.
+ */
+export async function readCsv(
+  path: string,
+  options: ReadOptions,
+  onRecord: RecordHandler,
+): Promise<{ header: string[]; sniffed: Sniffed }> {
+  const sniffed = sniff(await readSample(path), options.encoding);
+  const source = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const text = source.pipe(decoder(sniffed.encoding));
+  source.on('error', (e) => text.destroy(e));
+
+  return new Promise((resolve, reject) => {
+    let header: string[] | undefined;
+    let nextLine = 1;
+    let failed = false;
+    const fail = (error: unknown, parser?: Papa.Parser) => {
+      if (failed) return;
+      failed = true;
+      parser?.abort();
+      source.destroy();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    text.on('error', (e) => fail(e));
+
+    Papa.parse<string[]>(text as unknown as Papa.LocalFile, {
+      delimiter: sniffed.delimiter,
+      skipEmptyLines: false,
+      step: (results, parser) => {
+        if (failed) return;
+        const cells = results.data;
+        const line = nextLine;
+        nextLine += 1 + countNewlines(cells);
+        const quoteError = results.errors.find((e) => e.type === 'Quotes');
+        if (cells.length === 1 && cells[0].trim() === '' && !quoteError) return;
+        if (!header) {
+          if (cells[0]?.startsWith('#')) return;
+          if (options.isHeader(cells)) header = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
+          return;
+        }
+        const record: CsvRecord = { line, cells };
+        if (quoteError) record.cells = ['\u0000unclosed-quote'];
+        try {
+          const pending = onRecord(record);
+          if (pending) {
+            parser.pause();
+            pending.then(
+              () => parser.resume(),
+              (e: unknown) => fail(e, parser),
+            );
+          }
+        } catch (e) {
+          fail(e, parser);
+        }
+      },
+      complete: () => {
+        if (failed) return;
+        if (!header) fail(new FileRejected(`no header row found: expected ${options.expectedHeader}`));
+        else resolve({ header, sniffed });
+      },
+      error: (e: Error) => fail(e),
+    });
+  });
+}
+
+/** The cell value a record carries for a quote that never closed (reported as a row error by callers). */
+export const UNCLOSED_QUOTE = '\u0000unclosed-quote';

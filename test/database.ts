@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source.js';
+
+export interface TestDatabase {
+  url: string;
+  dataSource: DataSource;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A fresh database with the migrations applied, so suites never see each other's rows and run in any order. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const server = process.env.TEST_SERVER_URL;
+  if (!server) throw new Error('TEST_SERVER_URL is not set: run the tests through jest (global setup)');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client(withDatabase(server, 'postgres'));
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(server, name);
+  const dataSource = new DataSource(dataSourceOptions(url));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return {
+    url,
+    dataSource,
+    drop: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      const c = new pg.Client(withDatabase(server, 'postgres'));
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

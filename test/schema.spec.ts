@@ -1,0 +1,25 @@
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+describe('database schema', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('matches the entities exactly after the migrations (no pending schema change)', async () => {
+    const pending = await db.dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('migrates down and up again', async () => {
+    await db.dataSource.undoLastMigration();
+    const tables = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+    );
+    expect(tables[0].n).toBe(0);
+    await db.dataSource.runMigrations();
+    const after = await db.dataSource.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'contacts'`);
+    expect(after[0].n).toBe(1);
+  });
+});
