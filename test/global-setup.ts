@@ -1,12 +1,14 @@
-// Imports the compiled module: Jest loads global setup outside its module mapper (npm test builds first).
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type RunningPostgres } from '../dist/database/embedded-postgres.js';
+import type * as Embedded from '../src/database/embedded-postgres.js';
 
 declare global {
-  var embeddedPostgresForTests: RunningPostgres | undefined;
+  var embeddedPostgresForTests: Embedded.RunningPostgres | undefined;
 }
+
+// Jest loads global setup outside its module mapper, so this imports the compiled module (npm test builds first).
+const compiled = '../dist/database/embedded-postgres.js';
 
 /** One PostgreSQL server for the run (the embedded one, or DATABASE_URL's); each suite makes its own database. */
 export default async function globalSetup(): Promise<void> {
@@ -14,6 +16,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_SERVER_URL = process.env.DATABASE_URL;
     return;
   }
+  const { startEmbeddedPostgres } = (await import(compiled)) as typeof Embedded;
   const dir = await mkdtemp(join(tmpdir(), 'voter-segments-test-pg-'));
   const pg = await startEmbeddedPostgres(dir, { persistent: false });
   globalThis.embeddedPostgresForTests = pg;

@@ -5,7 +5,11 @@ describe('strukturdaten feature keys', () => {
     ['Bevölkerung am 31.12.2023 - Ausländer/-innen (%)', 'foreigners_pct', '%'],
     ['Bevölkerung am 31.12.2019 - Ausländer/-innen (%)', 'foreigners_pct', '%'],
     ['Bevölkerung am 31.12.2023 - Insgesamt (in 1000)', 'population_k', 'in 1000'],
-    ['Empfänger/-innen von Leistungen nach SGB II  August 2024 -  insgesamt (je 1000 EW)', 'sgb2_per_1000', 'je 1000 EW'],
+    [
+      'Empfänger/-innen von Leistungen nach SGB II  August 2024 -  insgesamt (je 1000 EW)',
+      'sgb2_per_1000',
+      'je 1000 EW',
+    ],
     ['Arbeitslosenquote November 2024 - insgesamt', 'unemployment_pct', '%'],
     ['Arbeitslosenquote Februar 2021 - insgesamt', 'unemployment_pct', '%'],
     ['Wohnfläche am 31.12.2023 (je EW)', 'living_space_per_inhabitant_m2', 'm² je EW'],
@@ -15,7 +19,11 @@ describe('strukturdaten feature keys', () => {
       '%',
     ],
     ['Verfügbares Einkommen der privaten Haushalte 2021 (EUR je EW)', 'disposable_income_eur', 'EUR je EW'],
-    ['Zu- (+) bzw. Abnahme (-) der Bevölkerung 2022 - Wanderungssaldo (je 1000 EW)', 'net_migration_per_1000', 'je 1000 EW'],
+    [
+      'Zu- (+) bzw. Abnahme (-) der Bevölkerung 2022 - Wanderungssaldo (je 1000 EW)',
+      'net_migration_per_1000',
+      'je 1000 EW',
+    ],
   ])('%s → %s', (label, key, unit) => {
     expect(strukturdatenFeature(label)).toEqual({ key, unit });
   });
@@ -28,7 +36,9 @@ describe('strukturdaten feature keys', () => {
   });
 
   it('removes dates but keeps the rest of a label', () => {
-    expect(withoutDates('Fertiggestellte Wohnungen 2023 (je 1000 EW)')).toBe('Fertiggestellte Wohnungen (je 1000 EW)');
+    expect(withoutDates('Fertiggestellte Wohnungen 2023 (je 1000 EW)')).toBe(
+      'Fertiggestellte Wohnungen (je 1000 EW)',
+    );
     expect(unitOf('Fläche (km²)')).toBe('km²');
     expect(slug('Straßen & Plätze (%)')).toBe('strassen_plaetze_pct');
   });

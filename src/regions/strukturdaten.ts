@@ -67,7 +67,13 @@ const MONTHS = 'Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktobe
 export function withoutDates(label: string): string {
   return label
     .replace(/"+/g, '')
-    .replace(new RegExp(`\\s+(am|zum)?\\s*(\\d{2}\\.\\d{2}\\.\\d{4}|(${MONTHS})\\s+(19|20)\\d{2}|(19|20)\\d{2})\\b`, 'g'), '')
+    .replace(
+      new RegExp(
+        `\\s+(am|zum)?\\s*(\\d{2}\\.\\d{2}\\.\\d{4}|(${MONTHS})\\s+(19|20)\\d{2}|(19|20)\\d{2})\\b`,
+        'g',
+      ),
+      '',
+    )
     .replace(/\s+-\s+/g, ' - ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -15,6 +15,8 @@ export interface ReadOptions {
   isHeader: (cells: string[]) => boolean;
   /** What the file must contain, to say in the error when no header is found. */
   expectedHeader: string;
+  /** Called once, when the header row is found, before the first record. */
+  onHeader?: (header: string[], sniffed: Sniffed) => void;
 }
 
 /** Per-record handler; return a promise to hold the parser until it settles (back-pressure). */
@@ -90,7 +92,14 @@ export async function readCsv(
         if (cells.length === 1 && cells[0].trim() === '' && !quoteError) return;
         if (!header) {
           if (cells[0]?.startsWith('#')) return;
-          if (options.isHeader(cells)) header = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
+          if (options.isHeader(cells)) {
+            header = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
+            try {
+              options.onHeader?.(header, sniffed);
+            } catch (e) {
+              fail(e, parser);
+            }
+          }
           return;
         }
         const record: CsvRecord = { line, cells };

@@ -1,0 +1,290 @@
+import type { CountryCode } from 'libphonenumber-js';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { PassThrough } from 'node:stream';
+import { readCsv, UNCLOSED_QUOTE } from '../imports/csv/csv-reader.js';
+import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import {
+  contactColumns,
+  isContactsHeader,
+  parseContactRow,
+  type ContactRow,
+  type RowContext,
+} from './contact-row.js';
+
+/** One COPY text-format field: backslash escapes, \N for null. */
+function copyField(value: string | number | boolean | Date | null): string {
+  if (value === null) return '\\N';
+  if (value instanceof Date) return value.toISOString();
+  const s = String(value);
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : s;
+}
+
+const STAGE_COLUMNS = [
+  'line',
+  'external_id',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'postal_code',
+  'region_code',
+  'language',
+  'time_zone',
+  'attributes',
+  'email_consent',
+  'sms_consent',
+  'consent_at',
+  'email_confirmed_at',
+  'sms_confirmed_at',
+  'consent_source',
+  'consent_ip',
+  'consent_user_agent',
+  'consent_text_version',
+];
+
+function copyLine(line: number, r: ContactRow): string {
+  return (
+    [
+      line,
+      r.externalId,
+      r.firstName,
+      r.lastName,
+      r.email,
+      r.phone,
+      r.postalCode,
+      r.regionCode,
+      r.language,
+      r.timeZone,
+      Object.keys(r.attributes).length ? JSON.stringify(r.attributes) : '{}',
+      r.emailConsent,
+      r.smsConsent,
+      r.consentAt,
+      r.emailConfirmedAt,
+      r.smsConfirmedAt,
+      r.consentSource,
+      r.consentIp,
+      r.consentUserAgent,
+      r.consentTextVersion,
+    ]
+      .map(copyField)
+      .join('\t') + '\n'
+  );
+}
+
+/**
+ * Contacts: rows are checked in JS as they stream in and copied into a temporary staging table; then a few
+ * set-based statements find in-file duplicates, match existing contacts (external id, else email, else phone),
+ * insert, update and record consent events. All in one transaction: a rejected file writes nothing.
+ */
+export async function importContacts(ctx: ImportContext): Promise<ImportCounts> {
+  const errors = new RowErrors();
+  const runner = ctx.dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
+  let read = 0;
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL synchronous_commit = off`);
+    await client.query(`CREATE TEMP TABLE stage (
+      line int PRIMARY KEY, external_id text, first_name text, last_name text, email text, phone text,
+      postal_code text, region_code text, language text, time_zone text, attributes jsonb,
+      email_consent boolean, sms_consent boolean, consent_at timestamptz, email_confirmed_at timestamptz,
+      sms_confirmed_at timestamptz, consent_source text, consent_ip inet, consent_user_agent text,
+      consent_text_version text) ON COMMIT DROP`);
+    const copy = client.query(copyFrom(`COPY stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`));
+    const feed = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const copied = pipeline(feed, copy);
+    let rowContext: RowContext | undefined;
+    let width = 0;
+    let buffered = '';
+    const flush = (): Promise<void> | undefined => {
+      const ok = feed.write(buffered);
+      buffered = '';
+      return ok ? undefined : once(feed, 'drain').then(() => undefined);
+    };
+
+    await readCsv(
+      ctx.path,
+      {
+        encoding: ctx.options.encoding,
+        isHeader: (cells) => isContactsHeader(cells, ctx.options.mapping),
+        expectedHeader: 'an email or phone column (email, e-mail, phone, telefon, mobil …)',
+        onHeader: (header) => {
+          width = header.length;
+          rowContext = {
+            header,
+            columns: contactColumns(header, ctx.options.mapping),
+            country: (ctx.options.defaultCountry ?? 'DE') as CountryCode,
+          };
+        },
+      },
+      ({ line, cells }) => {
+        read++;
+        if (read % 50_000 === 0) ctx.onProgress?.(read);
+        if (cells[0] === UNCLOSED_QUOTE) return errors.add(line, 'a quoted field is never closed');
+        const widthError = checkWidth(cells, width);
+        if (widthError) return errors.add(line, widthError);
+        const { row, errors: fieldErrors } = parseContactRow(cells, rowContext!);
+        for (const e of fieldErrors) errors.add(line, e.reason, e.column);
+        if (!row) return;
+        buffered += copyLine(line, row);
+        if (buffered.length > 64 * 1024) return flush();
+      },
+    );
+    feed.end(buffered);
+    await copied;
+    ctx.onProgress?.(read);
+
+    const counts = await merge(client, ctx, errors);
+    await client.query('COMMIT');
+    return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted() };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    await runner.release();
+  }
+}
+
+async function rejectLines(client: PoolClient, errors: RowErrors, sql: string, params: unknown[] = []) {
+  const { rows } = await client.query<{ line: number; reason: string; column: string | null }>(sql, params);
+  for (const r of rows) errors.add(r.line, r.reason, r.column ?? undefined);
+}
+
+async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) {
+  const level = ctx.options.regionLevel ?? 'constituency';
+  const purpose = ctx.options.purpose ?? 'campaign-news';
+
+  // The same person twice in one file: keep the first, report the later line with both line numbers.
+  await rejectLines(
+    client,
+    errors,
+    `WITH keys AS (
+       SELECT line, 'external id' AS kind, external_id AS k FROM stage WHERE external_id IS NOT NULL
+       UNION ALL SELECT line, 'email', email FROM stage WHERE email IS NOT NULL
+       UNION ALL SELECT line, 'phone', phone FROM stage WHERE phone IS NOT NULL AND external_id IS NULL AND email IS NULL
+     ), firsts AS (
+       SELECT line, kind, min(line) OVER (PARTITION BY kind, k) AS first FROM keys
+     ), dups AS (
+       SELECT DISTINCT ON (line) line, kind, first FROM firsts WHERE first < line ORDER BY line, first
+     ), gone AS (DELETE FROM stage s USING dups d WHERE s.line = d.line RETURNING d.*)
+     SELECT line, 'duplicate of line ' || first || ' (same ' || kind || ')' AS reason, kind AS column FROM gone`,
+  );
+
+  await client.query(
+    `CREATE TEMP TABLE resolved ON COMMIT DROP AS
+     SELECT s.*,
+       COALESCE(rc.id, pc.region_id) AS region_id,
+       COALESCE(cx.id, ce.id, cp.id, gen_random_uuid()) AS contact_id,
+       (cx.id IS NULL AND ce.id IS NULL AND cp.id IS NULL) AS is_new,
+       CASE
+         WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN 'unknown ' || $1 || ' "' || s.region_code || '"'
+         WHEN cx.id IS NOT NULL AND ce.id IS NOT NULL AND ce.id <> cx.id
+           THEN 'email already belongs to another contact (external id ' || COALESCE(ce.external_id, 'none') || ')'
+         WHEN cx.id IS NULL AND ce.external_id IS NOT NULL AND s.external_id IS NOT NULL
+           THEN 'email already belongs to the contact with external id ' || ce.external_id
+       END AS problem
+     FROM stage s
+     LEFT JOIN regions rc ON rc.level = $1 AND rc.code = s.region_code
+     LEFT JOIN postcodes pc ON s.region_code IS NULL AND pc.postcode = s.postal_code
+     LEFT JOIN contacts cx ON cx.external_id = s.external_id
+     LEFT JOIN contacts ce ON ce.email = s.email
+     LEFT JOIN LATERAL (
+       SELECT c.id FROM contacts c
+       WHERE s.email IS NULL AND s.external_id IS NULL AND c.phone = s.phone ORDER BY c.created_at LIMIT 1
+     ) cp ON true`,
+    [level],
+  );
+  await rejectLines(
+    client,
+    errors,
+    `WITH gone AS (DELETE FROM resolved WHERE problem IS NOT NULL RETURNING line, problem, region_code IS NOT NULL AND problem LIKE 'unknown%' AS region)
+     SELECT line, problem AS reason, CASE WHEN region THEN 'region' ELSE 'email' END AS column FROM gone`,
+  );
+  // Two rows reaching one stored contact by different keys would update it twice.
+  await rejectLines(
+    client,
+    errors,
+    `WITH firsts AS (SELECT line, min(line) OVER (PARTITION BY contact_id) AS first FROM resolved WHERE NOT is_new),
+     gone AS (DELETE FROM resolved r USING firsts f WHERE r.line = f.line AND f.first < f.line RETURNING f.*)
+     SELECT line, 'matches the same contact as line ' || first AS reason, NULL AS column FROM gone`,
+  );
+
+  const inserted = await client.query(
+    `INSERT INTO contacts (id, external_id, first_name, last_name, email, phone, postal_code, region_id, language, time_zone, attributes)
+     SELECT contact_id, external_id, first_name, last_name, email, phone, postal_code, region_id,
+       COALESCE(language, 'de'), COALESCE(time_zone, 'Europe/Berlin'), attributes
+     FROM resolved WHERE is_new`,
+  );
+  await client.query(`CREATE TEMP TABLE touched (id uuid) ON COMMIT DROP`);
+  await client.query(
+    `WITH changed AS (
+       UPDATE contacts c SET
+         external_id = COALESCE(r.external_id, c.external_id), first_name = COALESCE(r.first_name, c.first_name),
+         last_name = COALESCE(r.last_name, c.last_name), email = COALESCE(r.email, c.email),
+         phone = COALESCE(r.phone, c.phone), postal_code = COALESCE(r.postal_code, c.postal_code),
+         region_id = COALESCE(r.region_id, c.region_id), language = COALESCE(r.language, c.language),
+         time_zone = COALESCE(r.time_zone, c.time_zone), attributes = c.attributes || r.attributes, updated_at = now()
+       FROM resolved r
+       WHERE NOT r.is_new AND c.id = r.contact_id
+         AND (c.external_id, c.first_name, c.last_name, c.email, c.phone, c.postal_code, c.region_id, c.language, c.time_zone, c.attributes)
+           IS DISTINCT FROM (COALESCE(r.external_id, c.external_id), COALESCE(r.first_name, c.first_name),
+             COALESCE(r.last_name, c.last_name), COALESCE(r.email, c.email), COALESCE(r.phone, c.phone),
+             COALESCE(r.postal_code, c.postal_code), COALESCE(r.region_id, c.region_id),
+             COALESCE(r.language, c.language), COALESCE(r.time_zone, c.time_zone), c.attributes || r.attributes)
+       RETURNING c.id)
+     INSERT INTO touched SELECT id FROM changed`,
+  );
+
+  // Consent: an event only where the file changes the current state, so a second run records nothing.
+  // Email counts as confirmed only with proof of the confirmation (its time and the IP it came from).
+  await client.query(
+    `WITH stated AS (
+       SELECT r.contact_id, r.line, r.is_new, ch.channel, ch.given, ch.confirmed_at, r.consent_at, r.consent_ip,
+         r.consent_user_agent, r.consent_text_version, r.consent_source,
+         CASE WHEN NOT ch.given THEN 'withdrawn'
+              WHEN ch.confirmed_at IS NOT NULL AND (ch.channel = 'sms' OR r.consent_ip IS NOT NULL) THEN 'confirmed'
+              ELSE 'requested' END AS action
+       FROM resolved r
+       CROSS JOIN LATERAL (VALUES ('email', r.email_consent, r.email_confirmed_at), ('sms', r.sms_consent, r.sms_confirmed_at))
+         AS ch(channel, given, confirmed_at)
+       WHERE ch.given IS NOT NULL
+     ), decided AS (
+       SELECT s.*, CASE s.action WHEN 'confirmed' THEN s.confirmed_at ELSE COALESCE(s.consent_at, now()) END AS occurred_at,
+         cs.status AS current, cs.changed_at
+       FROM stated s
+       LEFT JOIN consent_states cs ON NOT s.is_new AND cs.contact_id = s.contact_id AND cs.channel = s.channel AND cs.purpose = $1
+     ), events AS (
+       INSERT INTO consent_events (contact_id, channel, purpose, action, source, occurred_at, ip, user_agent, text_version,
+         import_job_id, import_file, import_line, details)
+       SELECT contact_id, channel, $1, action, 'import', occurred_at, consent_ip, consent_user_agent, consent_text_version,
+         $2, $3, line, CASE WHEN consent_source IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('statedSource', consent_source) END
+       FROM decided d
+       WHERE CASE d.action
+         WHEN 'withdrawn' THEN d.current IN ('requested', 'confirmed')
+         WHEN 'confirmed' THEN d.current IS NULL OR d.current = 'requested' OR (d.current = 'withdrawn' AND d.occurred_at > d.changed_at)
+         ELSE d.current IS NULL OR (d.current = 'withdrawn' AND d.consent_at > d.changed_at) END
+       RETURNING id, contact_id, channel, purpose, action, occurred_at
+     ), states AS (
+       INSERT INTO consent_states (contact_id, channel, purpose, status, event_id, changed_at)
+       SELECT contact_id, channel, purpose, action, id, occurred_at FROM events
+       ON CONFLICT (contact_id, channel, purpose) DO UPDATE
+         SET status = EXCLUDED.status, event_id = EXCLUDED.event_id, changed_at = EXCLUDED.changed_at
+     )
+     INSERT INTO touched SELECT contact_id FROM events`,
+    [purpose, ctx.jobId, ctx.fileName],
+  );
+  const { rows } = await client.query<{ existing: number; updated: number }>(
+    `SELECT (SELECT count(*) FROM resolved WHERE NOT is_new)::int AS existing,
+            (SELECT count(DISTINCT t.id) FROM touched t JOIN resolved r ON r.contact_id = t.id AND NOT r.is_new)::int AS updated`,
+  );
+  return {
+    inserted: inserted.rowCount ?? 0,
+    updated: rows[0].updated,
+    unchanged: rows[0].existing - rows[0].updated,
+  };
+}

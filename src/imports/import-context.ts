@@ -1,0 +1,73 @@
+import type { DataSource } from 'typeorm';
+import type { Encoding } from './csv/sniff.js';
+import type { RowError } from './import-job.entity.js';
+
+export interface ImportOptions {
+  /** Consent purpose that contact consent columns grant (default from config). */
+  purpose?: string;
+  encoding?: Encoding;
+  /** Header aliases from a mapping file: our field name → the file's column name. */
+  mapping?: Record<string, string>;
+  /** Region level that region codes in a contacts or postcodes file refer to. */
+  regionLevel?: string;
+  defaultCountry?: string;
+}
+
+export interface ImportContext {
+  dataSource: DataSource;
+  path: string;
+  fileName: string;
+  jobId: string;
+  options: ImportOptions;
+  /** Called now and then with the number of rows read so far. */
+  onProgress?: (read: number) => void;
+}
+
+export interface ImportCounts {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errors: RowError[];
+}
+
+export const MAX_STORED_ERRORS = 1000;
+
+/** Collects rejected rows: every rejected line is counted, the first MAX_STORED_ERRORS reasons are kept. */
+export class RowErrors {
+  readonly list: RowError[] = [];
+  private readonly lines = new Set<number>();
+  private extraLines = 0;
+
+  add(line: number, reason: string, column?: string): void {
+    if (this.list.length < MAX_STORED_ERRORS)
+      this.list.push(column ? { line, column, reason } : { line, reason });
+    if (this.lines.size < 1_000_000) this.lines.add(line);
+    else this.extraLines++;
+  }
+
+  has(line: number): boolean {
+    return this.lines.has(line);
+  }
+
+  get rejectedRows(): number {
+    return this.lines.size + this.extraLines;
+  }
+
+  sorted(): RowError[] {
+    return [...this.list].sort((a, b) => a.line - b.line);
+  }
+}
+
+/** Fields longer than this are refused rather than stored (a name or an email never needs more). */
+export const MAX_FIELD_LENGTH = 1000;
+
+/** Checks a record's width against the header. Trailing empty cells (a `;` at line end) are not extra fields. */
+export function checkWidth(cells: string[], width: number): string | undefined {
+  let n = cells.length;
+  while (n > width && cells[n - 1].trim() === '') n--;
+  if (n > width) return `too many fields: expected ${width}, found ${n}`;
+  if (n < width) return `too few fields: expected ${width}, found ${n}`;
+  return undefined;
+}

@@ -1,0 +1,67 @@
+import type { DataSource } from 'typeorm';
+import { importContacts } from '../contacts/import-contacts.js';
+import { importPostcodes } from '../regions/import-postcodes.js';
+import { importRegions } from '../regions/import-regions.js';
+import { importResults } from '../regions/import-results.js';
+import { FileRejected } from './csv/sniff.js';
+import type { ImportContext, ImportCounts, ImportOptions } from './import-context.js';
+import { ImportJob, type ImportKind } from './import-job.entity.js';
+
+const IMPORTERS: Record<ImportKind, (ctx: ImportContext) => Promise<ImportCounts>> = {
+  regions: importRegions,
+  results: importResults,
+  contacts: importContacts,
+  postcodes: importPostcodes,
+};
+
+export interface ImportRequest {
+  kind: ImportKind;
+  path: string;
+  fileName: string;
+  options: ImportOptions;
+  createdBy?: string | null;
+}
+
+/** Records a queued job; `runImportJob` does the work. */
+export async function createImportJob(dataSource: DataSource, request: ImportRequest): Promise<ImportJob> {
+  return dataSource.getRepository(ImportJob).save({
+    kind: request.kind,
+    fileName: request.fileName,
+    options: { ...request.options },
+    createdBy: request.createdBy ?? null,
+    status: 'queued',
+  });
+}
+
+/**
+ * Runs one job to its end state: completed (good rows kept, bad rows listed), rejected (the whole file refused,
+ * nothing written, with the reason) or failed (an unexpected error, nothing written).
+ */
+export async function runImportJob(
+  dataSource: DataSource,
+  job: ImportJob,
+  request: ImportRequest,
+  onProgress?: (read: number) => void,
+): Promise<ImportJob> {
+  const jobs = dataSource.getRepository(ImportJob);
+  const startedAt = new Date();
+  await jobs.update(job.id, { status: 'running', startedAt });
+  let final: Pick<ImportJob, 'status'> &
+    Partial<Pick<ImportJob, 'read' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'errors' | 'reason'>>;
+  try {
+    const counts = await IMPORTERS[request.kind]({
+      dataSource,
+      path: request.path,
+      fileName: request.fileName,
+      jobId: job.id,
+      options: request.options,
+      onProgress,
+    });
+    final = { status: 'completed', ...counts };
+  } catch (e) {
+    const rejected = e instanceof FileRejected;
+    final = { status: rejected ? 'rejected' : 'failed', reason: e instanceof Error ? e.message : String(e) };
+  }
+  await jobs.update(job.id, { ...final, finishedAt: new Date() });
+  return jobs.findOneByOrFail({ id: job.id });
+}

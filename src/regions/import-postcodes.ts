@@ -1,0 +1,76 @@
+import { readCsv } from '../imports/csv/csv-reader.js';
+import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import { FileRejected } from '../imports/csv/sniff.js';
+
+const POSTCODE = ['postcode', 'postal_code', 'plz', 'postleitzahl', 'zip'];
+const REGION = ['region', 'region_code', 'wahlkreis', 'wahlkreis-nr.', 'wkr', 'wkr_nr', 'code'];
+const norm = (s: string) => s.trim().toLowerCase();
+
+/** Postal code → region table. A postal code spanning several regions is assigned to the one named last. */
+export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts> {
+  const level = ctx.options.regionLevel ?? 'constituency';
+  const errors = new RowErrors();
+  const pairs = new Map<string, { line: number; region: string }>();
+  let at = { postcode: -1, region: -1 };
+  let width = 0;
+  let read = 0;
+  await readCsv(
+    ctx.path,
+    {
+      encoding: ctx.options.encoding,
+      isHeader: (cells) =>
+        cells.some((c) => POSTCODE.includes(norm(c))) && cells.some((c) => REGION.includes(norm(c))),
+      expectedHeader: 'a postal code column (postcode, plz) and a region column (region, wahlkreis)',
+      onHeader: (header) => {
+        const names = header.map(norm);
+        at = {
+          postcode: names.findIndex((n) => POSTCODE.includes(n)),
+          region: names.findIndex((n) => REGION.includes(n)),
+        };
+        width = header.length;
+      },
+    },
+    ({ line, cells }) => {
+      read++;
+      const widthError = checkWidth(cells, width);
+      if (widthError) return errors.add(line, widthError);
+      const postcode = cells[at.postcode].trim();
+      const region = cells[at.region].trim().replace(/^0+(?=\d)/, '');
+      if (!/^[0-9A-Za-z -]{3,10}$/.test(postcode))
+        return errors.add(line, `"${postcode}" is not a postal code`, 'postcode');
+      if (!region) return errors.add(line, 'region is empty', 'region');
+      pairs.set(postcode, { line, region });
+    },
+  );
+  ctx.onProgress?.(read);
+  const rows = [...pairs].map(([postcode, { line, region }]) => ({ postcode, line, region }));
+  return ctx.dataSource.transaction(async (manager) => {
+    const known: { code: string }[] = await manager.query(`SELECT code FROM regions WHERE level = $1`, [
+      level,
+    ]);
+    if (known.length === 0)
+      throw new FileRejected(`no regions of level "${level}" exist yet: import regions first`);
+    const codes = new Set(known.map((k) => k.code));
+    const good = rows.filter(
+      (r) => codes.has(r.region) || (errors.add(r.line, `unknown ${level} "${r.region}"`, 'region'), false),
+    );
+    const written: { inserted: boolean }[] = await manager.query(
+      `INSERT INTO postcodes (postcode, region_id)
+       SELECT p.postcode, r.id FROM jsonb_to_recordset($1::jsonb) AS p(postcode text, region text)
+       JOIN regions r ON r.level = $2 AND r.code = p.region
+       ON CONFLICT (postcode) DO UPDATE SET region_id = EXCLUDED.region_id
+       WHERE postcodes.region_id IS DISTINCT FROM EXCLUDED.region_id
+       RETURNING (xmax = 0) AS inserted`,
+      [JSON.stringify(good.map(({ postcode, region }) => ({ postcode, region }))), level],
+    );
+    const inserted = written.filter((w) => w.inserted).length;
+    return {
+      read,
+      inserted,
+      updated: written.length - inserted,
+      unchanged: good.length - written.length,
+      rejected: errors.rejectedRows,
+      errors: errors.sorted(),
+    };
+  });
+}

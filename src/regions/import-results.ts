@@ -1,0 +1,42 @@
+import { readCsv } from '../imports/csv/csv-reader.js';
+import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import {
+  resultsAccumulator,
+  RESULTS_COLUMNS,
+  isResultsHeader,
+  type ResultsAccumulator,
+} from './election-results.js';
+import { upsertFeatures, upsertRegions } from './region-writer.js';
+
+/** Election results become region features; areas not yet known are created with their name and parent. */
+export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
+  const errors = new RowErrors();
+  let results: ResultsAccumulator | undefined;
+  let width = 0;
+  let read = 0;
+  await readCsv(
+    ctx.path,
+    {
+      encoding: ctx.options.encoding,
+      isHeader: isResultsHeader,
+      expectedHeader: `the columns ${RESULTS_COLUMNS.join(', ')}`,
+      onHeader: (header) => {
+        results = resultsAccumulator(header);
+        width = header.length;
+      },
+    },
+    ({ line, cells }) => {
+      read++;
+      const widthError = checkWidth(cells, width);
+      if (widthError) return errors.add(line, widthError);
+      const error = results!.add(cells);
+      if (error) errors.add(line, error.reason, error.column);
+    },
+  );
+  ctx.onProgress?.(read);
+  const counts = await ctx.dataSource.transaction(async (manager) => {
+    await upsertFeatures(manager, results!.features(), 'results');
+    return upsertRegions(manager, results!.regions());
+  });
+  return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted() };
+}

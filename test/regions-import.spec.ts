@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { FIXTURES, hasSharedData, runImport, SHARED_DATA, tempFile } from './imports.js';
+
+const withSharedData = hasSharedData ? describe : describe.skip;
+if (!hasSharedData) console.warn('skipped: ../shared/data is not there, so the official files are not tested');
+
+async function region(db: TestDatabase, level: string, code: string) {
+  const rows = await db.dataSource.query(
+    `SELECT r.*, p.code AS parent_code, p.level AS parent_level FROM regions r LEFT JOIN regions p ON p.id = r.parent_id
+     WHERE r.level = $1 AND r.code = $2`,
+    [level, code],
+  );
+  return rows[0];
+}
+
+withSharedData('importing the official Strukturdaten 2025 file', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('reads 299 districts, 16 states and the nation, with no rejected row', async () => {
+    const job = await runImport(db.dataSource, 'regions', join(SHARED_DATA, 'btw25_strukturdaten.csv'));
+    expect(job).toMatchObject({ status: 'completed', read: 316, inserted: 316, rejected: 0, errors: [] });
+    const levels = await db.dataSource.query(`SELECT level, count(*)::int AS n FROM regions GROUP BY level ORDER BY level`);
+    expect(levels).toEqual([
+      { level: 'constituency', n: 299 },
+      { level: 'nation', n: 1 },
+      { level: 'state', n: 16 },
+    ]);
+  });
+
+  it('keeps the values as written, with states as parents', async () => {
+    const mitte = await region(db, 'constituency', '74');
+    expect(mitte.name).toBe('Berlin-Mitte');
+    expect(mitte.features.population_k).toBe(310.7);
+    expect(mitte.features.foreigners_pct).toBe(22.7);
+    expect(mitte.features.area_km2).toBe(39.4);
+    expect(mitte).toMatchObject({ parent_level: 'state', parent_code: '911' });
+    const berlin = await region(db, 'state', '911');
+    expect(berlin).toMatchObject({ name: 'Berlin', parent_level: 'nation', parent_code: '999' });
+    const flensburg = await region(db, 'constituency', '1');
+    expect(flensburg.features).toMatchObject({ area_km2: 2128.1, disposable_income_eur: 23052, natural_change_per_1000: -6.1 });
+  });
+
+  it('catalogues every numeric column with its label and unit', async () => {
+    const features = await db.dataSource.query(`SELECT key, label, unit FROM features ORDER BY key`);
+    expect(features).toHaveLength(48);
+    expect(features).toContainEqual({
+      key: 'sgb2_per_1000',
+      label: 'Empfänger/-innen von Leistungen nach SGB II  August 2024 -  insgesamt (je 1000 EW)',
+      unit: 'je 1000 EW',
+    });
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    const job = await runImport(db.dataSource, 'regions', join(SHARED_DATA, 'btw25_strukturdaten.csv'));
+    expect(job).toMatchObject({ status: 'completed', inserted: 0, updated: 0, unchanged: 316 });
+  });
+
+  it('adds the preliminary results as features of the same districts', async () => {
+    const job = await runImport(db.dataSource, 'results', join(SHARED_DATA, 'btw25_kerg2_vorlaeufig.csv'));
+    expect(job).toMatchObject({ status: 'completed', inserted: 0, rejected: 0 });
+    expect(job.updated).toBe(316);
+    const pankow = await region(db, 'constituency', '75');
+    expect(pankow.features).toMatchObject({
+      bt2025_turnout_pct: 84.569994,
+      bt2025_die_linke_second_pct: 21.793681,
+      bt2025_die_linke_first_pct: 22.870121,
+      bt2025_gruene_first_pct: 25.840036,
+      bt2025_tierschutzpartei_first_pct: 0,
+    });
+    expect(pankow.features.foreigners_pct).toBeGreaterThan(0);
+    const nation = await region(db, 'nation', '999');
+    expect(nation.features.bt2025_turnout_pct).toBeCloseTo(82.537307, 6);
+    expect(nation.features.bt2025_spd_second_pct).toBeCloseTo(16.414064, 6);
+  });
+});
+
+describe('regions files in the official layout', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('reads the 2021 quirks (zero-padded numbers, thousands dots) to the same codes and values as 2025', async () => {
+    const first = await runImport(db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'));
+    expect(first).toMatchObject({ status: 'completed', inserted: 7, rejected: 0 });
+    const again = await runImport(db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2021-style.csv'));
+    expect(again).toMatchObject({ status: 'completed', inserted: 0, updated: 0, unchanged: 7, rejected: 0 });
+    const flensburg = await region(db, 'constituency', '1');
+    expect(flensburg.features.area_km2).toBe(2128.1);
+    expect(flensburg.features.disposable_income_eur).toBe(23052);
+  });
+
+  it('reads a generic regions file and reports a bad value with line, column and reason', async () => {
+    const path = await tempFile(
+      'code,name,level,parent,density (per km²),income (EUR)\n' +
+        'DE,Germany,nation,,233.3,24415\n' +
+        'HH,Hamburg,state,DE,2452.2,26000\n' +
+        'HH-1,Altona,district,HH,4100,lots\n' +
+        'HH-2,Wandsbek,district,HH,2800,25000\n',
+    );
+    const job = await runImport(db.dataSource, 'regions', path);
+    expect(job).toMatchObject({ status: 'completed', read: 4, inserted: 3, rejected: 1 });
+    expect(job.errors).toEqual([{ line: 4, column: 'income (EUR)', reason: '"lots" is not a number' }]);
+    const wandsbek = await region(db, 'district', 'HH-2');
+    expect(wandsbek).toMatchObject({ parent_code: 'HH', parent_level: 'state' });
+    expect(wandsbek.features).toEqual({ density: 2800, income: 25000 });
+  });
+
+  it('rejects a file without a header it knows, writing nothing', async () => {
+    const path = await tempFile('foo;bar\n1;2\n');
+    const job = await runImport(db.dataSource, 'regions', path);
+    expect(job.status).toBe('rejected');
+    expect(job.reason).toMatch(/no header row found/);
+  });
+});
