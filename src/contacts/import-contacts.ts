@@ -86,6 +86,8 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
   const runner = ctx.dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   let read = 0;
+  let feed: PassThrough | undefined;
+  let copied: Promise<void> | undefined;
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL synchronous_commit = off`);
@@ -96,15 +98,16 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
       sms_confirmed_at timestamptz, consent_source text, consent_ip inet, consent_user_agent text,
       consent_text_version text) ON COMMIT DROP`);
     const copy = client.query(copyFrom(`COPY stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`));
-    const feed = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const copied = pipeline(feed, copy);
+    const input = new PassThrough({ highWaterMark: 1024 * 1024 });
+    feed = input;
+    copied = pipeline(input, copy);
     let rowContext: RowContext | undefined;
     let width = 0;
     let buffered = '';
     const flush = (): Promise<void> | undefined => {
-      const ok = feed.write(buffered);
+      const ok = input.write(buffered);
       buffered = '';
-      return ok ? undefined : once(feed, 'drain').then(() => undefined);
+      return ok ? undefined : once(input, 'drain').then(() => undefined);
     };
 
     await readCsv(
@@ -135,7 +138,7 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
         if (buffered.length > 64 * 1024) return flush();
       },
     );
-    feed.end(buffered);
+    input.end(buffered);
     await copied;
     ctx.onProgress?.(read);
 
@@ -143,6 +146,9 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     await client.query('COMMIT');
     return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted() };
   } catch (e) {
+    // A COPY in progress must be aborted (CopyFail) before the connection takes another statement.
+    feed?.destroy(e instanceof Error ? e : new Error(String(e)));
+    await copied?.catch(() => undefined);
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
   } finally {

@@ -1,0 +1,168 @@
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { FIXTURES, runImport, tempFile } from './imports.js';
+import { join } from 'node:path';
+
+const HEADER = 'external_id,first_name,last_name,email,phone,postal_code,region,language,email_consent,sms_consent';
+
+describe('importing contacts', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await runImport(db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'));
+  });
+  afterAll(() => db.drop());
+
+  const count = async (sql: string, params: unknown[] = []) => (await db.dataSource.query(sql, params))[0].n as number;
+
+  it('keeps good rows and reports each bad one with its line, column and reason', async () => {
+    const path = await tempFile(
+      [
+        HEADER,
+        'a1,Anna,Schmidt,Anna.Schmidt@Example.org,0151 23456789,24937,001,de,ja,nein',
+        'a2,Bert,Meier,not-an-email,,,1,de,1,0',
+        'a3,Cem,Yılmaz,cem@example.org,12345,,1,tr,yes,',
+        'a4,Dana,Roth,dana@example.org,+4915123456780,,74,EN,x,X',
+        'a5,Eva,Kurz,eva@example.org,,,2,de,vielleicht,',
+        'a6,Finn,Lang,finn@example.org,,,999999,de,,',
+        'a7,Gül,Ak,gul@example.org',
+        'a8,Hans,Zu,hans@example.org,,,1,de,0,0,extra',
+        'a9,Ida,Neu,anna.schmidt@example.org,,,1,de,1,',
+        'a10,Jo,Formel,=HYPERLINK("x"),,,,,,',
+        'a11,Kai,Lang,kai@example.org,,,,klingonisch,,',
+        `a12,${'L'.repeat(1001)},Long,long@example.org,,,,,,`,
+        'a13,Mia,Plus,+mia@example.org,,,,,,',
+        ',,,,,,,,,',
+      ].join('\n'),
+    );
+    const job = await runImport(db.dataSource, 'contacts', path);
+    expect(job.status).toBe('completed');
+    expect(job).toMatchObject({ read: 14, inserted: 3, updated: 0, unchanged: 0, rejected: 11 });
+    expect(job.errors).toEqual([
+      { line: 3, column: 'email', reason: '"not-an-email" is not a valid email address' },
+      { line: 4, column: 'phone', reason: '"12345" is not a valid phone number' },
+      { line: 6, column: 'email_consent', reason: expect.stringMatching(/"vielleicht" is not a yes\/no value/) },
+      { line: 7, column: 'region', reason: 'unknown constituency "999999"' },
+      { line: 8, reason: 'too few fields: expected 10, found 4' },
+      { line: 9, reason: 'too many fields: expected 10, found 11' },
+      { line: 10, column: 'email', reason: 'duplicate of line 2 (same email)' },
+      { line: 11, column: 'email', reason: '"=HYPERLINK("x")" is not a valid email address' },
+      { line: 12, column: 'language', reason: '"klingonisch" is not a language code such as de or en' },
+      { line: 13, column: 'first_name', reason: 'longer than 1000 characters' },
+      { line: 15, column: 'email', reason: 'neither an email address nor a phone number' },
+    ]);
+    const anna = (await db.dataSource.query(`SELECT c.*, r.code FROM contacts c LEFT JOIN regions r ON r.id = c.region_id WHERE external_id = 'a1'`))[0];
+    expect(anna).toMatchObject({ email: 'anna.schmidt@example.org', phone: '+4915123456789', code: '1', language: 'de' });
+    const dana = (await db.dataSource.query(`SELECT * FROM contacts WHERE external_id = 'a4'`))[0];
+    expect(dana).toMatchObject({ language: 'en', phone: '+4915123456780' });
+    expect(await count(`SELECT count(*)::int AS n FROM contacts WHERE email = '+mia@example.org'`)).toBe(1);
+  });
+
+  it('records imported email consent as requested, never confirmed, with the file and line as evidence', async () => {
+    const events = await db.dataSource.query(
+      `SELECT c.external_id, e.channel, e.action, e.source, e.import_file, e.import_line, e.purpose
+       FROM consent_events e JOIN contacts c ON c.id = e.contact_id ORDER BY c.external_id, e.channel`,
+    );
+    expect(events).toEqual([
+      expect.objectContaining({ external_id: 'a1', channel: 'email', action: 'requested', source: 'import', import_line: 2, purpose: 'campaign-news' }),
+      expect.objectContaining({ external_id: 'a4', channel: 'email', action: 'requested', import_line: 5 }),
+      expect.objectContaining({ external_id: 'a4', channel: 'sms', action: 'requested' }),
+    ]);
+    expect(events[0].import_file).toMatch(/upload\.csv$/);
+  });
+});
+
+describe('contacts files as campaigns really have them', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await runImport(db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'));
+  });
+  afterAll(() => db.drop());
+
+  const GERMAN = [
+    'Mitgliedsnummer;Vorname;Nachname;E-Mail;Handy;PLZ;Sprache;Newsletter;SMS-Einwilligung;Einwilligung_am;Bestätigt_am;IP',
+    'm1;Jürgen;Müller-Weiß;jm@example.org;0170 1234567;24937;Deutsch;JA;nein;01.02.2025 10:00;01.02.2025 10:05;203.0.113.9',
+    'm2;Ölçer;Şahin;os@example.org;;10115;tr;x;;;;',
+    'm3;=SUM(A1);-Minus;formula@example.org;;;;;;;;',
+  ].join('\r\n');
+
+  it('reads a semicolon file from German Excel in Windows-1252 with German headers', async () => {
+    const path = await tempFile(Buffer.from(GERMAN.replace('Ölçer;Şahin', 'Özlem;Schäfer'), 'latin1'));
+    const job = await runImport(db.dataSource, 'contacts', path);
+    expect(job).toMatchObject({ status: 'completed', read: 3, inserted: 3, rejected: 0 });
+    const rows = await db.dataSource.query(`SELECT external_id, first_name, last_name, phone, language FROM contacts ORDER BY external_id`);
+    expect(rows).toEqual([
+      { external_id: 'm1', first_name: 'Jürgen', last_name: 'Müller-Weiß', phone: '+491701234567', language: 'de' },
+      { external_id: 'm2', first_name: 'Özlem', last_name: 'Schäfer', phone: null, language: 'tr' },
+      { external_id: 'm3', first_name: '=SUM(A1)', last_name: '-Minus', phone: null, language: 'de' },
+    ]);
+  });
+
+  it('records a documented double opt-in as confirmed with its evidence, and an SMS "nein" as nothing new', async () => {
+    const events = await db.dataSource.query(
+      `SELECT c.external_id, e.channel, e.action, e.occurred_at, host(e.ip) AS ip FROM consent_events e
+       JOIN contacts c ON c.id = e.contact_id ORDER BY c.external_id, e.channel`,
+    );
+    expect(events).toEqual([
+      { external_id: 'm1', channel: 'email', action: 'confirmed', occurred_at: new Date('2025-02-01T10:05:00Z'), ip: '203.0.113.9' },
+      { external_id: 'm2', channel: 'email', action: 'requested', occurred_at: expect.any(Date), ip: null },
+    ]);
+  });
+
+  it('changes nothing when the same file comes again, and says so', async () => {
+    const path = await tempFile(Buffer.from(GERMAN.replace('Ölçer;Şahin', 'Özlem;Schäfer'), 'latin1'));
+    const job = await runImport(db.dataSource, 'contacts', path);
+    expect(job).toMatchObject({ status: 'completed', read: 3, inserted: 0, updated: 0, unchanged: 3, rejected: 0 });
+    const n = await db.dataSource.query(`SELECT count(*)::int AS n FROM consent_events`);
+    expect(n[0].n).toBe(2);
+  });
+
+  it('updates what changed and records a withdrawal stated in a later file', async () => {
+    const path = await tempFile('external_id,email,first_name,email_consent\nm1,jm@example.org,Jürgen,nein\nm2,os@example.org,Özlem,ja\n');
+    const job = await runImport(db.dataSource, 'contacts', path);
+    expect(job).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    const state = await db.dataSource.query(
+      `SELECT s.status FROM consent_states s JOIN contacts c ON c.id = s.contact_id WHERE c.external_id = 'm1' AND s.channel = 'email'`,
+    );
+    expect(state).toEqual([{ status: 'withdrawn' }]);
+  });
+
+  it('finds the region from the postal code table', async () => {
+    await runImport(db.dataSource, 'postcodes', await tempFile('plz;wahlkreis\n24937;001\n10115;74\n'));
+    const path = await tempFile('email,plz\npc@example.org,10115\n');
+    await runImport(db.dataSource, 'contacts', path);
+    const rows = await db.dataSource.query(`SELECT r.code FROM contacts c JOIN regions r ON r.id = c.region_id WHERE c.email = 'pc@example.org'`);
+    expect(rows).toEqual([{ code: '74' }]);
+  });
+
+  it.each([
+    ['an empty file', '', /the file is empty/],
+    ['a file of blank lines', '\n\n\r\n', /the file is empty/],
+    ['a binary file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3, 0, 0, 0, 0]), /binary/],
+    ['an Excel workbook', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), /Excel workbook/],
+    ['a file without an email or phone column', 'name,city\nA,B\n', /no header row found: expected an email or phone column/],
+  ])('rejects %s whole, with the reason, and writes nothing', async (_name, content, reason) => {
+    const before = await db.dataSource.query(`SELECT count(*)::int AS n FROM contacts`);
+    const job = await runImport(db.dataSource, 'contacts', await tempFile(content));
+    expect(job.status).toBe('rejected');
+    expect(job.reason).toMatch(reason);
+    const after = await db.dataSource.query(`SELECT count(*)::int AS n FROM contacts`);
+    expect(after[0].n).toBe(before[0].n);
+  });
+
+  it('rejects a UTF-8 file that turns undecodable after the first 64 KiB, writing none of its rows', async () => {
+    const good = Array.from({ length: 3000 }, (_, i) => `late${i}@example.org,Name${i}`).join('\n');
+    const content = Buffer.concat([Buffer.from(`email,first_name\n${good}\n`), Buffer.from([0x62, 0xc3, 0x28, 0x0a])]);
+    const job = await runImport(db.dataSource, 'contacts', await tempFile(content), { encoding: 'utf-8' });
+    expect(job.status).toBe('rejected');
+    expect(job.reason).toMatch(/not valid utf-8/);
+    const after = await db.dataSource.query(`SELECT count(*)::int AS n FROM contacts WHERE email LIKE 'late%'`);
+    expect(after[0].n).toBe(0);
+  });
+
+  it('reads columns named by a mapping', async () => {
+    const path = await tempFile('Kennung|Adresse\nk1|mapped@example.org\n'.replace(/\|/g, ','));
+    const job = await runImport(db.dataSource, 'contacts', path, { mapping: { externalId: 'Kennung', email: 'Adresse' } });
+    expect(job).toMatchObject({ status: 'completed', inserted: 1 });
+  });
+});
