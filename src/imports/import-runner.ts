@@ -47,7 +47,9 @@ export async function runImportJob(
   const startedAt = new Date();
   await jobs.update(job.id, { status: 'running', startedAt });
   let final: Pick<ImportJob, 'status'> &
-    Partial<Pick<ImportJob, 'read' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'errors' | 'reason'>>;
+    Partial<
+      Pick<ImportJob, 'read' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'errors' | 'reason'>
+    >;
   try {
     const counts = await IMPORTERS[request.kind]({
       dataSource,

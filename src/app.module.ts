@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { AppExceptionFilter } from './common/errors.js';
+import { Env } from './config/config.js';
+import { ContactsModule } from './contacts/contacts.module.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { HealthController } from './health/health.controller.js';
+import { ImportsModule } from './imports/imports.module.js';
+import { RegionsModule } from './regions/regions.module.js';
+
+@Module({})
+export class AppModule {
+  /** The database URL is resolved before Nest starts (it may be an embedded server this process launched). */
+  static forRoot(env: Env, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), migrationsRun: true }),
+        ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: env.LOGIN_ATTEMPTS_PER_MINUTE }]),
+        AuditModule,
+        AuthModule,
+        RegionsModule,
+        ContactsModule,
+        ImportsModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: Env, useValue: env },
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+      ],
+      exports: [Env],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import argon2 from 'argon2';
+import { createHash, randomBytes } from 'node:crypto';
+
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+
+export const verifyPassword = (hash: string, password: string) =>
+  argon2.verify(hash, password).catch(() => false);
+
+/** A bearer token with 256 random bits and a prefix that says what it is (vs_s_ session, vs_k_ API key). */
+export function newToken(kind: 'session' | 'api-key'): string {
+  return `${kind === 'session' ? 'vs_s_' : 'vs_k_'}${randomBytes(32).toString('base64url')}`;
+}
+
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');

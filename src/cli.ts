@@ -1,0 +1,243 @@
+import 'reflect-metadata';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { AuditEntry } from './audit/audit-entry.entity.js';
+import { hashPassword } from './auth/passwords.js';
+import { StaffUser } from './auth/staff-user.entity.js';
+import { ROLES, type Role } from './auth/roles.js';
+import { ConfigError, loadConfig, type Env } from './config/config.js';
+import { connect } from './database/connect.js';
+import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
+import { createImportJob, runImportJob } from './imports/import-runner.js';
+import { regionWeights } from './synthetic/region-weights.js';
+import { syntheticContacts } from './synthetic/synthetic-contacts.js';
+import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regions.js';
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  import <regions|results|contacts|postcodes> <file> [--json] [--purpose P] [--encoding E] [--mapping file.json]
+  user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
+  user create --email E --role admin|strategist|staff [--name N] [--password P]
+  generate --contacts N [--seed S] [--regions file] [--out file]
+  generate --samples                                          (rewrites data-samples/)
+  migrate`;
+
+class UsageError extends Error {}
+
+async function importCommand(env: Env, args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      purpose: { type: 'string' },
+      encoding: { type: 'string' },
+      mapping: { type: 'string' },
+    },
+  });
+  const [kind, file] = positionals;
+  if (!IMPORT_KINDS.includes(kind as ImportKind) || !file)
+    throw new UsageError(`import needs a kind (${IMPORT_KINDS.join(', ')}) and a file`);
+  const mapping = values.mapping
+    ? (JSON.parse(await readFile(values.mapping, 'utf8')) as Record<string, string>)
+    : undefined;
+  const db = await connect(env);
+  const interactive = process.stderr.isTTY && !values.json;
+  const bar = interactive
+    ? new SingleBar({ format: 'importing {bar} {value} rows', barsize: 30, stream: process.stderr })
+    : undefined;
+  bar?.start(0, 0);
+  try {
+    const request = {
+      kind: kind as ImportKind,
+      path: file,
+      fileName: basename(file),
+      options: {
+        mapping,
+        purpose: values.purpose ?? env.DEFAULT_CONSENT_PURPOSE,
+        encoding: values.encoding as 'utf-8' | undefined,
+        regionLevel: env.CONTACT_REGION_LEVEL,
+        defaultCountry: env.DEFAULT_COUNTRY,
+      },
+    };
+    const job = await runImportJob(
+      db.dataSource,
+      await createImportJob(db.dataSource, request),
+      request,
+      (read) => {
+        bar?.setTotal(read);
+        bar?.update(read);
+      },
+    );
+    bar?.stop();
+    const summary = {
+      id: job.id,
+      status: job.status,
+      read: job.read,
+      inserted: job.inserted,
+      updated: job.updated,
+      unchanged: job.unchanged,
+      rejected: job.rejected,
+      reason: job.reason,
+      durationMs: job.finishedAt && job.startedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
+      errors: job.errors,
+    };
+    if (!values.json) {
+      console.log(`${kind} import of ${file}: ${job.status}${job.reason ? ` (${job.reason})` : ''}`);
+      console.log(
+        `read ${job.read}, inserted ${job.inserted}, updated ${job.updated}, unchanged ${job.unchanged}, rejected ${job.rejected} in ${summary.durationMs} ms`,
+      );
+      for (const e of job.errors.slice(0, 20))
+        console.log(`  line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.reason}`);
+      if (job.errors.length > 20) console.log(`  … and ${job.rejected - 20} more (GET /imports/${job.id})`);
+    }
+    console.log(values.json ? JSON.stringify(summary) : '');
+    return job.status === 'completed' ? 0 : 1;
+  } finally {
+    await db.close();
+  }
+}
+
+async function userCommand(env: Env, args: string[]) {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+    },
+  });
+  const role = (sub === 'create-admin' ? 'admin' : values.role) as Role;
+  if (!['create', 'create-admin'].includes(sub) || !values.email || !ROLES.includes(role)) {
+    throw new UsageError('user create-admin needs --email; user create needs --email and --role');
+  }
+  const password = values.password ?? randomBytes(12).toString('base64url');
+  if (password.length < 12) throw new UsageError('the password needs at least 12 characters');
+  const db = await connect(env);
+  try {
+    const email = values.email.trim().toLowerCase();
+    const users = db.dataSource.getRepository(StaffUser);
+    if (await users.existsBy({ email })) throw new UsageError(`a staff user with ${email} exists already`);
+    const user = await users.save({
+      email,
+      name: values.name ?? email,
+      role,
+      passwordHash: await hashPassword(password),
+    });
+    await db.dataSource
+      .getRepository(AuditEntry)
+      .save({
+        action: 'staff-user.create',
+        entityType: 'staff-user',
+        entityId: user.id,
+        details: { email, role, via: 'cli' },
+      });
+    console.log(`Created ${role} ${email}${values.password ? '' : ` with the password ${password}`}`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function writeLines(path: string, lines: Iterable<string>) {
+  await mkdir(dirname(path), { recursive: true });
+  const out = createWriteStream(path);
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line + '\n';
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+export async function writeSamples(dir: string) {
+  const { csv, regions } = syntheticRegions();
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'regions.csv'), csv);
+  await writeFile(
+    join(dir, 'postcodes.csv'),
+    [
+      'plz;wahlkreis',
+      ...regions.flatMap((r) => syntheticPostcodes(r.code).map((p) => `${p};${r.code}`)),
+    ].join('\n') + '\n',
+  );
+  await writeLines(
+    join(dir, 'contacts.csv'),
+    syntheticContacts(
+      500,
+      1,
+      regions.map((r) => ({ code: r.code, population: r.populationK })),
+    ),
+  );
+}
+
+async function generateCommand(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      contacts: { type: 'string' },
+      seed: { type: 'string' },
+      regions: { type: 'string' },
+      out: { type: 'string' },
+      samples: { type: 'boolean' },
+    },
+  });
+  if (values.samples) {
+    await writeSamples('data-samples');
+    console.error('Wrote data-samples/regions.csv, postcodes.csv and contacts.csv');
+    return 0;
+  }
+  const count = Number(values.contacts);
+  if (!Number.isInteger(count) || count < 1)
+    throw new UsageError('generate needs --contacts N (a positive whole number)');
+  const regions = await regionWeights(values.regions ?? 'data-samples/regions.csv');
+  const lines = syntheticContacts(count, Number(values.seed ?? 1), regions);
+  if (values.out) {
+    await writeLines(values.out, lines);
+    console.error(`Wrote ${count} synthetic contacts to ${values.out}`);
+  } else {
+    for (const line of lines) if (!process.stdout.write(line + '\n')) await once(process.stdout, 'drain');
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === 'generate') return generateCommand(args);
+  const env = loadConfig();
+  switch (command) {
+    case 'import':
+      return importCommand(env, args);
+    case 'user':
+      return userCommand(env, args);
+    case 'migrate': {
+      const db = await connect(env);
+      await db.close();
+      console.log('Migrations are up to date');
+      return 0;
+    }
+    default:
+      throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+    else if (e instanceof ConfigError) console.error(e.message);
+    else console.error(e);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,59 @@
+import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { AuthService } from './auth/auth.service.js';
+import type { Env } from './config/config.js';
+import type { ImportKind } from './imports/import-job.entity.js';
+import { createImportJob, runImportJob } from './imports/import-runner.js';
+
+const SAMPLES = resolve(import.meta.dirname, '..', 'data-samples');
+const DEMO_EMAIL = 'admin@example.org';
+
+/** Loads data-samples/ into an empty database and makes sure a demo admin exists; returns how to log in. */
+export async function loadDemo(app: INestApplication, env: Env): Promise<string> {
+  const db = app.get<DataSource>(getDataSourceToken());
+  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM regions`);
+  if (n === 0) {
+    for (const [kind, file] of [
+      ['regions', 'regions.csv'],
+      ['postcodes', 'postcodes.csv'],
+      ['contacts', 'contacts.csv'],
+    ] as const) {
+      const request = {
+        kind: kind as ImportKind,
+        path: join(SAMPLES, file),
+        fileName: file,
+        options: {
+          regionLevel: env.CONTACT_REGION_LEVEL,
+          defaultCountry: env.DEFAULT_COUNTRY,
+          purpose: env.DEFAULT_CONSENT_PURPOSE,
+        },
+      };
+      const job = await runImportJob(db, await createImportJob(db, request), request);
+      console.log(
+        `Loaded data-samples/${file}: ${job.status}, ${job.inserted} inserted, ${job.rejected} rejected (deliberately bad sample rows)`,
+      );
+    }
+  }
+  const credentials = join(env.DATA_DIR, 'demo-admin.txt');
+  let password: string;
+  if (existsSync(credentials)) {
+    password = (await readFile(credentials, 'utf8')).trim();
+  } else {
+    password = randomBytes(12).toString('base64url');
+    await app
+      .get(AuthService)
+      .createUser({ name: 'Demo admin', email: DEMO_EMAIL, password, role: 'admin' }, null);
+    await writeFile(credentials, password + '\n', { mode: 0o600 });
+  }
+  const url = `http://${env.HOST}:${env.PORT}`;
+  return [
+    `Log in:   ${DEMO_EMAIL} / ${password}  (kept in ${credentials})`,
+    `          curl -s ${url}/auth/login -H 'content-type: application/json' -d '{"email":"${DEMO_EMAIL}","password":"${password}"}'`,
+    `          then send "Authorization: Bearer <token>", e.g. curl -s ${url}/regions?level=constituency -H "Authorization: Bearer $TOKEN"`,
+  ].join('\n');
+}

@@ -1,0 +1,55 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IMPORT_KINDS, type ImportKind } from './import-job.entity.js';
+
+export class CreateImportDto {
+  @ApiProperty({ enum: IMPORT_KINDS })
+  @IsIn(IMPORT_KINDS)
+  kind: ImportKind;
+
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The CSV file' })
+  file?: unknown;
+
+  @ApiPropertyOptional({
+    description: 'JSON object: our field → the column name in the file, e.g. {"email":"Mail-Adresse"}',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  mapping?: string;
+
+  @ApiPropertyOptional({ description: 'Consent purpose the consent columns grant', default: 'campaign-news' })
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,60}$/, { message: 'purpose must be a lower-case key such as campaign-news' })
+  purpose?: string;
+
+  @ApiPropertyOptional({
+    enum: ['utf-8', 'windows-1252', 'utf-16le'],
+    description: 'Detected when not given',
+  })
+  @IsOptional()
+  @IsIn(['utf-8', 'windows-1252', 'utf-16le'])
+  encoding?: 'utf-8' | 'windows-1252' | 'utf-16le';
+}
+
+export class RowErrorDto {
+  @ApiProperty() line: number;
+  @ApiPropertyOptional() column?: string;
+  @ApiProperty() reason: string;
+}
+
+export class ImportJobDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: IMPORT_KINDS }) kind: ImportKind;
+  @ApiProperty() fileName: string;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'rejected', 'failed'] }) status: string;
+  @ApiProperty() read: number;
+  @ApiProperty() inserted: number;
+  @ApiProperty() updated: number;
+  @ApiProperty() unchanged: number;
+  @ApiProperty() rejected: number;
+  @ApiProperty({ type: [RowErrorDto], description: 'The first 1000 rejected rows' }) errors: RowErrorDto[];
+  @ApiProperty({ nullable: true, description: 'Why the whole file was rejected' }) reason: string | null;
+  @ApiProperty({ nullable: true }) durationMs: number | null;
+  @ApiProperty() createdAt: Date;
+}

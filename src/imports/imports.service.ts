@@ -1,0 +1,115 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { rm } from 'node:fs/promises';
+import { In, type DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { StaffPrincipal } from '../auth/auth.decorators.js';
+import { AppError, ErrorCode } from '../common/errors.js';
+import { Env } from '../config/config.js';
+import type { ImportOptions } from './import-context.js';
+import { ImportJob, type ImportKind } from './import-job.entity.js';
+import { createImportJob, runImportJob } from './import-runner.js';
+import type { ImportJobDto } from './imports.dto.js';
+
+export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
+  regions: 'strategist',
+  results: 'strategist',
+  postcodes: 'strategist',
+  contacts: 'staff',
+};
+
+export function toDto(job: ImportJob): ImportJobDto {
+  return {
+    id: job.id,
+    kind: job.kind,
+    fileName: job.fileName,
+    status: job.status,
+    read: job.read,
+    inserted: job.inserted,
+    updated: job.updated,
+    unchanged: job.unchanged,
+    rejected: job.rejected,
+    errors: job.errors,
+    reason: job.reason,
+    durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
+    createdAt: job.createdAt,
+  };
+}
+
+@Injectable()
+export class ImportsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Imports');
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly env: Env,
+  ) {}
+
+  /** Jobs a previous process left unfinished wrote nothing (one transaction each): say so. */
+  async onApplicationBootstrap() {
+    await this.db
+      .getRepository(ImportJob)
+      .update(
+        { status: In(['queued', 'running']) },
+        { status: 'failed', reason: 'interrupted by a restart; run it again', finishedAt: new Date() },
+      );
+  }
+
+  /** Queues the import and runs it in the background; the uploaded file is deleted when it is done. */
+  async start(
+    staff: StaffPrincipal,
+    kind: ImportKind,
+    path: string,
+    fileName: string,
+    options: ImportOptions,
+  ) {
+    if (staff.role !== 'admin' && IMPORT_ROLES[kind] !== staff.role) {
+      await rm(path, { force: true });
+      throw new AppError(
+        ErrorCode.Forbidden,
+        `Importing ${kind} needs the role admin or ${IMPORT_ROLES[kind]}`,
+      );
+    }
+    const request = {
+      kind,
+      path,
+      fileName,
+      options: {
+        regionLevel: this.env.CONTACT_REGION_LEVEL,
+        defaultCountry: this.env.DEFAULT_COUNTRY,
+        purpose: this.env.DEFAULT_CONSENT_PURPOSE,
+        ...options,
+      },
+      createdBy: staff.id,
+    };
+    const job = await createImportJob(this.db, request);
+    await this.audit.record(staff.id, 'import.start', 'import-job', job.id, { kind, fileName });
+    const work = runImportJob(this.db, job, request)
+      .then((done) => this.logger.log(`import ${done.id} (${kind}, ${fileName}): ${done.status}`))
+      .catch((e: unknown) => this.logger.error(`import ${job.id} failed: ${String(e)}`))
+      .finally(() => rm(path, { force: true }));
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+    return toDto(job);
+  }
+
+  /** Lets tests and shutdown wait for background imports. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+
+  async get(id: string) {
+    const job = await this.db.getRepository(ImportJob).findOneBy({ id });
+    if (!job) throw new AppError(ErrorCode.NotFound, 'No import job with this id');
+    return toDto(job);
+  }
+
+  async list(page: number, perPage: number) {
+    const [jobs, total] = await this.db
+      .getRepository(ImportJob)
+      .findAndCount({ order: { createdAt: 'DESC' }, skip: (page - 1) * perPage, take: perPage });
+    return { items: jobs.map(toDto), total, page, perPage };
+  }
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from './config/config.js';
+import { resolveDatabase } from './database/database-url.js';
+import { createApp } from './app.js';
+import { loadDemo } from './demo.js';
+
+async function main() {
+  let env;
+  try {
+    env = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = new Logger('Main');
+  const database = await resolveDatabase(env);
+  if (database.embedded) logger.log(`Started the embedded PostgreSQL (data in ${env.DATA_DIR}/postgres)`);
+  const app = await createApp(env, database.url);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen(env.PORT, env.HOST);
+  const url = `http://${env.HOST}:${env.PORT}`;
+  const login = process.argv.includes('--demo') ? await loadDemo(app, env) : undefined;
+  console.log(`\nService:  ${url}\nAPI docs: ${url}/docs\nHealth:   ${url}/health`);
+  if (login) console.log(login);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
