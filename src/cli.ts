@@ -131,14 +131,12 @@ async function userCommand(env: Env, args: string[]) {
       role,
       passwordHash: await hashPassword(password),
     });
-    await db.dataSource
-      .getRepository(AuditEntry)
-      .save({
-        action: 'staff-user.create',
-        entityType: 'staff-user',
-        entityId: user.id,
-        details: { email, role, via: 'cli' },
-      });
+    await db.dataSource.getRepository(AuditEntry).save({
+      action: 'staff-user.create',
+      entityType: 'staff-user',
+      entityId: user.id,
+      details: { email, role, via: 'cli' },
+    });
     console.log(`Created ${role} ${email}${values.password ? '' : ` with the password ${password}`}`);
     return 0;
   } finally {

@@ -16,7 +16,7 @@ const DEMO_EMAIL = 'admin@example.org';
 /** Loads data-samples/ into an empty database and makes sure a demo admin exists; returns how to log in. */
 export async function loadDemo(app: INestApplication, env: Env): Promise<string> {
   const db = app.get<DataSource>(getDataSourceToken());
-  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM regions`);
+  const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM regions`);
   if (n === 0) {
     for (const [kind, file] of [
       ['regions', 'regions.csv'],

@@ -2,7 +2,8 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { FIXTURES, runImport, tempFile } from './imports.js';
 import { join } from 'node:path';
 
-const HEADER = 'external_id,first_name,last_name,email,phone,postal_code,region,language,email_consent,sms_consent';
+const HEADER =
+  'external_id,first_name,last_name,email,phone,postal_code,region,language,email_consent,sms_consent';
 
 describe('importing contacts', () => {
   let db: TestDatabase;
@@ -12,7 +13,8 @@ describe('importing contacts', () => {
   });
   afterAll(() => db.drop());
 
-  const count = async (sql: string, params: unknown[] = []) => (await db.dataSource.query(sql, params))[0].n as number;
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await db.dataSource.query(sql, params))[0].n as number;
 
   it('keeps good rows and reports each bad one with its line, column and reason', async () => {
     const path = await tempFile(
@@ -40,7 +42,11 @@ describe('importing contacts', () => {
     expect(job.errors).toEqual([
       { line: 3, column: 'email', reason: '"not-an-email" is not a valid email address' },
       { line: 4, column: 'phone', reason: '"12345" is not a valid phone number' },
-      { line: 6, column: 'email_consent', reason: expect.stringMatching(/"vielleicht" is not a yes\/no value/) },
+      {
+        line: 6,
+        column: 'email_consent',
+        reason: expect.stringMatching(/"vielleicht" is not a yes\/no value/),
+      },
       { line: 7, column: 'region', reason: 'unknown constituency "999999"' },
       { line: 8, reason: 'too few fields: expected 10, found 4' },
       { line: 9, reason: 'too many fields: expected 10, found 11' },
@@ -50,8 +56,17 @@ describe('importing contacts', () => {
       { line: 13, column: 'first_name', reason: 'longer than 1000 characters' },
       { line: 15, column: 'email', reason: 'neither an email address nor a phone number' },
     ]);
-    const anna = (await db.dataSource.query(`SELECT c.*, r.code FROM contacts c LEFT JOIN regions r ON r.id = c.region_id WHERE external_id = 'a1'`))[0];
-    expect(anna).toMatchObject({ email: 'anna.schmidt@example.org', phone: '+4915123456789', code: '1', language: 'de' });
+    const anna = (
+      await db.dataSource.query(
+        `SELECT c.*, r.code FROM contacts c LEFT JOIN regions r ON r.id = c.region_id WHERE external_id = 'a1'`,
+      )
+    )[0];
+    expect(anna).toMatchObject({
+      email: 'anna.schmidt@example.org',
+      phone: '+4915123456789',
+      code: '1',
+      language: 'de',
+    });
     const dana = (await db.dataSource.query(`SELECT * FROM contacts WHERE external_id = 'a4'`))[0];
     expect(dana).toMatchObject({ language: 'en', phone: '+4915123456780' });
     expect(await count(`SELECT count(*)::int AS n FROM contacts WHERE email = '+mia@example.org'`)).toBe(1);
@@ -63,7 +78,14 @@ describe('importing contacts', () => {
        FROM consent_events e JOIN contacts c ON c.id = e.contact_id ORDER BY c.external_id, e.channel`,
     );
     expect(events).toEqual([
-      expect.objectContaining({ external_id: 'a1', channel: 'email', action: 'requested', source: 'import', import_line: 2, purpose: 'campaign-news' }),
+      expect.objectContaining({
+        external_id: 'a1',
+        channel: 'email',
+        action: 'requested',
+        source: 'import',
+        import_line: 2,
+        purpose: 'campaign-news',
+      }),
       expect.objectContaining({ external_id: 'a4', channel: 'email', action: 'requested', import_line: 5 }),
       expect.objectContaining({ external_id: 'a4', channel: 'sms', action: 'requested' }),
     ]);
@@ -90,9 +112,17 @@ describe('contacts files as campaigns really have them', () => {
     const path = await tempFile(Buffer.from(GERMAN.replace('Ölçer;Şahin', 'Özlem;Schäfer'), 'latin1'));
     const job = await runImport(db.dataSource, 'contacts', path);
     expect(job).toMatchObject({ status: 'completed', read: 3, inserted: 3, rejected: 0 });
-    const rows = await db.dataSource.query(`SELECT external_id, first_name, last_name, phone, language FROM contacts ORDER BY external_id`);
+    const rows = await db.dataSource.query(
+      `SELECT external_id, first_name, last_name, phone, language FROM contacts ORDER BY external_id`,
+    );
     expect(rows).toEqual([
-      { external_id: 'm1', first_name: 'Jürgen', last_name: 'Müller-Weiß', phone: '+491701234567', language: 'de' },
+      {
+        external_id: 'm1',
+        first_name: 'Jürgen',
+        last_name: 'Müller-Weiß',
+        phone: '+491701234567',
+        language: 'de',
+      },
       { external_id: 'm2', first_name: 'Özlem', last_name: 'Schäfer', phone: null, language: 'tr' },
       { external_id: 'm3', first_name: '=SUM(A1)', last_name: '-Minus', phone: null, language: 'de' },
     ]);
@@ -104,7 +134,13 @@ describe('contacts files as campaigns really have them', () => {
        JOIN contacts c ON c.id = e.contact_id ORDER BY c.external_id, e.channel`,
     );
     expect(events).toEqual([
-      { external_id: 'm1', channel: 'email', action: 'confirmed', occurred_at: new Date('2025-02-01T10:05:00Z'), ip: '203.0.113.9' },
+      {
+        external_id: 'm1',
+        channel: 'email',
+        action: 'confirmed',
+        occurred_at: new Date('2025-02-01T10:05:00Z'),
+        ip: '203.0.113.9',
+      },
       { external_id: 'm2', channel: 'email', action: 'requested', occurred_at: expect.any(Date), ip: null },
     ]);
   });
@@ -112,13 +148,22 @@ describe('contacts files as campaigns really have them', () => {
   it('changes nothing when the same file comes again, and says so', async () => {
     const path = await tempFile(Buffer.from(GERMAN.replace('Ölçer;Şahin', 'Özlem;Schäfer'), 'latin1'));
     const job = await runImport(db.dataSource, 'contacts', path);
-    expect(job).toMatchObject({ status: 'completed', read: 3, inserted: 0, updated: 0, unchanged: 3, rejected: 0 });
+    expect(job).toMatchObject({
+      status: 'completed',
+      read: 3,
+      inserted: 0,
+      updated: 0,
+      unchanged: 3,
+      rejected: 0,
+    });
     const n = await db.dataSource.query(`SELECT count(*)::int AS n FROM consent_events`);
     expect(n[0].n).toBe(2);
   });
 
   it('updates what changed and records a withdrawal stated in a later file', async () => {
-    const path = await tempFile('external_id,email,first_name,email_consent\nm1,jm@example.org,Jürgen,nein\nm2,os@example.org,Özlem,ja\n');
+    const path = await tempFile(
+      'external_id,email,first_name,email_consent\nm1,jm@example.org,Jürgen,nein\nm2,os@example.org,Özlem,ja\n',
+    );
     const job = await runImport(db.dataSource, 'contacts', path);
     expect(job).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
     const state = await db.dataSource.query(
@@ -131,7 +176,9 @@ describe('contacts files as campaigns really have them', () => {
     await runImport(db.dataSource, 'postcodes', await tempFile('plz;wahlkreis\n24937;001\n10115;74\n'));
     const path = await tempFile('email,plz\npc@example.org,10115\n');
     await runImport(db.dataSource, 'contacts', path);
-    const rows = await db.dataSource.query(`SELECT r.code FROM contacts c JOIN regions r ON r.id = c.region_id WHERE c.email = 'pc@example.org'`);
+    const rows = await db.dataSource.query(
+      `SELECT r.code FROM contacts c JOIN regions r ON r.id = c.region_id WHERE c.email = 'pc@example.org'`,
+    );
     expect(rows).toEqual([{ code: '74' }]);
   });
 
@@ -140,7 +187,11 @@ describe('contacts files as campaigns really have them', () => {
     ['a file of blank lines', '\n\n\r\n', /the file is empty/],
     ['a binary file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3, 0, 0, 0, 0]), /binary/],
     ['an Excel workbook', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), /Excel workbook/],
-    ['a file without an email or phone column', 'name,city\nA,B\n', /no header row found: expected an email or phone column/],
+    [
+      'a file without an email or phone column',
+      'name,city\nA,B\n',
+      /no header row found: expected an email or phone column/,
+    ],
   ])('rejects %s whole, with the reason, and writes nothing', async (_name, content, reason) => {
     const before = await db.dataSource.query(`SELECT count(*)::int AS n FROM contacts`);
     const job = await runImport(db.dataSource, 'contacts', await tempFile(content));
@@ -152,17 +203,24 @@ describe('contacts files as campaigns really have them', () => {
 
   it('rejects a UTF-8 file that turns undecodable after the first 64 KiB, writing none of its rows', async () => {
     const good = Array.from({ length: 3000 }, (_, i) => `late${i}@example.org,Name${i}`).join('\n');
-    const content = Buffer.concat([Buffer.from(`email,first_name\n${good}\n`), Buffer.from([0x62, 0xc3, 0x28, 0x0a])]);
+    const content = Buffer.concat([
+      Buffer.from(`email,first_name\n${good}\n`),
+      Buffer.from([0x62, 0xc3, 0x28, 0x0a]),
+    ]);
     const job = await runImport(db.dataSource, 'contacts', await tempFile(content), { encoding: 'utf-8' });
     expect(job.status).toBe('rejected');
     expect(job.reason).toMatch(/not valid utf-8/);
-    const after = await db.dataSource.query(`SELECT count(*)::int AS n FROM contacts WHERE email LIKE 'late%'`);
+    const after = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM contacts WHERE email LIKE 'late%'`,
+    );
     expect(after[0].n).toBe(0);
   });
 
   it('reads columns named by a mapping', async () => {
     const path = await tempFile('Kennung|Adresse\nk1|mapped@example.org\n'.replace(/\|/g, ','));
-    const job = await runImport(db.dataSource, 'contacts', path, { mapping: { externalId: 'Kennung', email: 'Adresse' } });
+    const job = await runImport(db.dataSource, 'contacts', path, {
+      mapping: { externalId: 'Kennung', email: 'Adresse' },
+    });
     expect(job).toMatchObject({ status: 'completed', inserted: 1 });
   });
 });

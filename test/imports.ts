@@ -13,7 +13,12 @@ export const hasSharedData = existsSync(join(SHARED_DATA, 'btw25_strukturdaten.c
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 
 /** Runs an import through the same path as the API and CLI and returns the finished job. */
-export async function runImport(dataSource: DataSource, kind: ImportKind, path: string, options: ImportOptions = {}) {
+export async function runImport(
+  dataSource: DataSource,
+  kind: ImportKind,
+  path: string,
+  options: ImportOptions = {},
+) {
   const request = { kind, path, fileName: path.split('/').pop()!, options };
   const job = await createImportJob(dataSource, request);
   return runImportJob(dataSource, job, request);

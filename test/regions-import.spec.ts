@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { FIXTURES, hasSharedData, runImport, SHARED_DATA, tempFile } from './imports.js';
 
 const withSharedData = hasSharedData ? describe : describe.skip;
-if (!hasSharedData) console.warn('skipped: ../shared/data is not there, so the official files are not tested');
+if (!hasSharedData)
+  console.warn('skipped: ../shared/data is not there, so the official files are not tested');
 
 async function region(db: TestDatabase, level: string, code: string) {
   const rows = await db.dataSource.query(
@@ -24,7 +25,9 @@ withSharedData('importing the official Strukturdaten 2025 file', () => {
   it('reads 299 districts, 16 states and the nation, with no rejected row', async () => {
     const job = await runImport(db.dataSource, 'regions', join(SHARED_DATA, 'btw25_strukturdaten.csv'));
     expect(job).toMatchObject({ status: 'completed', read: 316, inserted: 316, rejected: 0, errors: [] });
-    const levels = await db.dataSource.query(`SELECT level, count(*)::int AS n FROM regions GROUP BY level ORDER BY level`);
+    const levels = await db.dataSource.query(
+      `SELECT level, count(*)::int AS n FROM regions GROUP BY level ORDER BY level`,
+    );
     expect(levels).toEqual([
       { level: 'constituency', n: 299 },
       { level: 'nation', n: 1 },
@@ -42,7 +45,11 @@ withSharedData('importing the official Strukturdaten 2025 file', () => {
     const berlin = await region(db, 'state', '911');
     expect(berlin).toMatchObject({ name: 'Berlin', parent_level: 'nation', parent_code: '999' });
     const flensburg = await region(db, 'constituency', '1');
-    expect(flensburg.features).toMatchObject({ area_km2: 2128.1, disposable_income_eur: 23052, natural_change_per_1000: -6.1 });
+    expect(flensburg.features).toMatchObject({
+      area_km2: 2128.1,
+      disposable_income_eur: 23052,
+      natural_change_per_1000: -6.1,
+    });
   });
 
   it('catalogues every numeric column with its label and unit', async () => {

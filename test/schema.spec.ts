@@ -19,7 +19,9 @@ describe('database schema', () => {
     );
     expect(tables[0].n).toBe(0);
     await db.dataSource.runMigrations();
-    const after = await db.dataSource.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'contacts'`);
+    const after = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'contacts'`,
+    );
     expect(after[0].n).toBe(1);
   });
 });

@@ -16,7 +16,6 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { CurrentStaff, Public, Roles, type StaffPrincipal } from './auth.decorators.js';
 import {
   ApiKeyCreatedDto,
@@ -27,6 +26,7 @@ import {
   TokenDto,
 } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
+import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
 
 @ApiTags('auth')
 @Controller()
@@ -36,8 +36,7 @@ export class AuthController {
   @Post('auth/login')
   @Public()
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
-  @Throttle({ login: {} })
+  @UseGuards(LoginRateLimitGuard)
   @ApiOkResponse({ type: TokenDto })
   @ApiTooManyRequestsResponse({ description: 'Too many login attempts from this address' })
   login(@Body() dto: LoginDto) {

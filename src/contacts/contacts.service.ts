@@ -32,7 +32,7 @@ export class ContactsService {
       );
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.db.query(
+    const [{ total }]: { total: number }[] = await this.db.query(
       `SELECT count(*)::int AS total FROM contacts c LEFT JOIN regions r ON r.id = c.region_id ${filter}`,
       params,
     );

@@ -15,7 +15,9 @@ export class HealthController {
   async check() {
     const started = performance.now();
     try {
-      const [{ migrations }] = await this.db.query(`SELECT count(*)::int AS migrations FROM migrations`);
+      const [{ migrations }]: { migrations: number }[] = await this.db.query(
+        `SELECT count(*)::int AS migrations FROM migrations`,
+      );
       return {
         status: 'ok',
         database: { status: 'up', latencyMs: Math.round(performance.now() - started), migrations },

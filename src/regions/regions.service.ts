@@ -20,7 +20,7 @@ export class RegionsService {
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // Regions sort by level, then numerically where codes are numbers (Wahlkreis 2 before 10).
-    const [{ total }] = await this.db.query(
+    const [{ total }]: { total: number }[] = await this.db.query(
       `SELECT count(*)::int AS total FROM regions r LEFT JOIN regions p ON p.id = r.parent_id ${filter}`,
       params,
     );

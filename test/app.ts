@@ -1,0 +1,48 @@
+import type { INestApplication } from '@nestjs/common';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { createApp } from '../src/app.js';
+import { AuthService } from '../src/auth/auth.service.js';
+import type { Role } from '../src/auth/roles.js';
+import { loadConfig } from '../src/config/config.js';
+import { ImportsService } from '../src/imports/imports.service.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: INestApplication<App>;
+  db: TestDatabase;
+  http: () => ReturnType<typeof request>;
+  tokens: Record<Role, string>;
+  imports: ImportsService;
+  close(): Promise<void>;
+}
+
+/** The real application on its own fresh database, with one logged-in staff user per role. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'voter-segments-app-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env });
+  const app = (await createApp(config, db.url)) as INestApplication<App>;
+  await app.init();
+  const auth = app.get(AuthService);
+  const tokens = {} as Record<Role, string>;
+  for (const role of ['admin', 'strategist', 'staff'] as Role[]) {
+    const password = `${role}-password-long`;
+    await auth.createUser({ name: role, email: `${role}@example.org`, password, role }, null);
+    tokens[role] = (await auth.login(`${role}@example.org`, password)).token;
+  }
+  return {
+    app,
+    db,
+    http: () => request(app.getHttpServer()),
+    tokens,
+    imports: app.get(ImportsService),
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
