@@ -224,3 +224,28 @@ describe('contacts files as campaigns really have them', () => {
     expect(job).toMatchObject({ status: 'completed', inserted: 1 });
   });
 });
+
+describe('malformed CSV', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('reports a quote that never closes at its line and keeps the rows before it', async () => {
+    const path = await tempFile(
+      'email,first_name\nq0@example.org,Zero\nq1@example.org,"Quote\nq2@example.org,Two\n',
+    );
+    const job = await runImport(db.dataSource, 'contacts', path);
+    expect(job).toMatchObject({ status: 'completed', inserted: 1, rejected: 1 });
+    expect(job.errors).toEqual([{ line: 3, reason: 'a quoted field is never closed' }]);
+  });
+
+  it('counts lines inside quoted fields, so later line numbers stay right', async () => {
+    const path = await tempFile('email,first_name\nm1@example.org,"two\nlines"\nbad,Three\n');
+    const job = await runImport(db.dataSource, 'contacts', path);
+    expect(job.errors).toEqual([{ line: 4, column: 'email', reason: '"bad" is not a valid email address' }]);
+    const rows = await db.dataSource.query(`SELECT first_name FROM contacts WHERE email = 'm1@example.org'`);
+    expect(rows).toEqual([{ first_name: 'two\nlines' }]);
+  });
+});

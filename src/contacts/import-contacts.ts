@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
-import { readCsv, UNCLOSED_QUOTE } from '../imports/csv/csv-reader.js';
+import { readCsv } from '../imports/csv/csv-reader.js';
 import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
 import {
   contactColumns,
@@ -125,10 +125,10 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
           };
         },
       },
-      ({ line, cells }) => {
+      ({ line, cells, problem }) => {
         read++;
         if (read % 50_000 === 0) ctx.onProgress?.(read);
-        if (cells[0] === UNCLOSED_QUOTE) return errors.add(line, 'a quoted field is never closed');
+        if (problem) return errors.add(line, problem);
         const widthError = checkWidth(cells, width);
         if (widthError) return errors.add(line, widthError);
         const { row, errors: fieldErrors } = parseContactRow(cells, rowContext!);

@@ -30,8 +30,9 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
         width = header.length;
       },
     },
-    ({ line, cells }) => {
+    ({ line, cells, problem }) => {
       read++;
+      if (problem) return errors.add(line, problem);
       const widthError = checkWidth(cells, width);
       if (widthError) return errors.add(line, widthError);
       const postcode = cells[at.postcode].trim();

@@ -25,8 +25,9 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
           throw new FileRejected('no numeric feature columns besides code and name');
       },
     },
-    ({ line, cells }) => {
+    ({ line, cells, problem }) => {
       read++;
+      if (problem) return errors.add(line, problem);
       const widthError = checkWidth(cells, width);
       if (widthError) return errors.add(line, widthError);
       const { row, errors: cellErrors } = layout!.parse(cells);

@@ -25,8 +25,9 @@ export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
         width = header.length;
       },
     },
-    ({ line, cells }) => {
+    ({ line, cells, problem }) => {
       read++;
+      if (problem) return errors.add(line, problem);
       const widthError = checkWidth(cells, width);
       if (widthError) return errors.add(line, widthError);
       const error = results!.add(cells);

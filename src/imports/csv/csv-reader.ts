@@ -7,6 +7,8 @@ export interface CsvRecord {
   /** Physical line number of the record's first line (1-based, counting every line of the file). */
   line: number;
   cells: string[];
+  /** Set when the record cannot be read as fields (a quote that never closes); report it, skip the row. */
+  problem?: string;
 }
 
 export interface ReadOptions {
@@ -102,8 +104,9 @@ export async function readCsv(
           }
           return;
         }
-        const record: CsvRecord = { line, cells };
-        if (quoteError) record.cells = ['\u0000unclosed-quote'];
+        const record: CsvRecord = quoteError
+          ? { line, cells, problem: 'a quoted field is never closed' }
+          : { line, cells };
         try {
           const pending = onRecord(record);
           if (pending) {
@@ -126,6 +129,3 @@ export async function readCsv(
     });
   });
 }
-
-/** The cell value a record carries for a quote that never closed (reported as a row error by callers). */
-export const UNCLOSED_QUOTE = '\u0000unclosed-quote';
