@@ -167,7 +167,7 @@ describe('contacts files as campaigns really have them', () => {
     const job = await runImport(db.dataSource, 'contacts', path);
     expect(job).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
     const state = await db.dataSource.query(
-      `SELECT s.status FROM consent_states s JOIN contacts c ON c.id = s.contact_id WHERE c.external_id = 'm1' AND s.channel = 'email'`,
+      `SELECT s.status FROM consent_current s JOIN contacts c ON c.id = s.contact_id WHERE c.external_id = 'm1' AND s.channel = 'email'`,
     );
     expect(state).toEqual([{ status: 'withdrawn' }]);
   });

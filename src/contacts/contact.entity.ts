@@ -48,7 +48,6 @@ export class Contact {
   @JoinColumn({ name: 'region_id' })
   region?: Relation<Region> | null;
 
-  @Index()
   @Column('text', { default: 'de' })
   language: string;
 

@@ -23,7 +23,7 @@ export class ContactsService {
     if (query.language) where.push(`c.language = $${params.push(query.language)}`);
     if (query.consent) {
       const purpose = query.purpose ?? this.env.DEFAULT_CONSENT_PURPOSE;
-      const state = `SELECT 1 FROM consent_states s WHERE s.contact_id = c.id AND s.channel = $${params.push(query.channel)}
+      const state = `SELECT 1 FROM consent_current s WHERE s.contact_id = c.id AND s.channel = $${params.push(query.channel)}
         AND s.purpose = $${params.push(purpose)}`;
       where.push(
         query.consent === 'none'
@@ -41,7 +41,7 @@ export class ContactsService {
          c.phone, c.postal_code AS "postalCode", c.language, c.time_zone AS "timeZone",
          CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, 'code', r.code, 'name', r.name) END AS region,
          COALESCE((SELECT json_object_agg(ch.channel, ch.purposes) FROM (
-           SELECT s.channel, json_object_agg(s.purpose, s.status) AS purposes FROM consent_states s
+           SELECT s.channel, json_object_agg(s.purpose, s.status) AS purposes FROM consent_current s
            WHERE s.contact_id = c.id GROUP BY s.channel) ch), '{}') AS consent
        FROM contacts c LEFT JOIN regions r ON r.id = c.region_id ${filter}
        ORDER BY c.created_at, c.id

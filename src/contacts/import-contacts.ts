@@ -261,9 +261,9 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) 
        WHERE ch.given IS NOT NULL
      ), decided AS (
        SELECT s.*, CASE s.action WHEN 'confirmed' THEN s.confirmed_at ELSE COALESCE(s.consent_at, now()) END AS occurred_at,
-         cs.status AS current, cs.changed_at
+         cs.status AS current, cs.occurred_at AS changed_at
        FROM stated s
-       LEFT JOIN consent_states cs ON NOT s.is_new AND cs.contact_id = s.contact_id AND cs.channel = s.channel AND cs.purpose = $1
+       LEFT JOIN consent_current cs ON NOT s.is_new AND cs.contact_id = s.contact_id AND cs.channel = s.channel AND cs.purpose = $1
      ), events AS (
        INSERT INTO consent_events (contact_id, channel, purpose, action, source, occurred_at, ip, user_agent, text_version,
          import_job_id, import_file, import_line, details)
@@ -274,12 +274,7 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) 
          WHEN 'withdrawn' THEN d.current IN ('requested', 'confirmed')
          WHEN 'confirmed' THEN d.current IS NULL OR d.current = 'requested' OR (d.current = 'withdrawn' AND d.occurred_at > d.changed_at)
          ELSE d.current IS NULL OR (d.current = 'withdrawn' AND d.consent_at > d.changed_at) END
-       RETURNING id, contact_id, channel, purpose, action, occurred_at
-     ), states AS (
-       INSERT INTO consent_states (contact_id, channel, purpose, status, event_id, changed_at)
-       SELECT contact_id, channel, purpose, action, id, occurred_at FROM events
-       ON CONFLICT (contact_id, channel, purpose) DO UPDATE
-         SET status = EXCLUDED.status, event_id = EXCLUDED.event_id, changed_at = EXCLUDED.changed_at
+       RETURNING contact_id
      )
      INSERT INTO touched SELECT contact_id FROM events`,
     [purpose, ctx.jobId, ctx.fileName],

@@ -68,7 +68,18 @@ export async function startEmbeddedPostgres(
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // Sized for bulk imports on a laptop: fewer checkpoints and buffer evictions during a large COPY + merge.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB', '-c', 'wal_buffers=16MB'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'max_wal_size=4GB',
+      '-c',
+      'wal_buffers=16MB',
+    ],
     onLog: () => {},
     onError: (e) => options.log?.(String(e)),
   });

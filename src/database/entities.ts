@@ -2,7 +2,7 @@ import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { StaffToken } from '../auth/staff-token.entity.js';
 import { StaffUser } from '../auth/staff-user.entity.js';
 import { ConsentEvent } from '../consent/consent-event.entity.js';
-import { ConsentState } from '../consent/consent-state.entity.js';
+import { ConsentCurrent } from '../consent/consent-current.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { ImportJob } from '../imports/import-job.entity.js';
 import { Feature } from '../regions/feature.entity.js';
@@ -15,7 +15,7 @@ export const ENTITIES = [
   Postcode,
   Contact,
   ConsentEvent,
-  ConsentState,
+  ConsentCurrent,
   ImportJob,
   StaffUser,
   StaffToken,
