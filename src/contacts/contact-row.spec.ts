@@ -1,0 +1,100 @@
+import {
+  contactColumns,
+  normaliseEmail,
+  normaliseLanguage,
+  normalisePhone,
+  parseContactRow,
+  parseFlag,
+  parseTimestamp,
+} from './contact-row.js';
+
+describe('parseFlag', () => {
+  it.each(['1', 'true', 'TRUE', 'yes', 'Ja', 'JA', 'x', 'X', ' j '])('%j means yes', (raw) =>
+    expect(parseFlag(raw)).toBe(true),
+  );
+  it.each(['0', 'false', 'No', 'nein', 'NEIN', 'n'])('%j means no', (raw) =>
+    expect(parseFlag(raw)).toBe(false),
+  );
+  it.each(['', '  '])('%j means not stated', (raw) => expect(parseFlag(raw)).toBeNull());
+  it.each(['vielleicht', '2', 'ok'])('%j is refused', (raw) =>
+    expect(() => parseFlag(raw)).toThrow(/not a yes\/no value/),
+  );
+});
+
+describe('normaliseEmail', () => {
+  it.each([
+    [' Anna.Schmidt@Example.ORG ', 'anna.schmidt@example.org'],
+    ['a+tag@sub.example.co.uk', 'a+tag@sub.example.co.uk'],
+  ])('%j → %j', (raw, email) => expect(normaliseEmail(raw)).toBe(email));
+  it.each([
+    'plain',
+    'a@b',
+    'a@@example.org',
+    'a b@example.org',
+    'a..b@example.org',
+    '@example.org',
+    `${'x'.repeat(65)}@example.org`,
+  ])('refuses %j', (raw) => expect(() => normaliseEmail(raw)).toThrow(/not a valid email address/));
+});
+
+describe('normalisePhone', () => {
+  it.each([
+    ['0151 23456789', '+4915123456789'],
+    ['+49 (0)30 1234567', '+49301234567'],
+    ['0049 170 1234567', '+491701234567'],
+    ['+43 664 1234567', '+436641234567'],
+  ])('%j → %j', (raw, e164) => expect(normalisePhone(raw, 'DE')).toBe(e164));
+  it.each(['12345', '+49 1', 'abc'])('refuses %j', (raw) =>
+    expect(() => normalisePhone(raw, 'DE')).toThrow(/not a valid phone number/),
+  );
+});
+
+describe('normaliseLanguage', () => {
+  it.each([
+    ['DE', 'de'],
+    ['en-GB', 'en'],
+    ['Türkçe', 'tr'],
+    ['Deutsch', 'de'],
+  ])('%j → %j', (raw, code) => expect(normaliseLanguage(raw)).toBe(code));
+});
+
+describe('parseTimestamp', () => {
+  it.each([
+    ['2025-02-01T10:05:00Z', '2025-02-01T10:05:00.000Z'],
+    ['2025-02-01T11:05:00+01:00', '2025-02-01T10:05:00.000Z'],
+    ['2025-02-01 10:05', '2025-02-01T10:05:00.000Z'],
+    ['01.02.2025 10:05', '2025-02-01T10:05:00.000Z'],
+    ['1.2.2025', '2025-02-01T00:00:00.000Z'],
+  ])('%j → %s', (raw, iso) => expect(parseTimestamp(raw).toISOString()).toBe(iso));
+  it.each(['31.02.2025', 'yesterday', '2999-01-01'])('refuses %j', (raw) =>
+    expect(() => parseTimestamp(raw)).toThrow(),
+  );
+});
+
+describe('contact columns and rows', () => {
+  const header = ['Vorname', 'E-Mail', 'Handy', 'Newsletter', 'attr_age_group', 'Lieblingsfarbe'];
+
+  it('maps German headers, keeps attr_ columns and ignores the rest', () => {
+    const columns = contactColumns(header);
+    expect(columns.fields).toMatchObject({ firstName: 0, email: 1, phone: 2, emailConsent: 3 });
+    expect(columns.attributes).toEqual([{ index: 4, key: 'age_group' }]);
+    expect(columns.ignored).toEqual(['Lieblingsfarbe']);
+  });
+
+  it('lets a mapping name any column', () => {
+    expect(contactColumns(['Mail-Adresse'], { email: 'Mail-Adresse' }).fields).toEqual({ email: 0 });
+  });
+
+  it('lists every bad field of a row at once', () => {
+    const ctx = { header, columns: contactColumns(header), country: 'DE' as const };
+    const { row, errors } = parseContactRow(['Anna', 'kaputt', '123', 'vielleicht', '30-39', 'blau'], ctx);
+    expect(row).toBeUndefined();
+    expect(errors.map((e) => e.column)).toEqual(['E-Mail', 'Handy', 'Newsletter']);
+  });
+
+  it('refuses consent for a channel the row has no address for', () => {
+    const ctx = { header, columns: contactColumns(header), country: 'DE' as const };
+    const { errors } = parseContactRow(['Anna', '', '0151 23456789', 'ja', '', ''], ctx);
+    expect(errors).toEqual([{ column: 'Newsletter', reason: 'email consent without an email address' }]);
+  });
+});

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { FIXTURES, tempFile } from './imports.js';
+
+const run = promisify(execFile);
+const CLI = resolve(import.meta.dirname, '../dist/cli.js');
+
+describe('the CLI', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+        env: { ...process.env, DATABASE_URL: db.url },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const failed = e as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+  const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+  it('imports with --json: the last line is the summary, exit code 0', async () => {
+    const regions = await cli('import', 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'), '--json');
+    expect(regions.code).toBe(0);
+    const file = await tempFile('email,region\ncli@example.org,74\nbroken,74\n');
+    const result = await cli('import', 'contacts', file, '--json');
+    expect(result.code).toBe(0);
+    expect(lastJson(result.stdout)).toMatchObject({
+      status: 'completed',
+      read: 2,
+      inserted: 1,
+      updated: 0,
+      unchanged: 0,
+      rejected: 1,
+      errors: [{ line: 3, column: 'email', reason: '"broken" is not a valid email address' }],
+    });
+  });
+
+  it('exits non-zero with the reason when the file is rejected', async () => {
+    const result = await cli('import', 'contacts', await tempFile(''), '--json');
+    expect(result.code).toBe(1);
+    expect(lastJson(result.stdout)).toMatchObject({
+      status: 'rejected',
+      reason: 'the file is empty',
+      inserted: 0,
+    });
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const file = await tempFile('email\nagain@example.org\n');
+    await cli('import', 'contacts', file);
+    const second = await cli('import', 'contacts', file);
+    expect(second.stdout).toMatch(/read 1, inserted 0, updated 0, unchanged 1, rejected 0/);
+  });
+
+  it('creates the first admin, who can then log in', async () => {
+    const result = await cli(
+      'user',
+      'create-admin',
+      '--email',
+      'First@Example.org',
+      '--password',
+      'a-long-password-1',
+    );
+    expect(result.stdout).toMatch(/Created admin first@example.org/);
+    const rows = await db.dataSource.query(`SELECT role FROM staff_users WHERE email = 'first@example.org'`);
+    expect(rows).toEqual([{ role: 'admin' }]);
+  });
+
+  it('explains its usage on a wrong command', async () => {
+    const result = await cli('import', 'people', 'x.csv');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/import needs a kind/);
+  });
+});
