@@ -13,7 +13,8 @@ import { ROLES, type Role } from './auth/roles.js';
 import { ConfigError, loadConfig, type Env } from './config/config.js';
 import { connect } from './database/connect.js';
 import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
-import { createImportJob, runImportJob } from './imports/import-runner.js';
+import { importFile, importOptions } from './imports/import-runner.js';
+import type { Encoding } from './imports/csv/sniff.js';
 import { regionWeights } from './synthetic/region-weights.js';
 import { syntheticContacts } from './synthetic/synthetic-contacts.js';
 import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regions.js';
@@ -57,23 +58,16 @@ async function importCommand(env: Env, args: string[]) {
       kind: kind as ImportKind,
       path: file,
       fileName: basename(file),
-      options: {
+      options: importOptions(env, {
         mapping,
-        purpose: values.purpose ?? env.DEFAULT_CONSENT_PURPOSE,
-        encoding: values.encoding as 'utf-8' | undefined,
-        regionLevel: env.CONTACT_REGION_LEVEL,
-        defaultCountry: env.DEFAULT_COUNTRY,
-      },
+        purpose: values.purpose,
+        encoding: values.encoding as Encoding | undefined,
+      }),
     };
-    const job = await runImportJob(
-      db.dataSource,
-      await createImportJob(db.dataSource, request),
-      request,
-      (read) => {
-        bar?.setTotal(read);
-        bar?.update(read);
-      },
-    );
+    const job = await importFile(db.dataSource, request, (read) => {
+      bar?.setTotal(read);
+      bar?.update(read);
+    });
     bar?.stop();
     const summary = {
       id: job.id,

@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { AuthService } from './auth/auth.service.js';
 import type { Env } from './config/config.js';
 import type { ImportKind } from './imports/import-job.entity.js';
-import { createImportJob, runImportJob } from './imports/import-runner.js';
+import { importFile, importOptions } from './imports/import-runner.js';
 
 const SAMPLES = resolve(import.meta.dirname, '..', 'data-samples');
 const DEMO_EMAIL = 'admin@example.org';
@@ -27,13 +27,9 @@ export async function loadDemo(app: INestApplication, env: Env): Promise<string>
         kind: kind as ImportKind,
         path: join(SAMPLES, file),
         fileName: file,
-        options: {
-          regionLevel: env.CONTACT_REGION_LEVEL,
-          defaultCountry: env.DEFAULT_COUNTRY,
-          purpose: env.DEFAULT_CONSENT_PURPOSE,
-        },
+        options: importOptions(env),
       };
-      const job = await runImportJob(db, await createImportJob(db, request), request);
+      const job = await importFile(db, request);
       console.log(
         `Loaded data-samples/${file}: ${job.status}, ${job.inserted} inserted, ${job.rejected} rejected (deliberately bad sample rows)`,
       );

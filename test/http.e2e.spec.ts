@@ -5,7 +5,11 @@ import { startTestApp, type TestApp } from './app.js';
 describe('the staff API', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ MAX_UPLOAD_BYTES: '200000', LOGIN_ATTEMPTS_PER_MINUTE: '5' });
+    t = await startTestApp({
+      MAX_UPLOAD_BYTES: '200000',
+      LOGIN_ATTEMPTS_PER_MINUTE: '5',
+      DEFAULT_CONSENT_PURPOSE: 'event-reminders',
+    });
     await runImport(t.db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'));
   });
   afterAll(() => t.close());
@@ -224,7 +228,8 @@ describe('the staff API', () => {
     expect((await get('region=74&language=tr')).body.total).toBe(1);
     const requested = await get('consent=requested&channel=email');
     expect(requested.body.items.map((c: { email: string }) => c.email)).toContain('r1@example.org');
-    expect(requested.body.items[0].consent.email['campaign-news']).toBe('requested');
+    // No purpose was sent with the upload: the configured default applies.
+    expect(requested.body.items[0].consent.email).toEqual({ 'event-reminders': 'requested' });
     expect((await get('region=74&consent=none')).body.items.map((c: { email: string }) => c.email)).toEqual([
       'r2@example.org',
     ]);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ImportOptions } from '../src/imports/import-context.js';
 import type { ImportKind } from '../src/imports/import-job.entity.js';
-import { createImportJob, runImportJob } from '../src/imports/import-runner.js';
+import { importFile } from '../src/imports/import-runner.js';
 
 export const SHARED_DATA = resolve(import.meta.dirname, '../../shared/data');
 export const hasSharedData = existsSync(join(SHARED_DATA, 'btw25_strukturdaten.csv'));
@@ -19,9 +19,7 @@ export async function runImport(
   path: string,
   options: ImportOptions = {},
 ) {
-  const request = { kind, path, fileName: path.split('/').pop()!, options };
-  const job = await createImportJob(dataSource, request);
-  return runImportJob(dataSource, job, request);
+  return importFile(dataSource, { kind, path, fileName: path.split('/').pop()!, options });
 }
 
 /** Writes text (or bytes) to a temporary file and returns its path. */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { Env } from '../config/config.js';
 import { importContacts } from '../contacts/import-contacts.js';
 import { importPostcodes } from '../regions/import-postcodes.js';
 import { importRegions } from '../regions/import-regions.js';
@@ -66,4 +67,24 @@ export async function runImportJob(
   }
   await jobs.update(job.id, { ...final, finishedAt: new Date() });
   return jobs.findOneByOrFail({ id: job.id });
+}
+
+/** The caller's options over the configured defaults; options left unset keep the default. */
+export function importOptions(env: Env, given: ImportOptions = {}): ImportOptions {
+  const set = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return {
+    regionLevel: env.CONTACT_REGION_LEVEL,
+    defaultCountry: env.DEFAULT_COUNTRY,
+    purpose: env.DEFAULT_CONSENT_PURPOSE,
+    ...set,
+  };
+}
+
+/** Creates the job and runs it to its end state (for the CLI and the demo, which wait for the result). */
+export async function importFile(
+  dataSource: DataSource,
+  request: ImportRequest,
+  onProgress?: (read: number) => void,
+): Promise<ImportJob> {
+  return runImportJob(dataSource, await createImportJob(dataSource, request), request, onProgress);
 }

@@ -8,7 +8,7 @@ import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import type { ImportOptions } from './import-context.js';
 import { ImportJob, type ImportKind } from './import-job.entity.js';
-import { createImportJob, runImportJob } from './import-runner.js';
+import { createImportJob, importOptions, runImportJob } from './import-runner.js';
 import type { ImportJobDto } from './imports.dto.js';
 
 export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
@@ -76,12 +76,7 @@ export class ImportsService implements OnApplicationBootstrap {
       kind,
       path,
       fileName,
-      options: {
-        regionLevel: this.env.CONTACT_REGION_LEVEL,
-        defaultCountry: this.env.DEFAULT_COUNTRY,
-        purpose: this.env.DEFAULT_CONSENT_PURPOSE,
-        ...options,
-      },
+      options: importOptions(this.env, options),
       createdBy: staff.id,
     };
     const job = await createImportJob(this.db, request);
