@@ -79,6 +79,7 @@ async function importCommand(env: Env, args: string[]) {
       rejected: job.rejected,
       reason: job.reason,
       durationMs: job.finishedAt && job.startedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
+      timings: job.timings,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       errors: job.errors,
     };

@@ -128,6 +128,15 @@ describe('the staff API', () => {
       errors: [{ line: 3, column: 'email', reason: '"kaputt" is not a valid email address' }],
     });
     expect(job.body.durationMs).toEqual(expect.any(Number));
+    expect(Object.keys(job.body.timings)).toEqual([
+      'read',
+      'dedupe',
+      'match',
+      'insert',
+      'update',
+      'consent',
+      'commit',
+    ]);
     const list = await t.http().get('/imports').set(bearer(t.tokens.staff)).expect(200);
     expect(list.body.items.map((j: { id: string }) => j.id)).toContain(res.body.id);
   });

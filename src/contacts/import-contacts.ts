@@ -5,7 +5,13 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { readCsv } from '../imports/csv/csv-reader.js';
-import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import {
+  checkWidth,
+  RowErrors,
+  Stopwatch,
+  type ImportContext,
+  type ImportCounts,
+} from '../imports/import-context.js';
 import {
   contactColumns,
   isContactsHeader,
@@ -83,6 +89,7 @@ function copyLine(line: number, r: ContactRow): string {
  */
 export async function importContacts(ctx: ImportContext): Promise<ImportCounts> {
   const errors = new RowErrors();
+  const clock = new Stopwatch();
   const runner = ctx.dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   let read = 0;
@@ -142,9 +149,11 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     await copied;
     ctx.onProgress?.(read);
 
-    const counts = await merge(client, ctx, errors);
+    clock.lap('read');
+    const counts = await merge(client, ctx, errors, clock);
     await client.query('COMMIT');
-    return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted() };
+    clock.lap('commit');
+    return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
   } catch (e) {
     // A COPY in progress must be aborted (CopyFail) before the connection takes another statement.
     feed?.destroy(e instanceof Error ? e : new Error(String(e)));
@@ -161,7 +170,7 @@ async function rejectLines(client: PoolClient, errors: RowErrors, sql: string, p
   for (const r of rows) errors.add(r.line, r.reason, r.column ?? undefined);
 }
 
-async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) {
+async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, clock: Stopwatch) {
   const level = ctx.options.regionLevel ?? 'constituency';
   const purpose = ctx.options.purpose ?? 'campaign-news';
 
@@ -181,6 +190,7 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) 
      SELECT line, 'duplicate of line ' || first || ' (same ' || kind || ')' AS reason, kind AS column FROM gone`,
   );
 
+  clock.lap('dedupe');
   await client.query(
     `CREATE TEMP TABLE resolved ON COMMIT DROP AS
      SELECT s.*,
@@ -220,12 +230,14 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) 
      SELECT line, 'matches the same contact as line ' || first AS reason, NULL AS column FROM gone`,
   );
 
+  clock.lap('match');
   const inserted = await client.query(
     `INSERT INTO contacts (id, external_id, first_name, last_name, email, phone, postal_code, region_id, language, time_zone, attributes)
      SELECT contact_id, external_id, first_name, last_name, email, phone, postal_code, region_id,
        COALESCE(language, 'de'), COALESCE(time_zone, 'Europe/Berlin'), attributes
      FROM resolved WHERE is_new`,
   );
+  clock.lap('insert');
   await client.query(`CREATE TEMP TABLE touched (id uuid) ON COMMIT DROP`);
   await client.query(
     `WITH changed AS (
@@ -246,6 +258,7 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) 
      INSERT INTO touched SELECT id FROM changed`,
   );
 
+  clock.lap('update');
   // Consent: an event only where the file changes the current state, so a second run records nothing.
   // Email counts as confirmed only with proof of the confirmation (its time and the IP it came from).
   await client.query(
@@ -279,6 +292,7 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors) 
      INSERT INTO touched SELECT contact_id FROM events`,
     [purpose, ctx.jobId, ctx.fileName],
   );
+  clock.lap('consent');
   const { rows } = await client.query<{ existing: number; updated: number }>(
     `SELECT (SELECT count(*) FROM resolved WHERE NOT is_new)::int AS existing,
             (SELECT count(DISTINCT t.id) FROM touched t JOIN resolved r ON r.contact_id = t.id AND NOT r.is_new)::int AS updated`,

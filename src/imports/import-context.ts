@@ -30,6 +30,20 @@ export interface ImportCounts {
   unchanged: number;
   rejected: number;
   errors: RowError[];
+  /** Milliseconds per phase, e.g. { read: 2400, insert: 1200 }. */
+  timings?: Record<string, number>;
+}
+
+/** Records how long each phase of an import took. */
+export class Stopwatch {
+  readonly laps: Record<string, number> = {};
+  private last = performance.now();
+
+  lap(name: string): void {
+    const now = performance.now();
+    this.laps[name] = Math.round(now - this.last);
+    this.last = now;
+  }
 }
 
 export const MAX_STORED_ERRORS = 1000;

@@ -49,6 +49,10 @@ export class ImportJob {
   @Column('jsonb', { default: [] })
   errors: RowError[];
 
+  /** Milliseconds per phase (read, dedupe, match, insert, update, consent, …). */
+  @Column('jsonb', { default: {} })
+  timings: Record<string, number>;
+
   /** Why the whole file was rejected or the job failed. */
   @Column('text', { nullable: true })
   reason: string | null;

@@ -49,7 +49,10 @@ export async function runImportJob(
   await jobs.update(job.id, { status: 'running', startedAt });
   let final: Pick<ImportJob, 'status'> &
     Partial<
-      Pick<ImportJob, 'read' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'errors' | 'reason'>
+      Pick<
+        ImportJob,
+        'read' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'errors' | 'reason' | 'timings'
+      >
     >;
   try {
     const counts = await IMPORTERS[request.kind]({

@@ -51,5 +51,6 @@ export class ImportJobDto {
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1000 rejected rows' }) errors: RowErrorDto[];
   @ApiProperty({ nullable: true, description: 'Why the whole file was rejected' }) reason: string | null;
   @ApiProperty({ nullable: true }) durationMs: number | null;
+  @ApiProperty({ description: 'Milliseconds per phase' }) timings: Record<string, number>;
   @ApiProperty() createdAt: Date;
 }

@@ -32,6 +32,7 @@ export function toDto(job: ImportJob): ImportJobDto {
     errors: job.errors,
     reason: job.reason,
     durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
+    timings: job.timings,
     createdAt: job.createdAt,
   };
 }

@@ -1,12 +1,19 @@
 import { readCsv } from '../imports/csv/csv-reader.js';
 import { FileRejected } from '../imports/csv/sniff.js';
-import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import {
+  checkWidth,
+  RowErrors,
+  Stopwatch,
+  type ImportContext,
+  type ImportCounts,
+} from '../imports/import-context.js';
 import { isRegionsHeader, regionLayout, type RegionLayout, type RegionRow } from './region-rows.js';
 import { upsertFeatures, upsertRegions } from './region-writer.js';
 
 /** Regions files are small (hundreds to tens of thousands of rows), so rows are checked as a whole before writing. */
 export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   const errors = new RowErrors();
+  const clock = new Stopwatch();
   const rows: { line: number; row: RegionRow }[] = [];
   let layout: RegionLayout | undefined;
   let width = 0;
@@ -36,6 +43,7 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
     },
   );
   ctx.onProgress?.(read);
+  clock.lap('read');
 
   const kept = dedupe(rows, errors);
   await resolveParents(ctx, kept, errors);
@@ -45,7 +53,8 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
     await upsertFeatures(manager, layout!.features, 'regions');
     return upsertRegions(manager, good);
   });
-  return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted() };
+  clock.lap('write');
+  return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
 }
 
 function dedupe(rows: { line: number; row: RegionRow }[], errors: RowErrors) {

@@ -1,5 +1,11 @@
 import { readCsv } from '../imports/csv/csv-reader.js';
-import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import {
+  checkWidth,
+  RowErrors,
+  Stopwatch,
+  type ImportContext,
+  type ImportCounts,
+} from '../imports/import-context.js';
 import {
   resultsAccumulator,
   RESULTS_COLUMNS,
@@ -11,6 +17,7 @@ import { upsertFeatures, upsertRegions } from './region-writer.js';
 /** Election results become region features; areas not yet known are created with their name and parent. */
 export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
   const errors = new RowErrors();
+  const clock = new Stopwatch();
   let results: ResultsAccumulator | undefined;
   let width = 0;
   let read = 0;
@@ -35,9 +42,11 @@ export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
     },
   );
   ctx.onProgress?.(read);
+  clock.lap('read');
   const counts = await ctx.dataSource.transaction(async (manager) => {
     await upsertFeatures(manager, results!.features(), 'results');
     return upsertRegions(manager, results!.regions());
   });
-  return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted() };
+  clock.lap('write');
+  return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
 }

@@ -3,8 +3,8 @@
 // current consent is a view over the append-only events.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795241249532 implements MigrationInterface {
-  name = 'InitialSchema1795241249532';
+export class InitialSchema1795241975304 implements MigrationInterface {
+  name = 'InitialSchema1795241975304';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -46,7 +46,7 @@ export class InitialSchema1795241249532 implements MigrationInterface {
       `CREATE INDEX "IDX_6c5ebc4e26af0efadd8c161c00" ON "consent_events"  ("contact_id", "channel", "purpose", "id") `,
     );
     await queryRunner.query(
-      `CREATE TABLE "import_jobs" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "kind" text NOT NULL, "file_name" text NOT NULL, "status" text NOT NULL DEFAULT 'queued', "options" jsonb NOT NULL DEFAULT '{}', "read" integer NOT NULL DEFAULT '0', "inserted" integer NOT NULL DEFAULT '0', "updated" integer NOT NULL DEFAULT '0', "unchanged" integer NOT NULL DEFAULT '0', "rejected" integer NOT NULL DEFAULT '0', "errors" jsonb NOT NULL DEFAULT '[]', "reason" text, "created_by" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "started_at" TIMESTAMP WITH TIME ZONE, "finished_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_4d206c602f173f98e4bb85819a3" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "import_jobs" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "kind" text NOT NULL, "file_name" text NOT NULL, "status" text NOT NULL DEFAULT 'queued', "options" jsonb NOT NULL DEFAULT '{}', "read" integer NOT NULL DEFAULT '0', "inserted" integer NOT NULL DEFAULT '0', "updated" integer NOT NULL DEFAULT '0', "unchanged" integer NOT NULL DEFAULT '0', "rejected" integer NOT NULL DEFAULT '0', "errors" jsonb NOT NULL DEFAULT '[]', "timings" jsonb NOT NULL DEFAULT '{}', "reason" text, "created_by" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "started_at" TIMESTAMP WITH TIME ZONE, "finished_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_4d206c602f173f98e4bb85819a3" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
       `CREATE TABLE "features" ("key" text NOT NULL, "label" text NOT NULL, "unit" text, "source" text NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_0cc5c687428b94489ce1edc3c5a" PRIMARY KEY ("key"))`,
