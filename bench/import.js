@@ -81,6 +81,7 @@ try {
     copy_seconds: Number(copySeconds.toFixed(2)),
     inserted: summary.inserted,
     rejected: summary.rejected,
+    phases_ms: summary.timings,
   };
   const table = [
     ['', 'seconds', 'rows/s'],
@@ -92,6 +93,8 @@ try {
   );
   for (const [a, b, c] of table)
     console.log(`${String(a).padEnd(38)}${String(b).padStart(10)}${String(c).padStart(12)}`);
+  const phases = ['read', 'dedupe', 'match', 'insert', 'update', 'consent', 'commit'];
+  console.log(`import phases (ms): ${phases.map((p) => `${p} ${summary.timings[p]}`).join(', ')}`);
   console.log(
     `ratio import/COPY: ${figures.ratio} (target >= 0.5)   import peak RSS: ${figures.peak_rss_mb} MB (target < 400)`,
   );
