@@ -98,6 +98,8 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL synchronous_commit = off`);
+    // Room for the sorts and hashes of the merge below, so they stay out of temp files.
+    await client.query(`SET LOCAL work_mem = '128MB'`);
     await client.query(`CREATE TEMP TABLE stage (
       line int PRIMARY KEY, external_id text, first_name text, last_name text, email text, phone text,
       postal_code text, region_code text, language text, time_zone text, attributes jsonb,
@@ -235,7 +237,8 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
     `INSERT INTO contacts (id, external_id, first_name, last_name, email, phone, postal_code, region_id, language, time_zone, attributes)
      SELECT contact_id, external_id, first_name, last_name, email, phone, postal_code, region_id,
        COALESCE(language, 'de'), COALESCE(time_zone, 'Europe/Berlin'), attributes
-     FROM resolved WHERE is_new`,
+     FROM resolved WHERE is_new
+     ORDER BY contact_id`,
   );
   clock.lap('insert');
   await client.query(`CREATE TEMP TABLE touched (id uuid) ON COMMIT DROP`);
@@ -287,6 +290,7 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
          WHEN 'withdrawn' THEN d.current IN ('requested', 'confirmed')
          WHEN 'confirmed' THEN d.current IS NULL OR d.current = 'requested' OR (d.current = 'withdrawn' AND d.occurred_at > d.changed_at)
          ELSE d.current IS NULL OR (d.current = 'withdrawn' AND d.consent_at > d.changed_at) END
+       ORDER BY contact_id, channel
        RETURNING contact_id
      )
      INSERT INTO touched SELECT contact_id FROM events`,
