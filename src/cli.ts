@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Env } from './config/config.js';
 import { connect } from './database/connect.js';
 import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
 import { importFile, importOptions } from './imports/import-runner.js';
+import { toDto } from './imports/imports.dto.js';
 import type { Encoding } from './imports/csv/sniff.js';
 import { regionWeights } from './synthetic/region-weights.js';
 import { syntheticContacts } from './synthetic/synthetic-contacts.js';
@@ -69,20 +70,7 @@ async function importCommand(env: Env, args: string[]) {
       bar?.update(read);
     });
     bar?.stop();
-    const summary = {
-      id: job.id,
-      status: job.status,
-      read: job.read,
-      inserted: job.inserted,
-      updated: job.updated,
-      unchanged: job.unchanged,
-      rejected: job.rejected,
-      reason: job.reason,
-      durationMs: job.finishedAt && job.startedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
-      timings: job.timings,
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      errors: job.errors,
-    };
+    const summary = { ...toDto(job), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
     if (!values.json) {
       console.log(`${kind} import of ${file}: ${job.status}${job.reason ? ` (${job.reason})` : ''}`);
       console.log(

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { ImportJob } from './import-job.entity.js';
 import { IMPORT_KINDS, type ImportKind } from './import-job.entity.js';
 
 export class CreateImportDto {
@@ -53,4 +54,24 @@ export class ImportJobDto {
   @ApiProperty({ nullable: true }) durationMs: number | null;
   @ApiProperty({ description: 'Milliseconds per phase' }) timings: Record<string, number>;
   @ApiProperty() createdAt: Date;
+}
+
+/** What the API and the CLI show of a job. */
+export function toDto(job: ImportJob): ImportJobDto {
+  return {
+    id: job.id,
+    kind: job.kind,
+    fileName: job.fileName,
+    status: job.status,
+    read: job.read,
+    inserted: job.inserted,
+    updated: job.updated,
+    unchanged: job.unchanged,
+    rejected: job.rejected,
+    errors: job.errors,
+    reason: job.reason,
+    durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
+    timings: job.timings,
+    createdAt: job.createdAt,
+  };
 }

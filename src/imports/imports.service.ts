@@ -9,7 +9,7 @@ import { Env } from '../config/config.js';
 import type { ImportOptions } from './import-context.js';
 import { ImportJob, type ImportKind } from './import-job.entity.js';
 import { createImportJob, importOptions, runImportJob } from './import-runner.js';
-import type { ImportJobDto } from './imports.dto.js';
+import { toDto } from './imports.dto.js';
 
 export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
   regions: 'strategist',
@@ -17,25 +17,6 @@ export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
   postcodes: 'strategist',
   contacts: 'staff',
 };
-
-export function toDto(job: ImportJob): ImportJobDto {
-  return {
-    id: job.id,
-    kind: job.kind,
-    fileName: job.fileName,
-    status: job.status,
-    read: job.read,
-    inserted: job.inserted,
-    updated: job.updated,
-    unchanged: job.unchanged,
-    rejected: job.rejected,
-    errors: job.errors,
-    reason: job.reason,
-    durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
-    timings: job.timings,
-    createdAt: job.createdAt,
-  };
-}
 
 @Injectable()
 export class ImportsService implements OnApplicationBootstrap {
