@@ -1,0 +1,105 @@
+import { seededRandom } from '../synthetic/random.js';
+import { chooseK, stability } from './choose-k.js';
+import { prepareFeatures, type FeatureMatrix } from './features.js';
+import { cluster } from './kmeans.js';
+import { adjustedRandIndex, silhouette } from './quality.js';
+
+/** Seeded Gaussian blobs: `centers` in `dims` dimensions, well apart, `perBlob` rows each. */
+function blobs(centers: number, perBlob: number, dims: number, seed: number) {
+  const random = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const rows = centers * perBlob;
+  const data = new Float64Array(rows * dims);
+  const truth = new Int32Array(rows);
+  const means = Array.from({ length: centers }, () =>
+    Array.from({ length: dims }, () => (random() - 0.5) * 40),
+  );
+  for (let r = 0; r < rows; r++) {
+    truth[r] = r % centers;
+    for (let d = 0; d < dims; d++) data[r * dims + d] = means[truth[r]][d] + normal();
+  }
+  return { matrix: { rows, cols: dims, data } as FeatureMatrix, truth };
+}
+
+describe('k-means', () => {
+  it('recovers well-separated blobs (ARI ≥ 0.99)', () => {
+    const { matrix, truth } = blobs(5, 200, 6, 1);
+    const result = cluster(matrix, 5, { seed: 42, restarts: 5 });
+    expect(adjustedRandIndex(truth, result.labels)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('gives exactly the same segments for the same data, k and seed', () => {
+    const { matrix } = blobs(4, 150, 5, 2);
+    const a = cluster(matrix, 4, { seed: 7, restarts: 3 });
+    const b = cluster(matrix, 4, { seed: 7, restarts: 3 });
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(Array.from(b.centroids)).toEqual(Array.from(a.centroids));
+    expect(b.inertia).toBe(a.inertia);
+  });
+
+  it('finds the true k by silhouette and returns the whole k table', () => {
+    const { matrix } = blobs(4, 100, 5, 3);
+    const { best, table } = chooseK(matrix, 2, 8, { seed: 1, restarts: 3 });
+    expect(best.k).toBe(4);
+    expect(table.map((row) => row.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(table[2].silhouette).toBe(Math.max(...table.map((row) => row.silhouette)));
+    expect(table[0].inertia).toBeGreaterThan(table[2].inertia);
+  });
+
+  it('is stable on clear structure', () => {
+    const { matrix } = blobs(3, 100, 4, 4);
+    const chosen = cluster(matrix, 3, { seed: 5, restarts: 3 });
+    expect(stability(matrix, chosen, { seed: 5, restarts: 3 })).toBeGreaterThan(0.99);
+  });
+
+  it('refuses k below 2 or above the number of rows', () => {
+    const { matrix } = blobs(2, 3, 2, 5);
+    expect(() => cluster(matrix, 1, { seed: 1 })).toThrow(/k must be between 2 and 6/);
+    expect(() => cluster(matrix, 7, { seed: 1 })).toThrow(/k must be between 2 and 6/);
+  });
+});
+
+describe('quality figures', () => {
+  it('computes the adjusted Rand index as scikit-learn does', () => {
+    expect(adjustedRandIndex([0, 0, 1, 1], [0, 0, 1, 1])).toBe(1);
+    expect(adjustedRandIndex([0, 0, 1, 1], [1, 1, 0, 0])).toBe(1);
+    expect(adjustedRandIndex([0, 0, 1, 1], [0, 0, 1, 2])).toBeCloseTo(0.5714285714, 9);
+    expect(adjustedRandIndex([0, 0, 0, 0], [0, 1, 2, 3])).toBeCloseTo(0, 9);
+  });
+
+  it('computes the silhouette of a small worked example', () => {
+    const matrix = { rows: 4, cols: 1, data: Float64Array.from([0, 1, 10, 11]) };
+    expect(silhouette(matrix, Int32Array.from([0, 0, 1, 1]), 2)).toBeCloseTo(0.8997494, 6);
+  });
+});
+
+describe('preparing features', () => {
+  const table: Record<string, (number | null)[]> = {
+    income: [20, 30, null, 40],
+    density: [100, 1000, 10000, null],
+    flat: [5, 5, 5, 5],
+    empty: [null, null, null, null],
+  };
+  const value = (key: string, row: number) => table[key][row];
+
+  it('imputes missing values by the median and says how many', () => {
+    const { stats, matrix } = prepareFeatures(['income'], value, 4);
+    expect(stats[0]).toMatchObject({ key: 'income', imputed: 1, median: 30, mean: 30 });
+    expect(Array.from(matrix.data).map((v) => Number(v.toFixed(3)))).toEqual([-1.414, 0, 0, 1.414]);
+  });
+
+  it('refuses features without values or without variance, with the reason', () => {
+    const { refused, matrix } = prepareFeatures(['income', 'flat', 'empty'], value, 4);
+    expect(refused).toEqual([
+      { key: 'flat', reason: 'it has the same value everywhere (no variance)' },
+      { key: 'empty', reason: 'no region has a value for it' },
+    ]);
+    expect(matrix.cols).toBe(1);
+  });
+
+  it('log-scales skewed features when asked', () => {
+    const { matrix } = prepareFeatures(['density'], value, 4, () => 'log-zscore');
+    const scores = Array.from(matrix.data);
+    expect(scores[1] - scores[0]).toBeCloseTo(scores[2] - scores[1], 1);
+  });
+});
