@@ -1,0 +1,49 @@
+/** The values a message can carry. Anything else in {{ }} is refused when a template is saved. */
+export const PLACEHOLDERS = [
+  'first_name',
+  'region_name',
+  'event_date',
+  'event_place',
+  'opt_out_link',
+] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+const PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** The unknown placeholders in a text, and unbalanced braces, as readable problems (empty when fine). */
+export function checkPlaceholders(text: string): string[] {
+  const problems: string[] = [];
+  for (const [, name] of text.matchAll(PATTERN)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      problems.push(`unknown placeholder {{${name}}} (known: ${PLACEHOLDERS.join(', ')})`);
+    }
+  }
+  const rest = text.replace(PATTERN, '');
+  if (rest.includes('{{') || rest.includes('}}'))
+    problems.push('a placeholder is not closed: write {{name}}');
+  return problems;
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** Fills the placeholders; in HTML every value is escaped, so a name cannot inject markup. */
+export function render(
+  text: string,
+  values: Partial<Record<Placeholder, string>>,
+  format: 'html' | 'text',
+): string {
+  return text.replace(PATTERN, (_, name: string) => {
+    const value = values[name as Placeholder] ?? '';
+    return format === 'html' ? escapeHtml(value) : value;
+  });
+}
