@@ -100,6 +100,9 @@ export function slug(text: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/** Every key the rules above give, e.g. for checking template weights. */
+export const STRUKTURDATEN_KEYS: readonly string[] = RULES.map(([, key]) => key);
+
 export function strukturdatenFeature(label: string): FeatureSpec {
   const plain = withoutDates(label);
   for (const [pattern, key, unit] of RULES) {

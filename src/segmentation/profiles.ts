@@ -84,6 +84,18 @@ const PHRASES: Record<string, { en: [string, string]; de: [string, string] }> = 
     en: ['farming', 'little farming'],
     de: ['Landwirtschaft', 'wenig Landwirtschaft'],
   },
+  unemployment_15_24_pct: {
+    en: ['high youth unemployment', 'low youth unemployment'],
+    de: ['hohe Jugendarbeitslosigkeit', 'niedrige Jugendarbeitslosigkeit'],
+  },
+  childcare_under_3_pct: {
+    en: ['much childcare for under-3s', 'little childcare for under-3s'],
+    de: ['viel Krippenbetreuung', 'wenig Krippenbetreuung'],
+  },
+  school_leavers_no_diploma_pct: {
+    en: ['many school leavers without diploma', 'few school leavers without diploma'],
+    de: ['viele Schulabgänger:innen ohne Abschluss', 'wenige Schulabgänger:innen ohne Abschluss'],
+  },
   natural_change_per_1000: {
     en: ['more births than deaths', 'more deaths than births'],
     de: ['Geburtenüberschuss', 'Sterbeüberschuss'],

@@ -1,3 +1,5 @@
+import { STRUKTURDATEN_KEYS } from '../regions/strukturdaten.js';
+import { DEFAULT_TEMPLATES } from './default-templates.js';
 import { checkPlaceholders, escapeHtml, render } from './placeholders.js';
 import { smsSegments } from './sms-segments.js';
 
@@ -34,4 +36,56 @@ describe('SMS segments', () => {
   ] as const)('%s → %s, %d units, %d part(s)', (_name, text, encoding, units, segments) => {
     expect(smsSegments(text)).toEqual({ encoding, units, segments });
   });
+});
+
+describe('the default template library', () => {
+  it('has the issues a campaign leads with', () => {
+    expect(DEFAULT_TEMPLATES.map((t) => t.key)).toEqual(
+      expect.arrayContaining([
+        'housing',
+        'inflation',
+        'climate',
+        'jobs',
+        'health',
+        'pensions',
+        'peace',
+        'transit',
+        'education',
+      ]),
+    );
+  });
+
+  it.each(DEFAULT_TEMPLATES.map((t) => [t.key, t] as const))(
+    '%s: weighs known features and explains why',
+    (_key, template) => {
+      expect(Object.keys(template.weights).every((k) => STRUKTURDATEN_KEYS.includes(k))).toBe(true);
+      expect(template.reasoning.length).toBeGreaterThan(40);
+    },
+  );
+
+  it.each(
+    DEFAULT_TEMPLATES.flatMap((t) => (['de', 'en'] as const).map((l) => [t.key, l, t.content[l]] as const)),
+  )(
+    '%s (%s): valid placeholders, an opt-out everywhere, at most two SMS parts',
+    (_key, _language, content) => {
+      for (const text of [content.subject, content.html, content.text, content.sms])
+        expect(checkPlaceholders(text)).toEqual([]);
+      expect(content.html).toContain('{{opt_out_link}}');
+      expect(content.text).toContain('{{opt_out_link}}');
+      expect(content.sms).toMatch(/STOP/);
+      expect(
+        smsSegments(
+          render(
+            content.sms,
+            {
+              region_name: 'Berlin-Friedrichshain-Kreuzberg – Prenzlauer Berg Ost',
+              event_date: '23.02.2025 18:00',
+              event_place: 'Rathaus',
+            },
+            'text',
+          ),
+        ).segments,
+      ).toBeLessThanOrEqual(2);
+    },
+  );
 });
