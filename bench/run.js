@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 const name = process.argv[2];
 const script = new URL(`./${name}.js`, import.meta.url);
 if (!name || !existsSync(script)) {
-  console.error('usage: npm run bench -- <name>   (available: import)');
+  console.error('usage: npm run bench -- <name>   (available: import, kmeans)');
   process.exit(2);
 }
 const child = spawn(process.execPath, [script.pathname, ...process.argv.slice(3)], { stdio: 'inherit' });
