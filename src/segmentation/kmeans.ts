@@ -50,11 +50,12 @@ export function kmeansPlusPlus(m: FeatureMatrix, k: number, random: () => number
   };
   const first = Math.floor(random() * rows);
   centers.set(data.subarray(first * cols, first * cols + cols), 0);
-  const closest = new Float64Array(rows);
+  let closest = new Float64Array(rows);
   let total = 0;
   for (let r = 0; r < rows; r++) total += closest[r] = squaredDistance(m, r, centers, 0);
-  const candidate = new Float64Array(rows);
-  const best = new Float64Array(rows);
+  // Two scratch buffers swapped, never copied: the best trial's distances survive the next trial.
+  let candidate = new Float64Array(rows);
+  let best = new Float64Array(rows);
   for (let c = 1; c < k; c++) {
     let bestTotal = Infinity;
     let bestRow = 0;
@@ -62,16 +63,23 @@ export function kmeansPlusPlus(m: FeatureMatrix, k: number, random: () => number
       const row = total > 0 ? pick(closest, total) : Math.floor(random() * rows);
       centers.set(data.subarray(row * cols, row * cols + cols), c * cols);
       let sum = 0;
-      for (let r = 0; r < rows; r++)
-        sum += candidate[r] = Math.min(closest[r], squaredDistance(m, r, centers, c));
+      const base = c * cols;
+      for (let r = 0, a = 0; r < rows; r++, a += cols) {
+        let d = 0;
+        for (let j = 0; j < cols; j++) {
+          const diff = data[a + j] - centers[base + j];
+          d += diff * diff;
+        }
+        sum += candidate[r] = d < closest[r] ? d : closest[r];
+      }
       if (sum < bestTotal) {
         bestTotal = sum;
         bestRow = row;
-        best.set(candidate);
+        [best, candidate] = [candidate, best];
       }
     }
     centers.set(data.subarray(bestRow * cols, bestRow * cols + cols), c * cols);
-    closest.set(best);
+    [closest, best] = [best, closest];
     total = bestTotal;
   }
   return centers;
