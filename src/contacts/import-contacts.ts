@@ -5,13 +5,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { readCsv } from '../imports/csv/csv-reader.js';
-import {
-  checkWidth,
-  RowErrors,
-  Stopwatch,
-  type ImportContext,
-  type ImportCounts,
-} from '../imports/import-context.js';
+import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../imports/import-context.js';
 import {
   contactColumns,
   isContactsHeader,
@@ -111,7 +105,6 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     feed = input;
     copied = pipeline(input, copy);
     let rowContext: RowContext | undefined;
-    let width = 0;
     let buffered = '';
     const flush = (): Promise<void> | undefined => {
       const ok = input.write(buffered);
@@ -126,7 +119,6 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
         isHeader: (cells) => isContactsHeader(cells, ctx.options.mapping),
         expectedHeader: 'an email or phone column (email, e-mail, phone, telefon, mobil …)',
         onHeader: (header) => {
-          width = header.length;
           rowContext = {
             header,
             columns: contactColumns(header, ctx.options.mapping),
@@ -138,8 +130,6 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
         read++;
         if (read % 50_000 === 0) ctx.onProgress?.(read);
         if (problem) return errors.add(line, problem);
-        const widthError = checkWidth(cells, width);
-        if (widthError) return errors.add(line, widthError);
         const { row, errors: fieldErrors } = parseContactRow(cells, rowContext!);
         for (const e of fieldErrors) errors.add(line, e.reason, e.column);
         if (!row) return;

@@ -76,12 +76,3 @@ export class RowErrors {
 
 /** Fields longer than this are refused rather than stored (a name or an email never needs more). */
 export const MAX_FIELD_LENGTH = 1000;
-
-/** Checks a record's width against the header. Trailing empty cells (a `;` at line end) are not extra fields. */
-export function checkWidth(cells: string[], width: number): string | undefined {
-  let n = cells.length;
-  while (n > width && cells[n - 1].trim() === '') n--;
-  if (n > width) return `too many fields: expected ${width}, found ${n}`;
-  if (n < width) return `too few fields: expected ${width}, found ${n}`;
-  return undefined;
-}

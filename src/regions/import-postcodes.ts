@@ -1,5 +1,5 @@
 import { readCsv } from '../imports/csv/csv-reader.js';
-import { checkWidth, RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import { RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
 import { FileRejected } from '../imports/csv/sniff.js';
 
 const POSTCODE = ['postcode', 'postal_code', 'plz', 'postleitzahl', 'zip'];
@@ -12,7 +12,6 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
   const errors = new RowErrors();
   const pairs = new Map<string, { line: number; region: string }>();
   let at = { postcode: -1, region: -1 };
-  let width = 0;
   let read = 0;
   await readCsv(
     ctx.path,
@@ -27,14 +26,11 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
           postcode: names.findIndex((n) => POSTCODE.includes(n)),
           region: names.findIndex((n) => REGION.includes(n)),
         };
-        width = header.length;
       },
     },
     ({ line, cells, problem }) => {
       read++;
       if (problem) return errors.add(line, problem);
-      const widthError = checkWidth(cells, width);
-      if (widthError) return errors.add(line, widthError);
       const postcode = cells[at.postcode].trim();
       const region = cells[at.region].trim().replace(/^0+(?=\d)/, '');
       if (!/^[0-9A-Za-z -]{3,10}$/.test(postcode))

@@ -1,12 +1,6 @@
 import { readCsv } from '../imports/csv/csv-reader.js';
 import { FileRejected } from '../imports/csv/sniff.js';
-import {
-  checkWidth,
-  RowErrors,
-  Stopwatch,
-  type ImportContext,
-  type ImportCounts,
-} from '../imports/import-context.js';
+import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../imports/import-context.js';
 import { isRegionsHeader, regionLayout, type RegionLayout, type RegionRow } from './region-rows.js';
 import { upsertFeatures, upsertRegions } from './region-writer.js';
 
@@ -16,7 +10,6 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   const clock = new Stopwatch();
   const rows: { line: number; row: RegionRow }[] = [];
   let layout: RegionLayout | undefined;
-  let width = 0;
   let read = 0;
 
   await readCsv(
@@ -27,7 +20,6 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
       expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
       onHeader: (h, sniffed) => {
         layout = regionLayout(h, sniffed.delimiter);
-        width = h.length;
         if (layout.features.length === 0)
           throw new FileRejected('no numeric feature columns besides code and name');
       },
@@ -35,8 +27,6 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
     ({ line, cells, problem }) => {
       read++;
       if (problem) return errors.add(line, problem);
-      const widthError = checkWidth(cells, width);
-      if (widthError) return errors.add(line, widthError);
       const { row, errors: cellErrors } = layout!.parse(cells);
       for (const e of cellErrors) errors.add(line, e.reason, e.column);
       if (row) rows.push({ line, row });

@@ -1,11 +1,5 @@
 import { readCsv } from '../imports/csv/csv-reader.js';
-import {
-  checkWidth,
-  RowErrors,
-  Stopwatch,
-  type ImportContext,
-  type ImportCounts,
-} from '../imports/import-context.js';
+import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../imports/import-context.js';
 import {
   resultsAccumulator,
   RESULTS_COLUMNS,
@@ -19,7 +13,6 @@ export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
   const errors = new RowErrors();
   const clock = new Stopwatch();
   let results: ResultsAccumulator | undefined;
-  let width = 0;
   let read = 0;
   await readCsv(
     ctx.path,
@@ -29,14 +22,11 @@ export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
       expectedHeader: `the columns ${RESULTS_COLUMNS.join(', ')}`,
       onHeader: (header) => {
         results = resultsAccumulator(header);
-        width = header.length;
       },
     },
     ({ line, cells, problem }) => {
       read++;
       if (problem) return errors.add(line, problem);
-      const widthError = checkWidth(cells, width);
-      if (widthError) return errors.add(line, widthError);
       const error = results!.add(cells);
       if (error) errors.add(line, error.reason, error.column);
     },

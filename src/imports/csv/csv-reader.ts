@@ -7,7 +7,7 @@ export interface CsvRecord {
   /** Physical line number of the record's first line (1-based, counting every line of the file). */
   line: number;
   cells: string[];
-  /** Set when the record cannot be read as fields (a quote that never closes); report it, skip the row. */
+  /** Set when the record cannot be used as it is (a quote that never closes, too many or too few fields). */
   problem?: string;
 }
 
@@ -46,6 +46,15 @@ function decoder(encoding: Encoding): Transform {
       }
     },
   });
+}
+
+/** Checks a record's width against the header. Trailing empty cells (a `;` at line end) are not extra fields. */
+function checkWidth(cells: string[], width: number): string | undefined {
+  let n = cells.length;
+  while (n > width && cells[n - 1].trim() === '') n--;
+  if (n > width) return `too many fields: expected ${width}, found ${n}`;
+  if (n < width) return `too few fields: expected ${width}, found ${n}`;
+  return undefined;
 }
 
 function countNewlines(cells: string[]): number {
@@ -104,9 +113,8 @@ export async function readCsv(
           }
           return;
         }
-        const record: CsvRecord = quoteError
-          ? { line, cells, problem: 'a quoted field is never closed' }
-          : { line, cells };
+        const problem = quoteError ? 'a quoted field is never closed' : checkWidth(cells, header.length);
+        const record: CsvRecord = problem ? { line, cells, problem } : { line, cells };
         try {
           const pending = onRecord(record);
           if (pending) {
