@@ -86,6 +86,7 @@ describe('importing contacts', () => {
         import_line: 2,
         purpose: 'campaign-news',
       }),
+      expect.objectContaining({ external_id: 'a1', channel: 'sms', action: 'withdrawn', import_line: 2 }),
       expect.objectContaining({ external_id: 'a4', channel: 'email', action: 'requested', import_line: 5 }),
       expect.objectContaining({ external_id: 'a4', channel: 'sms', action: 'requested' }),
     ]);
@@ -128,7 +129,7 @@ describe('contacts files as campaigns really have them', () => {
     ]);
   });
 
-  it('records a documented double opt-in as confirmed with its evidence, and an SMS "nein" as nothing new', async () => {
+  it('records a documented double opt-in as confirmed with its evidence, and an SMS "nein" as a refusal', async () => {
     const events = await db.dataSource.query(
       `SELECT c.external_id, e.channel, e.action, e.occurred_at, host(e.ip) AS ip FROM consent_events e
        JOIN contacts c ON c.id = e.contact_id ORDER BY c.external_id, e.channel`,
@@ -139,6 +140,13 @@ describe('contacts files as campaigns really have them', () => {
         channel: 'email',
         action: 'confirmed',
         occurred_at: new Date('2025-02-01T10:05:00Z'),
+        ip: '203.0.113.9',
+      },
+      {
+        external_id: 'm1',
+        channel: 'sms',
+        action: 'withdrawn',
+        occurred_at: expect.any(Date),
         ip: '203.0.113.9',
       },
       { external_id: 'm2', channel: 'email', action: 'requested', occurred_at: expect.any(Date), ip: null },
@@ -157,7 +165,7 @@ describe('contacts files as campaigns really have them', () => {
       rejected: 0,
     });
     const n = await db.dataSource.query(`SELECT count(*)::int AS n FROM consent_events`);
-    expect(n[0].n).toBe(2);
+    expect(n[0].n).toBe(3);
   });
 
   it('updates what changed and records a withdrawal stated in a later file', async () => {

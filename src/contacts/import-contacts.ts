@@ -252,7 +252,8 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
   );
 
   clock.lap('update');
-  // Consent: an event only where the file changes the current state, so a second run records nothing.
+  // Consent: an event only where the file changes the current state, so a second run records nothing. An explicit
+  // "no" is recorded as withdrawn even for a new contact: the refusal is evidence too.
   // Email counts as confirmed only with proof of the confirmation (its time and the IP it came from).
   await client.query(
     `WITH stated AS (
@@ -277,7 +278,7 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
          $2, $3, line, CASE WHEN consent_source IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('statedSource', consent_source) END
        FROM decided d
        WHERE CASE d.action
-         WHEN 'withdrawn' THEN d.current IN ('requested', 'confirmed')
+         WHEN 'withdrawn' THEN d.current IS DISTINCT FROM 'withdrawn'
          WHEN 'confirmed' THEN d.current IS NULL OR d.current = 'requested' OR (d.current = 'withdrawn' AND d.occurred_at > d.changed_at)
          ELSE d.current IS NULL OR (d.current = 'withdrawn' AND d.consent_at > d.changed_at) END
        ORDER BY contact_id, channel
