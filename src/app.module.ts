@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { RegionsModule } from './regions/regions.module.js';
+import { SegmentationModule } from './segmentation/segmentation.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         RegionsModule,
         ContactsModule,
         ImportsModule,
+        SegmentationModule,
       ],
       controllers: [HealthController],
       providers: [

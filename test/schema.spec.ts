@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 describe('database schema', () => {
@@ -13,7 +14,7 @@ describe('database schema', () => {
   });
 
   it('migrates down and up again', async () => {
-    await db.dataSource.undoLastMigration();
+    for (let i = 0; i < MIGRATIONS.length; i++) await db.dataSource.undoLastMigration();
     const tables = await db.dataSource.query(
       `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT IN ('migrations', 'typeorm_metadata')`,
     );

@@ -16,6 +16,7 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   Conflict = 'conflict',
   InvalidInput = 'invalid_input',
+  BadRequest = 'bad_request',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -24,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.Conflict]: HttpStatus.CONFLICT,
   [ErrorCode.InvalidInput]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.BadRequest]: HttpStatus.BAD_REQUEST,
 };
 
 /** Errors our services raise; turned into HTTP answers in one place. */

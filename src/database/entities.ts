@@ -8,6 +8,7 @@ import { ImportJob } from '../imports/import-job.entity.js';
 import { Feature } from '../regions/feature.entity.js';
 import { Postcode } from '../regions/postcode.entity.js';
 import { Region } from '../regions/region.entity.js';
+import { Segment, SegmentationRun, SegmentMember } from '../segmentation/segmentation.entities.js';
 
 export const ENTITIES = [
   Region,
@@ -20,4 +21,7 @@ export const ENTITIES = [
   StaffUser,
   StaffToken,
   AuditEntry,
+  SegmentationRun,
+  Segment,
+  SegmentMember,
 ];

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import {
+  CreateSegmentationDto,
+  SegmentationRunDto,
+  SegmentDto,
+  UpdateSegmentDto,
+} from './segmentation.dto.js';
+import { SegmentationService } from './segmentation.service.js';
+
+@ApiTags('segmentation')
+@ApiBearerAuth()
+@Roles('strategist')
+@Controller()
+export class SegmentationController {
+  constructor(private readonly segmentation: SegmentationService) {}
+
+  @Post('segmentations')
+  @ApiCreatedResponse({ type: SegmentationRunDto })
+  @ApiBadRequestResponse({
+    description: 'Unknown features, k out of range, no regions, a feature without variance',
+  })
+  create(@CurrentStaff() staff: StaffPrincipal, @Body() dto: CreateSegmentationDto) {
+    return this.segmentation.create(dto, staff.id);
+  }
+
+  @Get('segmentations')
+  @ApiOkResponse({ description: 'Runs, newest first' })
+  list() {
+    return this.segmentation.list();
+  }
+
+  @Get('segmentations/:id')
+  @ApiOkResponse({ type: SegmentationRunDto })
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.segmentation.get(id);
+  }
+
+  @Patch('segments/:id')
+  @ApiOkResponse({ type: SegmentDto })
+  update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateSegmentDto,
+  ) {
+    return this.segmentation.update(id, dto, staff.id);
+  }
+}

@@ -1,0 +1,143 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { Region } from '../regions/region.entity.js';
+import type { KRow } from './choose-k.js';
+import type { FeatureStats } from './features.js';
+import type { FeatureProfile } from './profiles.js';
+
+/** One k-means run over regions of one level. Runs are kept side by side; nothing is overwritten. */
+@Entity('segmentation_runs')
+export class SegmentationRun {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text', { default: 'regions' })
+  target: 'regions';
+
+  @Column('text')
+  level: string;
+
+  @Column('text', { nullable: true })
+  preset: string | null;
+
+  @Column('jsonb', { name: 'feature_keys' })
+  featureKeys: string[];
+
+  /** Per feature: mean, sd, median, how many values were imputed, the scaling used. */
+  @Column('jsonb', { name: 'feature_stats' })
+  featureStats: FeatureStats[];
+
+  @Column('int', { name: 'k_min' })
+  kMin: number;
+
+  @Column('int', { name: 'k_max' })
+  kMax: number;
+
+  /** The chosen k (best silhouette in the range). */
+  @Column('int')
+  k: number;
+
+  @Column('int')
+  seed: number;
+
+  @Column('int')
+  restarts: number;
+
+  @Column('jsonb', { name: 'k_table' })
+  kTable: KRow[];
+
+  @Column('double precision')
+  inertia: number;
+
+  @Column('double precision')
+  silhouette: number;
+
+  /** Mean adjusted Rand index against re-runs with other seeds. */
+  @Column('double precision')
+  stability: number;
+
+  @Column('int')
+  rows: number;
+
+  @Column('int', { name: 'duration_ms' })
+  durationMs: number;
+
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity('segments')
+@Index(['runId', 'index'], { unique: true })
+export class Segment {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'run_id' })
+  runId: string;
+
+  @ManyToOne(() => SegmentationRun, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id' })
+  run?: Relation<SegmentationRun>;
+
+  @Column('int')
+  index: number;
+
+  @Column('int')
+  size: number;
+
+  /** Sum of the members' population (from population_k), when the regions have it. */
+  @Column('double precision', { nullable: true })
+  inhabitants: number | null;
+
+  @Column('jsonb')
+  centroid: FeatureProfile[];
+
+  @Column('jsonb')
+  distinguishing: FeatureProfile[];
+
+  @Column('text', { name: 'label_de' })
+  labelDe: string;
+
+  @Column('text', { name: 'label_en' })
+  labelEn: string;
+
+  /** A strategist's own name for the segment; the generated labels stay beside it. */
+  @Column('text', { nullable: true })
+  name: string | null;
+
+  @Column('text', { nullable: true })
+  notes: string | null;
+}
+
+@Entity('segment_members')
+export class SegmentMember {
+  @PrimaryColumn('uuid', { name: 'run_id' })
+  runId: string;
+
+  @PrimaryColumn('uuid', { name: 'region_id' })
+  regionId: string;
+
+  @ManyToOne(() => Region, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'region_id' })
+  region?: Relation<Region>;
+
+  @Index()
+  @Column('uuid', { name: 'segment_id' })
+  segmentId: string;
+
+  @ManyToOne(() => Segment, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'segment_id' })
+  segment?: Relation<Segment>;
+}

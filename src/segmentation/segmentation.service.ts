@@ -1,0 +1,234 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError, ErrorCode } from '../common/errors.js';
+import { Env } from '../config/config.js';
+import type { FeatureValues } from '../regions/region.entity.js';
+import { chooseK, stability } from './choose-k.js';
+import { prepareFeatures } from './features.js';
+import { DEFAULT_PRESET, LOG_SCALED_BY_DEFAULT, PRESETS } from './presets.js';
+import { profileSegments } from './profiles.js';
+import type {
+  CreateSegmentationDto,
+  SegmentationRunDto,
+  SegmentDto,
+  UpdateSegmentDto,
+} from './segmentation.dto.js';
+import { Segment, SegmentationRun } from './segmentation.entities.js';
+
+/** The widest k range one run may scan (each k is a full clustering with restarts and a silhouette). */
+const MAX_K_SPAN = 15;
+
+const bad = (message: string, details?: unknown) => new AppError(ErrorCode.BadRequest, message, details);
+
+function parseK(raw: string | undefined): [number, number] {
+  const [low, high] = (raw ?? '3-10').split('-').map(Number);
+  return [low, high ?? low];
+}
+
+@Injectable()
+export class SegmentationService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly env: Env,
+  ) {}
+
+  /** Clusters the regions of one level, profiles the segments and stores the run beside earlier ones. */
+  async create(dto: CreateSegmentationDto, staffId: string | null): Promise<SegmentationRunDto> {
+    const started = performance.now();
+    const level = dto.level ?? this.env.CONTACT_REGION_LEVEL;
+    const preset = dto.features ? null : (dto.preset ?? DEFAULT_PRESET);
+    const keys = dto.features ?? PRESETS[preset!];
+    const [kMin, kMax] = parseK(dto.k);
+    const seed = dto.seed ?? 42;
+    const restarts = dto.restarts ?? 5;
+
+    const known: { key: string }[] = await this.db.query(`SELECT key FROM features WHERE key = ANY($1)`, [
+      keys,
+    ]);
+    const unknown = keys.filter((k) => !known.some((f) => f.key === k));
+    if (unknown.length) throw bad(`unknown feature keys: ${unknown.join(', ')} (see GET /features)`);
+    const regions: { id: string; code: string; name: string; features: FeatureValues }[] =
+      await this.db.query(
+        `SELECT id, code, name, features FROM regions WHERE level = $1 ORDER BY length(code), code`,
+        [level],
+      );
+    if (regions.length === 0) throw bad(`there are no regions of level "${level}" to cluster`);
+    if (kMin < 2 || kMax < kMin)
+      throw bad('k must be at least 2, and a range must run from low to high (e.g. 3-10)');
+    if (kMax > regions.length) throw bad(`k cannot exceed the number of regions (${regions.length})`);
+    if (kMax - kMin > MAX_K_SPAN) throw bad(`a k range may span at most ${MAX_K_SPAN} values`);
+
+    const logScaled = new Set(dto.logScaled ?? [...LOG_SCALED_BY_DEFAULT]);
+    const value = (key: string, row: number) => regions[row].features[key];
+    const prepared = prepareFeatures(keys, value, regions.length, (key) =>
+      logScaled.has(key) ? 'log-zscore' : 'zscore',
+    );
+    if (prepared.refused.length) {
+      throw bad(
+        `features that cannot separate regions: ${prepared.refused.map((r) => `${r.key} (${r.reason})`).join('; ')}`,
+        { refused: prepared.refused },
+      );
+    }
+    const options = { seed, restarts };
+    const { best, table } = chooseK(prepared.matrix, kMin, kMax, options);
+    const stable = stability(prepared.matrix, best, options);
+    const profiles = profileSegments(prepared, best, value);
+    const chosen = table.find((row) => row.k === best.k)!;
+
+    const runId = await this.db.transaction(async (manager) => {
+      const run = await manager.getRepository(SegmentationRun).save({
+        level,
+        preset,
+        featureKeys: keys,
+        featureStats: prepared.stats,
+        kMin,
+        kMax,
+        k: best.k,
+        seed,
+        restarts,
+        kTable: table,
+        inertia: best.inertia,
+        silhouette: chosen.silhouette,
+        stability: stable,
+        rows: regions.length,
+        durationMs: Math.round(performance.now() - started),
+        createdBy: staffId,
+      });
+      const segments = await manager.getRepository(Segment).save(
+        profiles.map((p) => ({
+          runId: run.id,
+          index: p.index,
+          size: p.size,
+          inhabitants: inhabitants(regions, best.labels, p.index),
+          centroid: p.centroid,
+          distinguishing: p.distinguishing,
+          labelDe: p.label.de,
+          labelEn: p.label.en,
+        })),
+      );
+      await manager.query(
+        `INSERT INTO segment_members (run_id, region_id, segment_id)
+         SELECT $1, m.region, m.segment FROM jsonb_to_recordset($2::jsonb) AS m(region uuid, segment uuid)`,
+        [
+          run.id,
+          JSON.stringify(regions.map((r, i) => ({ region: r.id, segment: segments[best.labels[i]].id }))),
+        ],
+      );
+      return run.id;
+    });
+    await this.audit.record(staffId, 'segmentation.create', 'segmentation-run', runId, {
+      level,
+      keys,
+      k: best.k,
+    });
+    return this.get(runId);
+  }
+
+  async list() {
+    const runs = await this.db.getRepository(SegmentationRun).find({ order: { createdAt: 'DESC' } });
+    return runs.map(({ id, level, preset, featureKeys, k, silhouette, stability, rows, createdAt }) => ({
+      id,
+      level,
+      preset,
+      features: featureKeys,
+      k,
+      silhouette,
+      stability,
+      rows,
+      createdAt,
+    }));
+  }
+
+  async get(id: string): Promise<SegmentationRunDto> {
+    const run = await this.db.getRepository(SegmentationRun).findOneBy({ id });
+    if (!run) throw new AppError(ErrorCode.NotFound, 'No segmentation run with this id');
+    const segments = await this.db
+      .getRepository(Segment)
+      .find({ where: { runId: id }, order: { index: 'ASC' } });
+    const members: { segment_id: string; id: string; code: string; name: string }[] = await this.db.query(
+      `SELECT m.segment_id, r.id, r.code, r.name FROM segment_members m JOIN regions r ON r.id = m.region_id
+       WHERE m.run_id = $1 ORDER BY length(r.code), r.code`,
+      [id],
+    );
+    return {
+      id: run.id,
+      level: run.level,
+      preset: run.preset,
+      features: run.featureKeys,
+      k: run.k,
+      kRange: [run.kMin, run.kMax],
+      seed: run.seed,
+      restarts: run.restarts,
+      kTable: run.kTable,
+      inertia: run.inertia,
+      silhouette: run.silhouette,
+      stability: run.stability,
+      featureStats: run.featureStats,
+      rows: run.rows,
+      durationMs: run.durationMs,
+      createdAt: run.createdAt,
+      segments: segments.map((s) =>
+        toSegmentDto(
+          s,
+          members.filter((m) => m.segment_id === s.id),
+        ),
+      ),
+    };
+  }
+
+  async update(id: string, dto: UpdateSegmentDto, staffId: string): Promise<SegmentDto> {
+    const segments = this.db.getRepository(Segment);
+    const segment = await segments.findOneBy({ id });
+    if (!segment) throw new AppError(ErrorCode.NotFound, 'No segment with this id');
+    const changes = {
+      ...(dto.name !== undefined && { name: dto.name }),
+      ...(dto.notes !== undefined && { notes: dto.notes }),
+    };
+    await segments.update(id, changes);
+    await this.audit.record(staffId, 'segment.update', 'segment', id, {
+      before: { name: segment.name, notes: segment.notes },
+      after: changes,
+    });
+    const members: { id: string; code: string; name: string }[] = await this.db.query(
+      `SELECT r.id, r.code, r.name FROM segment_members m JOIN regions r ON r.id = m.region_id
+       WHERE m.segment_id = $1 ORDER BY length(r.code), r.code`,
+      [id],
+    );
+    return toSegmentDto({ ...segment, ...changes }, members);
+  }
+}
+
+function inhabitants(
+  regions: { features: FeatureValues }[],
+  labels: Int32Array,
+  segment: number,
+): number | null {
+  let sum = 0;
+  let known = false;
+  regions.forEach((r, i) => {
+    const thousands = r.features.population_k;
+    if (labels[i] === segment && typeof thousands === 'number') {
+      sum += thousands * 1000;
+      known = true;
+    }
+  });
+  return known ? Math.round(sum) : null;
+}
+
+function toSegmentDto(s: Segment, regions: { id: string; code: string; name: string }[]): SegmentDto {
+  return {
+    id: s.id,
+    index: s.index,
+    size: s.size,
+    inhabitants: s.inhabitants,
+    label: { de: s.labelDe, en: s.labelEn },
+    name: s.name,
+    notes: s.notes,
+    centroid: s.centroid,
+    distinguishing: s.distinguishing,
+    regions: regions.map(({ id, code, name }) => ({ id, code, name })),
+  };
+}

@@ -1,0 +1,155 @@
+import { join, resolve } from 'node:path';
+import { startTestApp, type TestApp } from './app.js';
+import { hasSharedData, runImport, SHARED_DATA, tempFile } from './imports.js';
+
+const SAMPLES = resolve(import.meta.dirname, '../data-samples');
+
+describe('segmentation runs', () => {
+  let t: TestApp;
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  beforeAll(async () => {
+    t = await startTestApp();
+    await runImport(t.db.dataSource, 'regions', join(SAMPLES, 'regions.csv'));
+  });
+  afterAll(() => t.close());
+  const post = (body: object, token = t.tokens.strategist) =>
+    t.http().post('/segmentations').set(bearer(token)).send(body);
+  const runCount = async () =>
+    (await t.db.dataSource.query(`SELECT count(*)::int AS n FROM segmentation_runs`))[0].n as number;
+
+  it('clusters the districts with the default preset and profiles every segment', async () => {
+    const res = await post({ k: '2-6', seed: 42 }).expect(201);
+    const run = res.body;
+    expect(run).toMatchObject({ level: 'constituency', preset: 'overview', kRange: [2, 6], rows: 24 });
+    expect(run.kTable.map((r: { k: number }) => r.k)).toEqual([2, 3, 4, 5, 6]);
+    expect(run.k).toBe(
+      run.kTable.reduce((a: { silhouette: number; k: number }, b: { silhouette: number; k: number }) =>
+        b.silhouette > a.silhouette ? b : a,
+      ).k,
+    );
+    expect(run.stability).toBeGreaterThan(0);
+    expect(run.featureStats[0]).toMatchObject({ key: 'sgb2_per_1000', imputed: 0, scaling: 'zscore' });
+    expect(run.featureStats.find((f: { key: string }) => f.key === 'density_per_km2').scaling).toBe(
+      'log-zscore',
+    );
+    expect(run.segments).toHaveLength(run.k);
+    const members = run.segments.flatMap((s: { regions: { code: string }[] }) =>
+      s.regions.map((r) => r.code),
+    );
+    expect(members).toHaveLength(24);
+    expect(members).not.toContain('901');
+    expect(members).not.toContain('999');
+    for (const segment of run.segments) {
+      expect(segment.size).toBe(segment.regions.length);
+      expect(segment.label.de.length).toBeGreaterThan(0);
+      expect(segment.label.en.length).toBeGreaterThan(0);
+      expect(segment.distinguishing.length).toBeGreaterThanOrEqual(3);
+      expect(segment.inhabitants).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the same segments for the same data, parameters and seed, and keeps both runs', async () => {
+    const body = {
+      features: ['sgb2_per_1000', 'disposable_income_eur', 'unemployment_pct'],
+      k: '3',
+      seed: 7,
+      restarts: 3,
+    };
+    const a = (await post(body).expect(201)).body;
+    const b = (await post(body).expect(201)).body;
+    expect(b.id).not.toBe(a.id);
+    const membership = (run: { segments: { regions: { code: string }[] }[] }) =>
+      run.segments.map((s) => s.regions.map((r) => r.code));
+    expect(membership(b)).toEqual(membership(a));
+    const list = await t.http().get('/segmentations').set(bearer(t.tokens.strategist)).expect(200);
+    expect(list.body.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+  });
+
+  it.each([
+    [{ features: ['sgb2_per_1000', 'shoe_size'] }, /unknown feature keys: shoe_size/],
+    [{ k: '1' }, /k must be at least 2/],
+    [{ k: '5-3' }, /k must be at least 2, and a range must run from low to high/],
+    [{ k: '2-30' }, /k cannot exceed the number of regions \(24\)/],
+    [{ k: '2-20' }, /a k range may span at most 15 values/],
+    [{ level: 'municipality' }, /no regions of level "municipality"/],
+  ])('refuses %j with 400 and the reason, writing nothing', async (body, reason) => {
+    const before = await runCount();
+    const res = await post(body).expect(400);
+    expect(res.body.message).toMatch(reason);
+    expect(await runCount()).toBe(before);
+  });
+
+  it('refuses a feature without variance, naming it', async () => {
+    await runImport(
+      t.db.dataSource,
+      'regions',
+      await tempFile('code,name,level,flat,varied\na,A,test,1,1\nb,B,test,1,2\nc,C,test,1,5\n'),
+    );
+    const res = await post({ level: 'test', features: ['flat', 'varied'], k: '2' }).expect(400);
+    expect(res.body.message).toMatch(/flat \(it has the same value everywhere/);
+  });
+
+  it('validates the request body (422 field by field)', async () => {
+    const res = await post({ seed: -1, restarts: 0, preset: 'astrology' }).expect(422);
+    expect(res.body.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'preset',
+      'restarts',
+      'seed',
+    ]);
+  });
+
+  it('is for strategists: staff get 403', async () => {
+    await post({ k: '3' }, t.tokens.staff).expect(403);
+  });
+
+  it('lets a strategist rename a segment and add notes, audited', async () => {
+    const run = (await post({ k: '3', seed: 1 }).expect(201)).body;
+    const id = run.segments[0].id;
+    const res = await t
+      .http()
+      .patch(`/segments/${id}`)
+      .set(bearer(t.tokens.strategist))
+      .send({ name: 'Städtische Mitte', notes: 'Haustür zuerst' })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      name: 'Städtische Mitte',
+      notes: 'Haustür zuerst',
+      label: run.segments[0].label,
+    });
+    const again = await t.http().get(`/segmentations/${run.id}`).set(bearer(t.tokens.strategist)).expect(200);
+    expect(again.body.segments[0].name).toBe('Städtische Mitte');
+    const audit = await t.db.dataSource.query(
+      `SELECT details FROM audit_log WHERE action = 'segment.update' AND entity_id = $1`,
+      [id],
+    );
+    expect(audit[0].details).toMatchObject({ before: { name: null }, after: { name: 'Städtische Mitte' } });
+  });
+});
+
+(hasSharedData ? describe : describe.skip)('a run over the real Strukturdaten', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await runImport(t.db.dataSource, 'regions', join(SHARED_DATA, 'btw25_strukturdaten.csv'));
+  });
+  afterAll(() => t.close());
+
+  it('segments all 299 districts, never a state or the nation', async () => {
+    const res = await t
+      .http()
+      .post('/segmentations')
+      .set({ Authorization: `Bearer ${t.tokens.strategist}` })
+      .send({ k: '3-8', seed: 42 })
+      .expect(201);
+    const sizes = res.body.segments.map((s: { size: number }) => s.size);
+    expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBe(299);
+    const codes = res.body.segments.flatMap((s: { regions: { code: string }[] }) =>
+      s.regions.map((r) => Number(r.code)),
+    );
+    expect(Math.max(...codes)).toBe(299);
+    const berlinMitte = res.body.segments.find((s: { regions: { code: string }[] }) =>
+      s.regions.some((r) => r.code === '74'),
+    );
+    expect(berlinMitte.label.en).toMatch(/dense/);
+  });
+});
