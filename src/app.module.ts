@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { SegmentationModule } from './segmentation/segmentation.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         ContactsModule,
         ImportsModule,
         SegmentationModule,
+        TemplatesModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -9,6 +9,7 @@ import { Feature } from '../regions/feature.entity.js';
 import { Postcode } from '../regions/postcode.entity.js';
 import { Region } from '../regions/region.entity.js';
 import { Segment, SegmentationRun, SegmentMember } from '../segmentation/segmentation.entities.js';
+import { IssueTemplate, IssueTemplateVersion, SegmentMatch } from '../templates/template.entities.js';
 
 export const ENTITIES = [
   Region,
@@ -24,4 +25,7 @@ export const ENTITIES = [
   SegmentationRun,
   Segment,
   SegmentMember,
+  IssueTemplate,
+  IssueTemplateVersion,
+  SegmentMatch,
 ];

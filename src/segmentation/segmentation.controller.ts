@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -13,6 +13,8 @@ import {
   SegmentDto,
   UpdateSegmentDto,
 } from './segmentation.dto.js';
+import { DecideMatchDto } from '../templates/templates.dto.js';
+import { MatchesService } from './matches.service.js';
 import { SegmentationService } from './segmentation.service.js';
 
 @ApiTags('segmentation')
@@ -20,7 +22,10 @@ import { SegmentationService } from './segmentation.service.js';
 @Roles('strategist')
 @Controller()
 export class SegmentationController {
-  constructor(private readonly segmentation: SegmentationService) {}
+  constructor(
+    private readonly segmentation: SegmentationService,
+    private readonly matches: MatchesService,
+  ) {}
 
   @Post('segmentations')
   @ApiCreatedResponse({ type: SegmentationRunDto })
@@ -51,5 +56,25 @@ export class SegmentationController {
     @Body() dto: UpdateSegmentDto,
   ) {
     return this.segmentation.update(id, dto, staff.id);
+  }
+
+  @Get('segmentations/:id/matches')
+  @ApiOkResponse({
+    description:
+      'Per segment: every template scored (Σ weight × z) with its reasons, the proposal and the decision',
+  })
+  matrix(@Param('id', ParseUUIDPipe) id: string) {
+    return this.matches.matrix(id);
+  }
+
+  @Put('segmentations/:id/matches/:segmentId')
+  @ApiOkResponse({ description: 'The stored decision (approve = the proposal, otherwise an override)' })
+  decide(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('segmentId', ParseUUIDPipe) segmentId: string,
+    @Body() dto: DecideMatchDto,
+  ) {
+    return this.matches.decide(id, segmentId, dto.templateKey, staff.id, dto.comment);
   }
 }

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import { CreateTemplateDto, UpdateTemplateDto } from './templates.dto.js';
+import { TemplatesService } from './templates.service.js';
+
+@ApiTags('templates')
+@ApiBearerAuth()
+@Roles('strategist')
+@Controller('templates')
+export class TemplatesController {
+  constructor(private readonly templates: TemplatesService) {}
+
+  @Get()
+  list() {
+    return this.templates.list();
+  }
+
+  @Get(':key')
+  get(@Param('key') key: string) {
+    return this.templates.get(key);
+  }
+
+  @Get(':key/versions')
+  versions(@Param('key') key: string) {
+    return this.templates.versions(key);
+  }
+
+  @Post()
+  @ApiBadRequestResponse({
+    description: 'Unknown placeholders, missing languages or fields, weights on unknown features',
+  })
+  create(@CurrentStaff() staff: StaffPrincipal, @Body() dto: CreateTemplateDto) {
+    return this.templates.create(dto, staff.id);
+  }
+
+  @Put(':key')
+  @ApiBadRequestResponse({ description: 'As for POST' })
+  update(@CurrentStaff() staff: StaffPrincipal, @Param('key') key: string, @Body() dto: UpdateTemplateDto) {
+    return this.templates.update(key, dto, staff.id);
+  }
+}

@@ -1,0 +1,150 @@
+import { join, resolve } from 'node:path';
+import { startTestApp, type TestApp } from './app.js';
+import { runImport } from './imports.js';
+
+const SAMPLES = resolve(import.meta.dirname, '../data-samples');
+
+const body = (overrides: object = {}) => ({
+  key: 'childcare',
+  name: { de: 'Kita', en: 'Childcare' },
+  weights: { age_18_24_pct: 0.2, density_per_km2: 0.1 },
+  reasoning: 'Young households in dense areas need childcare places.',
+  content: {
+    de: {
+      subject: 'Kita für {{region_name}}',
+      html: '<p>Hallo {{first_name}}</p><a href="{{opt_out_link}}">Abmelden</a>',
+      text: 'Hallo {{first_name}} {{opt_out_link}}',
+      sms: 'Kita jetzt! STOP zum Abmelden',
+    },
+    en: {
+      subject: 'Childcare for {{region_name}}',
+      html: '<p>Hi {{first_name}}</p><a href="{{opt_out_link}}">Unsubscribe</a>',
+      text: 'Hi {{first_name}} {{opt_out_link}}',
+      sms: 'Childcare now! Reply STOP to opt out',
+    },
+  },
+  ...overrides,
+});
+
+describe('issue templates and matches', () => {
+  let t: TestApp;
+  const auth = () => ({ Authorization: `Bearer ${t.tokens.strategist}` });
+  beforeAll(async () => {
+    t = await startTestApp();
+    await runImport(t.db.dataSource, 'regions', join(SAMPLES, 'regions.csv'));
+  });
+  afterAll(() => t.close());
+
+  it('starts with the default library, each with weights, reasoning and SMS sizes', async () => {
+    const res = await t.http().get('/templates').set(auth()).expect(200);
+    expect(res.body.map((x: { key: string }) => x.key)).toEqual([
+      'climate',
+      'education',
+      'health',
+      'housing',
+      'inflation',
+      'jobs',
+      'peace',
+      'pensions',
+      'transit',
+    ]);
+    expect(res.body[0]).toMatchObject({ version: 1, sms: { de: { encoding: 'GSM-7', segments: 1 } } });
+  });
+
+  it('creates a template and keeps every edit as a new version', async () => {
+    await t.http().post('/templates').set(auth()).send(body()).expect(201);
+    const edited = await t
+      .http()
+      .put('/templates/childcare')
+      .set(auth())
+      .send({
+        ...body(),
+        key: undefined,
+        reasoning: 'Families with small children need places close to home.',
+      })
+      .expect(200);
+    expect(edited.body).toMatchObject({ key: 'childcare', version: 2 });
+    const versions = await t.http().get('/templates/childcare/versions').set(auth()).expect(200);
+    expect(versions.body.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(versions.body[1].snapshot.reasoning).toBe(
+      'Young households in dense areas need childcare places.',
+    );
+    await t.http().post('/templates').set(auth()).send(body()).expect(409);
+  });
+
+  it('refuses unknown placeholders, a missing opt-out, missing languages and weights on unknown features, all at once', async () => {
+    const bad = body({
+      key: 'broken',
+      weights: { shoe_size: 1 },
+      content: {
+        de: { subject: 'Hi {{vorname}}', html: '<p>no link</p>', text: 'x {{opt_out_link}}', sms: 'x' },
+      },
+    });
+    const res = await t.http().post('/templates').set(auth()).send(bad).expect(400);
+    expect(res.body.details.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/content\.de\.subject: unknown placeholder \{\{vorname\}\}/),
+        'content.de.html needs {{opt_out_link}}',
+        'content.en.subject is missing',
+        'weights name unknown features: shoe_size',
+      ]),
+    );
+    await t.http().get('/templates/broken').set(auth()).expect(404);
+  });
+
+  it('scores every template for every segment with reasons that add up, and stores approve or override (audited)', async () => {
+    const run = (await t.http().post('/segmentations').set(auth()).send({ k: '3', seed: 3 }).expect(201))
+      .body;
+    const matrix = (await t.http().get(`/segmentations/${run.id}/matches`).set(auth()).expect(200)).body;
+    expect(matrix.segments).toHaveLength(3);
+    for (const s of matrix.segments) {
+      expect(s.proposed).toBe(s.ranked[0].template);
+      expect(s.ranked.length).toBe(10);
+      for (const r of s.ranked) {
+        const sum = r.reasons.reduce((a: number, x: { contribution: number }) => a + x.contribution, 0);
+        expect(sum).toBeCloseTo(r.score, 10);
+      }
+    }
+    const [first, second] = matrix.segments;
+    const approve = await t
+      .http()
+      .put(`/segmentations/${run.id}/matches/${first.segmentId}`)
+      .set(auth())
+      .send({ templateKey: first.proposed })
+      .expect(200);
+    expect(approve.body).toMatchObject({
+      templateKey: first.proposed,
+      overridden: false,
+      templateVersion: 1,
+    });
+    const other = second.ranked[second.ranked.length - 1].template;
+    const override = await t
+      .http()
+      .put(`/segmentations/${run.id}/matches/${second.segmentId}`)
+      .set(auth())
+      .send({ templateKey: other, comment: 'door-to-door focus' })
+      .expect(200);
+    expect(override.body).toMatchObject({ templateKey: other, overridden: true });
+    const again = (await t.http().get(`/segmentations/${run.id}/matches`).set(auth()).expect(200)).body;
+    expect(again.segments[1].decision).toMatchObject({ templateKey: other, overridden: true });
+    const log = await t.db.dataSource.query(
+      `SELECT action, details FROM audit_log WHERE action LIKE 'match.%' ORDER BY id`,
+    );
+    expect(log.map((l: { action: string }) => l.action)).toEqual(['match.approve', 'match.override']);
+    expect(log[1].details).toMatchObject({ comment: 'door-to-door focus', proposed: second.proposed });
+    await t
+      .http()
+      .put(`/segmentations/${run.id}/matches/${first.segmentId}`)
+      .set(auth())
+      .send({ templateKey: 'nothing' })
+      .expect(400);
+  });
+
+  it('is for strategists', async () => {
+    await t
+      .http()
+      .get('/templates')
+      .set({ Authorization: `Bearer ${t.tokens.staff}` })
+      .expect(403);
+  });
+});
