@@ -10,6 +10,7 @@ describe('segmentation runs', () => {
   beforeAll(async () => {
     t = await startTestApp();
     await runImport(t.db.dataSource, 'regions', join(SAMPLES, 'regions.csv'));
+    await runImport(t.db.dataSource, 'contacts', join(SAMPLES, 'contacts.csv'));
   });
   afterAll(() => t.close());
   const post = (body: object, token = t.tokens.strategist) =>
@@ -46,6 +47,11 @@ describe('segmentation runs', () => {
       expect(segment.distinguishing.length).toBeGreaterThanOrEqual(3);
       expect(segment.inhabitants).toBeGreaterThan(0);
     }
+    const [{ n }] = await t.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM contacts WHERE region_id IS NOT NULL`,
+    );
+    expect(n).toBeGreaterThan(400);
+    expect(run.segments.reduce((sum: number, s: { contacts: number }) => sum + s.contacts, 0)).toBe(n);
   });
 
   it('gives the same segments for the same data, parameters and seed, and keeps both runs', async () => {
@@ -61,6 +67,25 @@ describe('segmentation runs', () => {
     const membership = (run: { segments: { regions: { code: string }[] }[] }) =>
       run.segments.map((s) => s.regions.map((r) => r.code));
     expect(membership(b)).toEqual(membership(a));
+    const same = await t
+      .http()
+      .get(`/segmentations/${a.id}/compare/${b.id}`)
+      .set(bearer(t.tokens.strategist))
+      .expect(200);
+    expect(same.body).toMatchObject({ regions: 24, ari: 1, moved: [] });
+    const c = (await post({ ...body, k: '5', seed: 8 }).expect(201)).body;
+    const other = await t
+      .http()
+      .get(`/segmentations/${a.id}/compare/${c.id}`)
+      .set(bearer(t.tokens.strategist))
+      .expect(200);
+    expect(other.body.ari).toBeLessThan(1);
+    expect(other.body.moved.length).toBeGreaterThan(0);
+    expect(other.body.moved[0]).toMatchObject({
+      code: expect.any(String),
+      from: { index: expect.any(Number) },
+      to: { index: expect.any(Number) },
+    });
     const list = await t.http().get('/segmentations').set(bearer(t.tokens.strategist)).expect(200);
     expect(list.body.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
   });

@@ -48,6 +48,12 @@ export class SegmentationController {
     return this.segmentation.get(id);
   }
 
+  @Get('segmentations/:id/compare/:otherId')
+  @ApiOkResponse({ description: '{ ari, regions, moved: [{ code, name, from, to }] }' })
+  compare(@Param('id', ParseUUIDPipe) id: string, @Param('otherId', ParseUUIDPipe) otherId: string) {
+    return this.segmentation.compare(id, otherId);
+  }
+
   @Patch('segments/:id')
   @ApiOkResponse({ type: SegmentDto })
   update(

@@ -88,6 +88,7 @@ export class SegmentDto {
   @ApiProperty() index: number;
   @ApiProperty() size: number;
   @ApiProperty({ nullable: true }) inhabitants: number | null;
+  @ApiProperty({ description: 'Contacts living in the member regions (counted now)' }) contacts: number;
   @ApiProperty() label: { de: string; en: string };
   @ApiProperty({ nullable: true }) name: string | null;
   @ApiProperty({ nullable: true }) notes: string | null;

@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import type { FeatureValues } from '../regions/region.entity.js';
 import { chooseK, stability } from './choose-k.js';
+import { adjustedRandIndex } from './quality.js';
 import { prepareFeatures } from './features.js';
 import { DEFAULT_PRESET, LOG_SCALED_BY_DEFAULT, PRESETS } from './presets.js';
 import { profileSegments } from './profiles.js';
@@ -153,6 +154,12 @@ export class SegmentationService {
        WHERE m.run_id = $1 ORDER BY length(r.code), r.code`,
       [id],
     );
+    const contacts: { segment_id: string; n: number }[] = await this.db.query(
+      `SELECT m.segment_id, count(c.id)::int AS n FROM segment_members m JOIN contacts c ON c.region_id = m.region_id
+       WHERE m.run_id = $1 GROUP BY m.segment_id`,
+      [id],
+    );
+    const contactsOf = (segmentId: string) => contacts.find((c) => c.segment_id === segmentId)?.n ?? 0;
     return {
       id: run.id,
       level: run.level,
@@ -174,9 +181,49 @@ export class SegmentationService {
         toSegmentDto(
           s,
           members.filter((m) => m.segment_id === s.id),
+          contactsOf(s.id),
         ),
       ),
     };
+  }
+
+  /** How far two runs agree (adjusted Rand index over the regions both cover) and which regions moved. */
+  async compare(id: string, otherId: string) {
+    const rows: { code: string; name: string; a: number; b: number; a_label: string; b_label: string }[] =
+      await this.db.query(
+        `SELECT r.code, r.name, sa.index AS a, sb.index AS b, sa.label_en AS a_label, sb.label_en AS b_label
+       FROM segment_members ma
+       JOIN segment_members mb ON mb.region_id = ma.region_id AND mb.run_id = $2
+       JOIN segments sa ON sa.id = ma.segment_id
+       JOIN segments sb ON sb.id = mb.segment_id
+       JOIN regions r ON r.id = ma.region_id
+       WHERE ma.run_id = $1 ORDER BY length(r.code), r.code`,
+        [id, otherId],
+      );
+    if (rows.length === 0)
+      throw new AppError(ErrorCode.NotFound, 'The two runs share no regions (or one does not exist)');
+    const ari = adjustedRandIndex(
+      rows.map((r) => r.a),
+      rows.map((r) => r.b),
+    );
+    // A region "moved" when its segment in the other run is not the one most of its old segment-mates went to.
+    const destination = new Map<number, number>();
+    const tally = new Map<string, number>();
+    for (const r of rows) tally.set(`${r.a}:${r.b}`, (tally.get(`${r.a}:${r.b}`) ?? 0) + 1);
+    for (const [pair, n] of tally) {
+      const [a, b] = pair.split(':').map(Number);
+      const best = destination.get(a);
+      if (best === undefined || n > (tally.get(`${a}:${best}`) ?? 0)) destination.set(a, b);
+    }
+    const moved = rows
+      .filter((r) => destination.get(r.a) !== r.b)
+      .map((r) => ({
+        code: r.code,
+        name: r.name,
+        from: { index: r.a, label: r.a_label },
+        to: { index: r.b, label: r.b_label },
+      }));
+    return { runs: [id, otherId], regions: rows.length, ari, moved };
   }
 
   async update(id: string, dto: UpdateSegmentDto, staffId: string): Promise<SegmentDto> {
@@ -197,7 +244,11 @@ export class SegmentationService {
        WHERE m.segment_id = $1 ORDER BY length(r.code), r.code`,
       [id],
     );
-    return toSegmentDto({ ...segment, ...changes }, members);
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `SELECT count(c.id)::int AS n FROM segment_members m JOIN contacts c ON c.region_id = m.region_id WHERE m.segment_id = $1`,
+      [id],
+    );
+    return toSegmentDto({ ...segment, ...changes }, members, n);
   }
 }
 
@@ -218,12 +269,17 @@ function inhabitants(
   return known ? Math.round(sum) : null;
 }
 
-function toSegmentDto(s: Segment, regions: { id: string; code: string; name: string }[]): SegmentDto {
+function toSegmentDto(
+  s: Segment,
+  regions: { id: string; code: string; name: string }[],
+  contacts: number,
+): SegmentDto {
   return {
     id: s.id,
     index: s.index,
     size: s.size,
     inhabitants: s.inhabitants,
+    contacts,
     label: { de: s.labelDe, en: s.labelEn },
     name: s.name,
     notes: s.notes,
