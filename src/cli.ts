@@ -12,6 +12,8 @@ import { StaffUser } from './auth/staff-user.entity.js';
 import { ROLES, type Role } from './auth/roles.js';
 import { ConfigError, loadConfig, type Env } from './config/config.js';
 import { connect } from './database/connect.js';
+import { AppError } from './common/errors.js';
+import { matchesCommand, segmentCommand } from './segmentation/segmentation-cli.js';
 import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
 import { importFile, importOptions } from './imports/import-runner.js';
 import { toDto } from './imports/imports.dto.js';
@@ -27,6 +29,8 @@ const USAGE = `Usage: npm run cli -- <command>
   user create --email E --role admin|strategist|staff [--name N] [--password P]
   generate --contacts N [--seed S] [--regions file] [--out file]
   generate --samples                                          (rewrites data-samples/)
+  segment [--level constituency] [--features k1,k2,… | --preset name] [--k 3-10] [--seed 42] [--restarts 5] [--json]
+  matches <runId> [--json]
   migrate`;
 
 class UsageError extends Error {}
@@ -203,6 +207,21 @@ async function main(argv: string[]): Promise<number> {
       return importCommand(env, args);
     case 'user':
       return userCommand(env, args);
+    case 'segment':
+    case 'matches': {
+      const db = await connect(env);
+      try {
+        return command === 'segment'
+          ? await segmentCommand(db.dataSource, env, args)
+          : await matchesCommand(db.dataSource, args);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        console.error(e.message);
+        return 1;
+      } finally {
+        await db.close();
+      }
+    }
     case 'migrate': {
       const db = await connect(env);
       await db.close();

@@ -75,6 +75,39 @@ describe('the CLI', () => {
     expect(rows).toEqual([{ role: 'admin' }]);
   });
 
+  it('segments with --json and lists the matches with their reasons', async () => {
+    await cli('import', 'regions', resolve(import.meta.dirname, '../data-samples/regions.csv'));
+    const run = await cli('segment', '--k', '3', '--seed', '5', '--json');
+    expect(run.code).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result).toMatchObject({ k: 3, kTable: [{ k: 3 }], stability: expect.any(Number) });
+    expect(result.segments).toHaveLength(3);
+    expect(result.segments[0]).toMatchObject({
+      label: { de: expect.any(String), en: expect.any(String) },
+      size: expect.any(Number),
+    });
+    const [{ n }] = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM regions WHERE level = 'constituency'`,
+    );
+    expect(result.segments.flatMap((s: { regions: unknown[] }) => s.regions)).toHaveLength(n);
+    const matches = await cli('matches', result.id, '--json');
+    const m = lastJson(matches.stdout);
+    expect(m.segments[0]).toMatchObject({ approved: null, proposed: m.segments[0].ranked[0].template });
+    expect(m.segments[0].ranked[0].reasons[0]).toMatchObject({
+      key: expect.any(String),
+      z: expect.any(Number),
+      contribution: expect.any(Number),
+    });
+    const readable = await cli('segment', '--k', '2-4', '--seed', '5');
+    expect(readable.stdout).toMatch(/chosen k = \d, stability/);
+  });
+
+  it('refuses bad segmentation input with the reason and exit code 1', async () => {
+    const result = await cli('segment', '--features', 'shoe_size');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/unknown feature keys: shoe_size/);
+  });
+
   it('explains its usage on a wrong command', async () => {
     const result = await cli('import', 'people', 'x.csv');
     expect(result.code).toBe(2);

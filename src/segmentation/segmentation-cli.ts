@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { Env } from '../config/config.js';
+import { ensureDefaultTemplates } from '../templates/templates.service.js';
+import { MatchesService } from './matches.service.js';
+import { SegmentationService } from './segmentation.service.js';
+
+const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+/** `segment`: one run with readable tables, or with --json one JSON line at the end. */
+export async function segmentCommand(dataSource: DataSource, env: Env, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      level: { type: 'string' },
+      features: { type: 'string' },
+      preset: { type: 'string' },
+      k: { type: 'string' },
+      seed: { type: 'string' },
+      restarts: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const service = new SegmentationService(
+    dataSource,
+    new AuditService(dataSource.getRepository(AuditEntry)),
+    env,
+  );
+  const run = await service.create(
+    {
+      level: values.level,
+      features: values.features?.split(',').map((f) => f.trim()),
+      preset: values.preset,
+      k: values.k,
+      seed: values.seed === undefined ? undefined : Number(values.seed),
+      restarts: values.restarts === undefined ? undefined : Number(values.restarts),
+    },
+    null,
+  );
+  const segments = run.segments.map((s) => ({
+    id: s.id,
+    label: s.label,
+    size: s.size,
+    inhabitants: s.inhabitants,
+    contacts: s.contacts,
+    topFeatures: s.distinguishing.map(({ key, value, z }) => ({ key, value, z })),
+    regions: s.regions.map(({ code, name }) => ({ code, name })),
+  }));
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        id: run.id,
+        k: run.k,
+        kTable: run.kTable,
+        stability: run.stability,
+        silhouette: run.silhouette,
+        segments,
+      }),
+    );
+    return 0;
+  }
+  console.log(`Run ${run.id}: ${run.rows} ${run.level} regions, features ${run.features.join(', ')}`);
+  console.log('\n   k     inertia  silhouette');
+  for (const row of run.kTable) {
+    console.log(
+      `${row.k === run.k ? '*' : ' '}${String(row.k).padStart(3)}${fixed(row.inertia, 1).padStart(12)}${fixed(row.silhouette, 3).padStart(12)}`,
+    );
+  }
+  console.log(`\nchosen k = ${run.k}, stability (mean ARI over re-seeded runs) ${fixed(run.stability, 3)}\n`);
+  for (const s of segments) {
+    console.log(`Segment ${s.id.slice(0, 8)}: ${s.label.en} / ${s.label.de}`);
+    console.log(`  ${s.size} regions, ${s.inhabitants ?? '?'} inhabitants, ${s.contacts} contacts`);
+    console.log(
+      `  sets it apart: ${s.topFeatures.map((f) => `${f.key} ${fixed(f.value)} (${f.z >= 0 ? '+' : ''}${fixed(f.z)} σ)`).join(', ')}`,
+    );
+    console.log(
+      `  e.g. ${s.regions
+        .slice(0, 5)
+        .map((r) => r.name)
+        .join('; ')}${s.regions.length > 5 ? ' …' : ''}`,
+    );
+  }
+  return 0;
+}
+
+/** `matches <runId>`: per segment the ranked templates with their reasons and the decision, if any. */
+export async function matchesCommand(dataSource: DataSource, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' } },
+  });
+  const [runId] = positionals;
+  if (!runId) throw new Error('matches needs a run id (see npm run cli -- segment)');
+  await ensureDefaultTemplates(dataSource.manager);
+  const matrix = await new MatchesService(
+    dataSource,
+    new AuditService(dataSource.getRepository(AuditEntry)),
+  ).matrix(runId);
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        runId,
+        segments: matrix.segments.map((s) => ({
+          segmentId: s.segmentId,
+          label: s.label,
+          approved: s.decision?.templateKey ?? null,
+          proposed: s.proposed,
+          ranked: s.ranked.map(({ template, score, reasons }) => ({ template, score, reasons })),
+        })),
+      }),
+    );
+    return 0;
+  }
+  for (const s of matrix.segments) {
+    console.log(`\nSegment ${s.segmentId.slice(0, 8)}: ${s.name ?? s.label.en}`);
+    console.log(
+      `  decision: ${s.decision ? `${s.decision.templateKey} (v${s.decision.templateVersion}${s.decision.overridden ? ', override' : ''})` : `none yet; proposed ${s.proposed}`}`,
+    );
+    for (const r of s.ranked.slice(0, 5)) {
+      const why = r.reasons
+        .slice(0, 3)
+        .map(
+          (x) =>
+            `${x.key} ${fixed(x.value)} (${x.z >= 0 ? '+' : ''}${fixed(x.z)} σ) → ${x.contribution >= 0 ? '+' : ''}${fixed(x.contribution)}`,
+        )
+        .join('; ');
+      console.log(`  ${r.template.padEnd(10)} ${fixed(r.score).padStart(6)}  ${why}`);
+    }
+  }
+  return 0;
+}
