@@ -85,6 +85,21 @@ export function kmeansPlusPlus(m: FeatureMatrix, k: number, random: () => number
   return centers;
 }
 
+/** Above this many rows the k-means++ start is drawn from a seeded sample of rows: the start only needs the
+ * shape of the data, and Lloyd's iterations then run on every row. */
+const START_SAMPLE = 100_000;
+
+function sampleRows(m: FeatureMatrix, size: number, random: () => number): FeatureMatrix {
+  const { rows, cols, data } = m;
+  const picked = new Float64Array(size * cols);
+  for (let i = 0; i < size; i++) {
+    // One row from each of `size` equal strata, at a random place inside it: even coverage, seeded.
+    const row = Math.min(rows - 1, Math.floor(((i + random()) * rows) / size));
+    picked.set(data.subarray(row * cols, row * cols + cols), i * cols);
+  }
+  return { rows: size, cols, data: picked };
+}
+
 function meanVariance(m: FeatureMatrix): number {
   const { rows, cols, data } = m;
   let sum = 0;
@@ -113,11 +128,13 @@ function inertiaOf(m: FeatureMatrix, labels: Int32Array, centroids: Float64Array
 export function cluster(m: FeatureMatrix, k: number, options: KMeansOptions): Clustering {
   if (!Number.isInteger(k) || k < 2 || k > m.rows) throw new RangeError(`k must be between 2 and ${m.rows}`);
   const random = seededRandom(options.seed);
-  const rows = Array.from({ length: m.rows }, (_, r) => m.data.subarray(r * m.cols, (r + 1) * m.cols));
+  // ml-kmeans reads one array per row: views into the flat buffer, no copies.
+  const rows: Float64Array[] = new Array<Float64Array>(m.rows);
+  for (let r = 0; r < m.rows; r++) rows[r] = m.data.subarray(r * m.cols, (r + 1) * m.cols);
   const tolerance = (options.tol ?? 1e-4) * meanVariance(m);
   let best: Clustering | undefined;
   for (let restart = 0; restart < (options.restarts ?? 10); restart++) {
-    const start = kmeansPlusPlus(m, k, random);
+    const start = kmeansPlusPlus(m.rows > START_SAMPLE ? sampleRows(m, START_SAMPLE, random) : m, k, random);
     const initialization = Array.from({ length: k }, (_, c) =>
       Array.from(start.subarray(c * m.cols, (c + 1) * m.cols)),
     );
