@@ -41,7 +41,7 @@ export class SegmentationService {
     const started = performance.now();
     const level = dto.level ?? this.env.CONTACT_REGION_LEVEL;
     const preset = dto.features ? null : (dto.preset ?? DEFAULT_PRESET);
-    const keys = dto.features ?? PRESETS[preset!];
+    const keys = [...new Set(dto.features ?? PRESETS[preset!])];
     const [kMin, kMax] = parseK(dto.k);
     const seed = dto.seed ?? 42;
     const restarts = dto.restarts ?? 5;
