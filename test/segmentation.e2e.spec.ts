@@ -123,6 +123,30 @@ describe('segmentation runs', () => {
     ]);
   });
 
+  it('clusters contacts on the attributes they declared themselves', async () => {
+    const lines = ['email,attr_rent_worry,attr_commute_km,attr_note'];
+    for (let i = 0; i < 30; i++) lines.push(`tenant${i}@example.org,${8 + (i % 3)},${2 + (i % 4)},x`);
+    for (let i = 0; i < 30; i++) lines.push(`owner${i}@example.org,${1 + (i % 3)},${40 + (i % 5)},y`);
+    lines.push('quiet@example.org,,,');
+    await runImport(t.db.dataSource, 'contacts', await tempFile(lines.join('\n') + '\n'));
+    const run = (
+      await post({ target: 'contacts', features: ['rent_worry', 'commute_km'], k: '2-4', seed: 1 }).expect(
+        201,
+      )
+    ).body;
+    expect(run).toMatchObject({ target: 'contacts', rows: 60, k: 2 });
+    expect(run.segments.map((s: { contacts: number }) => s.contacts).sort()).toEqual([30, 30]);
+    const members = await t.db.dataSource.query(
+      `SELECT s.index, count(*) FILTER (WHERE c.email LIKE 'tenant%')::int AS tenants FROM segment_contact_members m
+       JOIN segments s ON s.id = m.segment_id JOIN contacts c ON c.id = m.contact_id WHERE m.run_id = $1 GROUP BY s.index ORDER BY s.index`,
+      [run.id],
+    );
+    expect(members.map((m: { tenants: number }) => m.tenants).sort()).toEqual([0, 30]);
+    await post({ target: 'contacts', features: ['shoe_size'], k: '2' }).expect(400);
+    const noFeatures = await post({ target: 'contacts', k: '2' }).expect(400);
+    expect(noFeatures.body.message).toMatch(/needs the attribute keys/);
+  });
+
   it('is for strategists: staff get 403', async () => {
     await post({ k: '3' }, t.tokens.staff).expect(403);
   });

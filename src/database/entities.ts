@@ -8,7 +8,12 @@ import { ImportJob } from '../imports/import-job.entity.js';
 import { Feature } from '../regions/feature.entity.js';
 import { Postcode } from '../regions/postcode.entity.js';
 import { Region } from '../regions/region.entity.js';
-import { Segment, SegmentationRun, SegmentMember } from '../segmentation/segmentation.entities.js';
+import {
+  Segment,
+  SegmentationRun,
+  SegmentContactMember,
+  SegmentMember,
+} from '../segmentation/segmentation.entities.js';
 import { IssueTemplate, IssueTemplateVersion, SegmentMatch } from '../templates/template.entities.js';
 
 export const ENTITIES = [
@@ -25,6 +30,7 @@ export const ENTITIES = [
   SegmentationRun,
   Segment,
   SegmentMember,
+  SegmentContactMember,
   IssueTemplate,
   IssueTemplateVersion,
   SegmentMatch,

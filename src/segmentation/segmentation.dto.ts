@@ -16,6 +16,15 @@ import { PRESETS } from './presets.js';
 
 export class CreateSegmentationDto {
   @ApiPropertyOptional({
+    enum: ['regions', 'contacts'],
+    default: 'regions',
+    description: 'contacts: on numeric attributes they declared (attr_* columns)',
+  })
+  @IsOptional()
+  @IsIn(['regions', 'contacts'])
+  target?: 'regions' | 'contacts';
+
+  @ApiPropertyOptional({
     default: 'constituency',
     description: 'Region level to cluster; aggregates never enter',
   })
@@ -104,6 +113,7 @@ export class SegmentDto {
 
 export class SegmentationRunDto {
   @ApiProperty() id: string;
+  @ApiProperty({ enum: ['regions', 'contacts'] }) target: 'regions' | 'contacts';
   @ApiProperty() level: string;
   @ApiProperty({ nullable: true }) preset: string | null;
   @ApiProperty() features: string[];

@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
+import { Contact } from '../contacts/contact.entity.js';
 import { Region } from '../regions/region.entity.js';
 import type { KRow } from './choose-k.js';
 import type { FeatureStats } from './features.js';
@@ -20,8 +21,9 @@ export class SegmentationRun {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /** regions (of `level`), or contacts on the attributes they declared themselves. */
   @Column('text', { default: 'regions' })
-  target: 'regions';
+  target: 'regions' | 'contacts';
 
   @Column('text')
   level: string;
@@ -132,6 +134,28 @@ export class SegmentMember {
   @ManyToOne(() => Region, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'region_id' })
   region?: Relation<Region>;
+
+  @Index()
+  @Column('uuid', { name: 'segment_id' })
+  segmentId: string;
+
+  @ManyToOne(() => Segment, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'segment_id' })
+  segment?: Relation<Segment>;
+}
+
+/** Membership of contacts in a run over contacts (region runs reach contacts through their region). */
+@Entity('segment_contact_members')
+export class SegmentContactMember {
+  @PrimaryColumn('uuid', { name: 'run_id' })
+  runId: string;
+
+  @PrimaryColumn('uuid', { name: 'contact_id' })
+  contactId: string;
+
+  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'contact_id' })
+  contact?: Relation<Contact>;
 
   @Index()
   @Column('uuid', { name: 'segment_id' })

@@ -18,6 +18,16 @@ import type {
 } from './segmentation.dto.js';
 import { Segment, SegmentationRun } from './segmentation.entities.js';
 
+interface Subjects {
+  ids: string[];
+  value: (key: string, row: number) => number | null | undefined;
+  /** Inhabitants in thousands per row (regions only). */
+  population: (number | null)[];
+}
+
+/** Memberships are written in statements of this many rows. */
+const MEMBER_BATCH = 20_000;
+
 /** The widest k range one run may scan (each k is a full clustering with restarts and a silhouette). */
 const MAX_K_SPAN = 15;
 
@@ -39,37 +49,36 @@ export class SegmentationService {
   /** Clusters the regions of one level, profiles the segments and stores the run beside earlier ones. */
   async create(dto: CreateSegmentationDto, staffId: string | null): Promise<SegmentationRunDto> {
     const started = performance.now();
+    const target = dto.target ?? 'regions';
     const level = dto.level ?? this.env.CONTACT_REGION_LEVEL;
+    if (target === 'contacts' && !dto.features)
+      throw bad('a run over contacts needs the attribute keys to use (features)');
     const preset = dto.features ? null : (dto.preset ?? DEFAULT_PRESET);
     const keys = [...new Set(dto.features ?? PRESETS[preset!])];
     const [kMin, kMax] = parseK(dto.k);
     const seed = dto.seed ?? 42;
     const restarts = dto.restarts ?? 5;
 
-    const known: { key: string }[] = await this.db.query(`SELECT key FROM features WHERE key = ANY($1)`, [
-      keys,
-    ]);
-    const unknown = keys.filter((k) => !known.some((f) => f.key === k));
-    if (unknown.length) throw bad(`unknown feature keys: ${unknown.join(', ')} (see GET /features)`);
-    const regions: { id: string; code: string; name: string; features: FeatureValues }[] =
-      await this.db.query(
-        `SELECT id, code, name, features FROM regions WHERE level = $1 ORDER BY length(code), code`,
-        [level],
+    const subjects =
+      target === 'contacts' ? await this.contactSubjects(keys) : await this.regionSubjects(level, keys);
+    const rows = subjects.ids.length;
+    if (rows === 0)
+      throw bad(
+        `there are no ${target === 'contacts' ? 'contacts with these attributes' : `regions of level "${level}"`} to cluster`,
       );
-    if (regions.length === 0) throw bad(`there are no regions of level "${level}" to cluster`);
     if (kMin < 2 || kMax < kMin)
       throw bad('k must be at least 2, and a range must run from low to high (e.g. 3-10)');
-    if (kMax > regions.length) throw bad(`k cannot exceed the number of regions (${regions.length})`);
+    if (kMax > rows) throw bad(`k cannot exceed the number of ${target} (${rows})`);
     if (kMax - kMin > MAX_K_SPAN) throw bad(`a k range may span at most ${MAX_K_SPAN} values`);
 
     const logScaled = new Set(dto.logScaled ?? [...LOG_SCALED_BY_DEFAULT]);
-    const value = (key: string, row: number) => regions[row].features[key];
-    const prepared = prepareFeatures(keys, value, regions.length, (key) =>
+    const value = subjects.value;
+    const prepared = prepareFeatures(keys, value, rows, (key) =>
       logScaled.has(key) ? 'log-zscore' : 'zscore',
     );
     if (prepared.refused.length) {
       throw bad(
-        `features that cannot separate regions: ${prepared.refused.map((r) => `${r.key} (${r.reason})`).join('; ')}`,
+        `features that cannot separate ${target}: ${prepared.refused.map((r) => `${r.key} (${r.reason})`).join('; ')}`,
         { refused: prepared.refused },
       );
     }
@@ -81,7 +90,8 @@ export class SegmentationService {
 
     const runId = await this.db.transaction(async (manager) => {
       const run = await manager.getRepository(SegmentationRun).save({
-        level,
+        target,
+        level: target === 'contacts' ? 'contact' : level,
         preset,
         featureKeys: keys,
         featureStats: prepared.stats,
@@ -94,7 +104,7 @@ export class SegmentationService {
         inertia: best.inertia,
         silhouette: chosen.silhouette,
         stability: stable,
-        rows: regions.length,
+        rows,
         durationMs: Math.round(performance.now() - started),
         createdBy: staffId,
       });
@@ -103,21 +113,27 @@ export class SegmentationService {
           runId: run.id,
           index: p.index,
           size: p.size,
-          inhabitants: inhabitants(regions, best.labels, p.index),
+          inhabitants: target === 'regions' ? inhabitants(subjects.population, best.labels, p.index) : null,
           centroid: p.centroid,
           distinguishing: p.distinguishing,
           labelDe: p.label.de,
           labelEn: p.label.en,
         })),
       );
-      await manager.query(
-        `INSERT INTO segment_members (run_id, region_id, segment_id)
-         SELECT $1, m.region, m.segment FROM jsonb_to_recordset($2::jsonb) AS m(region uuid, segment uuid)`,
-        [
-          run.id,
-          JSON.stringify(regions.map((r, i) => ({ region: r.id, segment: segments[best.labels[i]].id }))),
-        ],
-      );
+      const memberTable =
+        target === 'contacts'
+          ? 'segment_contact_members (run_id, contact_id'
+          : 'segment_members (run_id, region_id';
+      for (let from = 0; from < rows; from += MEMBER_BATCH) {
+        const batch = subjects.ids
+          .slice(from, from + MEMBER_BATCH)
+          .map((id, i) => ({ id, segment: segments[best.labels[from + i]].id }));
+        await manager.query(
+          `INSERT INTO ${memberTable}, segment_id)
+           SELECT $1, m.id, m.segment FROM jsonb_to_recordset($2::jsonb) AS m(id uuid, segment uuid)`,
+          [run.id, JSON.stringify(batch)],
+        );
+      }
       return run.id;
     });
     await this.audit.record(staffId, 'segmentation.create', 'segmentation-run', runId, {
@@ -126,6 +142,57 @@ export class SegmentationService {
       k: best.k,
     });
     return this.get(runId);
+  }
+
+  /** Contacts per segment: through their region for region runs, directly for contact runs. */
+  private async contactCounts(segmentIds: string[]): Promise<Map<string, number>> {
+    const rows: { segment_id: string; n: number }[] = await this.db.query(
+      `SELECT m.segment_id, count(c.id)::int AS n FROM segment_members m JOIN contacts c ON c.region_id = m.region_id
+       WHERE m.segment_id = ANY($1) GROUP BY m.segment_id
+       UNION ALL
+       SELECT segment_id, count(*)::int FROM segment_contact_members WHERE segment_id = ANY($1) GROUP BY segment_id`,
+      [segmentIds],
+    );
+    return new Map(rows.map((r) => [r.segment_id, r.n]));
+  }
+
+  private async regionSubjects(level: string, keys: string[]): Promise<Subjects> {
+    const known: { key: string }[] = await this.db.query(`SELECT key FROM features WHERE key = ANY($1)`, [
+      keys,
+    ]);
+    const unknown = keys.filter((k) => !known.some((f) => f.key === k));
+    if (unknown.length) throw bad(`unknown feature keys: ${unknown.join(', ')} (see GET /features)`);
+    const regions: { id: string; features: FeatureValues }[] = await this.db.query(
+      `SELECT id, features FROM regions WHERE level = $1 ORDER BY length(code), code`,
+      [level],
+    );
+    return {
+      ids: regions.map((r) => r.id),
+      value: (key, row) => regions[row].features[key],
+      population: regions.map((r) => r.features.population_k ?? null),
+    };
+  }
+
+  /** Contacts that declared at least one of the attributes, with the numeric values they gave. */
+  private async contactSubjects(keys: string[]): Promise<Subjects> {
+    const known: { key: string }[] = await this.db.query(
+      `SELECT DISTINCT k AS key FROM contacts, jsonb_object_keys(attributes) AS k WHERE k = ANY($1)`,
+      [keys],
+    );
+    const unknown = keys.filter((k) => !known.some((f) => f.key === k));
+    if (unknown.length) throw bad(`no contact declared the attributes ${unknown.join(', ')}`);
+    const contacts: { id: string; attributes: Record<string, unknown> }[] = await this.db.query(
+      `SELECT id, attributes FROM contacts WHERE attributes ?| $1 ORDER BY id`,
+      [keys],
+    );
+    return {
+      ids: contacts.map((c) => c.id),
+      value: (key, row) => {
+        const v = contacts[row].attributes[key];
+        return typeof v === 'number' ? v : null;
+      },
+      population: [],
+    };
   }
 
   async list() {
@@ -154,14 +221,11 @@ export class SegmentationService {
        WHERE m.run_id = $1 ORDER BY length(r.code), r.code`,
       [id],
     );
-    const contacts: { segment_id: string; n: number }[] = await this.db.query(
-      `SELECT m.segment_id, count(c.id)::int AS n FROM segment_members m JOIN contacts c ON c.region_id = m.region_id
-       WHERE m.run_id = $1 GROUP BY m.segment_id`,
-      [id],
-    );
-    const contactsOf = (segmentId: string) => contacts.find((c) => c.segment_id === segmentId)?.n ?? 0;
+    const contacts = await this.contactCounts(segments.map((s) => s.id));
+    const contactsOf = (segmentId: string) => contacts.get(segmentId) ?? 0;
     return {
       id: run.id,
+      target: run.target,
       level: run.level,
       preset: run.preset,
       features: run.featureKeys,
@@ -244,23 +308,15 @@ export class SegmentationService {
        WHERE m.segment_id = $1 ORDER BY length(r.code), r.code`,
       [id],
     );
-    const [{ n }]: { n: number }[] = await this.db.query(
-      `SELECT count(c.id)::int AS n FROM segment_members m JOIN contacts c ON c.region_id = m.region_id WHERE m.segment_id = $1`,
-      [id],
-    );
+    const n = (await this.contactCounts([id])).get(id) ?? 0;
     return toSegmentDto({ ...segment, ...changes }, members, n);
   }
 }
 
-function inhabitants(
-  regions: { features: FeatureValues }[],
-  labels: Int32Array,
-  segment: number,
-): number | null {
+function inhabitants(population: (number | null)[], labels: Int32Array, segment: number): number | null {
   let sum = 0;
   let known = false;
-  regions.forEach((r, i) => {
-    const thousands = r.features.population_k;
+  population.forEach((thousands, i) => {
     if (labels[i] === segment && typeof thousands === 'number') {
       sum += thousands * 1000;
       known = true;

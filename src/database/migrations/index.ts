@@ -1,5 +1,5 @@
 import { InitialSchema1795241975304 } from './1795241975304-initial-schema.js';
-import { SegmentationAndTemplates1795244364532 } from './1795244364532-segmentation-and-templates.js';
+import { SegmentationAndTemplates1795245570200 } from './1795245570200-segmentation-and-templates.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
-export const MIGRATIONS = [InitialSchema1795241975304, SegmentationAndTemplates1795244364532];
+export const MIGRATIONS = [InitialSchema1795241975304, SegmentationAndTemplates1795245570200];
