@@ -47,6 +47,12 @@ describe('segmentation runs', () => {
       expect(segment.distinguishing.length).toBeGreaterThanOrEqual(3);
       expect(segment.inhabitants).toBeGreaterThan(0);
     }
+    const inFirst = await t
+      .http()
+      .get(`/contacts?segmentId=${run.segments[0].id}&perPage=1`)
+      .set(bearer(t.tokens.staff))
+      .expect(200);
+    expect(inFirst.body.total).toBe(run.segments[0].contacts);
     const [{ n }] = await t.db.dataSource.query(
       `SELECT count(*)::int AS n FROM contacts WHERE region_id IS NOT NULL`,
     );
@@ -135,6 +141,12 @@ describe('segmentation runs', () => {
       )
     ).body;
     expect(run).toMatchObject({ target: 'contacts', rows: 60, k: 2 });
+    const firstSegment = await t
+      .http()
+      .get(`/contacts?segmentId=${run.segments[0].id}`)
+      .set(bearer(t.tokens.staff))
+      .expect(200);
+    expect(firstSegment.body.total).toBe(30);
     expect(run.segments.map((s: { contacts: number }) => s.contacts).sort()).toEqual([30, 30]);
     const members = await t.db.dataSource.query(
       `SELECT s.index, count(*) FILTER (WHERE c.email LIKE 'tenant%')::int AS tenants FROM segment_contact_members m

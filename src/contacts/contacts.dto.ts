@@ -15,6 +15,13 @@ export class ContactQuery extends PageQuery {
   @MaxLength(100)
   region?: string;
 
+  @ApiPropertyOptional({
+    description: 'Contacts in this segment: through their region (region runs) or directly (contact runs)',
+  })
+  @IsOptional()
+  @IsUUID()
+  segmentId?: string;
+
   @ApiPropertyOptional({ example: 'de' })
   @IsOptional()
   @Matches(/^[a-z]{2}$/, { message: 'language must be a two-letter code such as de' })

@@ -21,6 +21,13 @@ export class ContactsService {
         `r.code = $${params.push(query.region)} AND r.level = $${params.push(this.env.CONTACT_REGION_LEVEL)}`,
       );
     if (query.language) where.push(`c.language = $${params.push(query.language)}`);
+    if (query.segmentId) {
+      const segment = params.push(query.segmentId);
+      where.push(
+        `(c.region_id IN (SELECT region_id FROM segment_members WHERE segment_id = $${segment})
+          OR c.id IN (SELECT contact_id FROM segment_contact_members WHERE segment_id = $${segment}))`,
+      );
+    }
     if (query.consent) {
       const purpose = query.purpose ?? this.env.DEFAULT_CONSENT_PURPOSE;
       const state = `SELECT 1 FROM consent_current s WHERE s.contact_id = c.id AND s.channel = $${params.push(query.channel)}
