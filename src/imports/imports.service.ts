@@ -39,7 +39,8 @@ export class ImportsService implements OnApplicationBootstrap {
       );
   }
 
-  /** Queues the import and runs it in the background; the uploaded file is deleted when it is done. */
+  /** Queues the import and runs it in the background; the uploaded file is deleted when it is done (and by the
+   * controller when this refuses it). */
   async start(
     staff: StaffPrincipal,
     kind: ImportKind,
@@ -48,7 +49,6 @@ export class ImportsService implements OnApplicationBootstrap {
     options: ImportOptions,
   ) {
     if (staff.role !== 'admin' && IMPORT_ROLES[kind] !== staff.role) {
-      await rm(path, { force: true });
       throw new AppError(
         ErrorCode.Forbidden,
         `Importing ${kind} needs the role admin or ${IMPORT_ROLES[kind]}`,

@@ -18,6 +18,8 @@ import type {
 } from './segmentation.dto.js';
 import { Segment, SegmentationRun } from './segmentation.entities.js';
 
+type Member = { id: string; code: string; name: string };
+
 interface Subjects {
   ids: string[];
   value: (key: string, row: number) => number | null | undefined;
@@ -144,6 +146,22 @@ export class SegmentationService {
     return this.get(runId);
   }
 
+  /** Member regions per segment (none for contact runs), in code order. */
+  private async regionsOf(segmentIds: string[]): Promise<Map<string, Member[]>> {
+    const rows: (Member & { segment_id: string })[] = await this.db.query(
+      `SELECT m.segment_id, r.id, r.code, r.name FROM segment_members m JOIN regions r ON r.id = m.region_id
+       WHERE m.segment_id = ANY($1) ORDER BY length(r.code), r.code`,
+      [segmentIds],
+    );
+    const bySegment = new Map<string, Member[]>();
+    for (const { segment_id, ...region } of rows) {
+      const list = bySegment.get(segment_id) ?? [];
+      if (list.length === 0) bySegment.set(segment_id, list);
+      list.push(region);
+    }
+    return bySegment;
+  }
+
   /** Contacts per segment: through their region for region runs, directly for contact runs. */
   private async contactCounts(segmentIds: string[]): Promise<Map<string, number>> {
     const rows: { segment_id: string; n: number }[] = await this.db.query(
@@ -216,11 +234,7 @@ export class SegmentationService {
     const segments = await this.db
       .getRepository(Segment)
       .find({ where: { runId: id }, order: { index: 'ASC' } });
-    const members: { segment_id: string; id: string; code: string; name: string }[] = await this.db.query(
-      `SELECT m.segment_id, r.id, r.code, r.name FROM segment_members m JOIN regions r ON r.id = m.region_id
-       WHERE m.run_id = $1 ORDER BY length(r.code), r.code`,
-      [id],
-    );
+    const members = await this.regionsOf(segments.map((s) => s.id));
     const contacts = await this.contactCounts(segments.map((s) => s.id));
     const contactsOf = (segmentId: string) => contacts.get(segmentId) ?? 0;
     return {
@@ -241,13 +255,7 @@ export class SegmentationService {
       rows: run.rows,
       durationMs: run.durationMs,
       createdAt: run.createdAt,
-      segments: segments.map((s) =>
-        toSegmentDto(
-          s,
-          members.filter((m) => m.segment_id === s.id),
-          contactsOf(s.id),
-        ),
-      ),
+      segments: segments.map((s) => toSegmentDto(s, members.get(s.id) ?? [], contactsOf(s.id))),
     };
   }
 
@@ -303,11 +311,7 @@ export class SegmentationService {
       before: { name: segment.name, notes: segment.notes },
       after: changes,
     });
-    const members: { id: string; code: string; name: string }[] = await this.db.query(
-      `SELECT r.id, r.code, r.name FROM segment_members m JOIN regions r ON r.id = m.region_id
-       WHERE m.segment_id = $1 ORDER BY length(r.code), r.code`,
-      [id],
-    );
+    const members = (await this.regionsOf([id])).get(id) ?? [];
     const n = (await this.contactCounts([id])).get(id) ?? 0;
     return toSegmentDto({ ...segment, ...changes }, members, n);
   }
@@ -325,11 +329,7 @@ function inhabitants(population: (number | null)[], labels: Int32Array, segment:
   return known ? Math.round(sum) : null;
 }
 
-function toSegmentDto(
-  s: Segment,
-  regions: { id: string; code: string; name: string }[],
-  contacts: number,
-): SegmentDto {
+function toSegmentDto(s: Segment, regions: Member[], contacts: number): SegmentDto {
   return {
     id: s.id,
     index: s.index,
