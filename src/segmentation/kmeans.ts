@@ -85,9 +85,9 @@ export function kmeansPlusPlus(m: FeatureMatrix, k: number, random: () => number
   return centers;
 }
 
-/** Above this many rows the k-means++ start is drawn from a seeded sample of rows: the start only needs the
- * shape of the data, and Lloyd's iterations then run on every row. */
-const START_SAMPLE = 100_000;
+/** Above this many rows `ml-kmeans` clusters a seeded sample of rows: the centres only need the shape of the data,
+ * and Lloyd's iterations on the flat array then carry them to convergence on every row. */
+const SAMPLE_ROWS = 100_000;
 
 function sampleRows(m: FeatureMatrix, size: number, random: () => number): FeatureMatrix {
   const { rows, cols, data } = m;
@@ -100,39 +100,33 @@ function sampleRows(m: FeatureMatrix, size: number, random: () => number): Featu
   return { rows: size, cols, data: picked };
 }
 
+/** Mean over columns of each column's variance, in one row-major pass. */
 function meanVariance(m: FeatureMatrix): number {
   const { rows, cols, data } = m;
-  let sum = 0;
-  for (let c = 0; c < cols; c++) {
-    let mean = 0;
-    for (let r = 0; r < rows; r++) mean += data[r * cols + c];
-    mean /= rows;
-    let v = 0;
-    for (let r = 0; r < rows; r++) v += (data[r * cols + c] - mean) ** 2;
-    sum += v / rows;
-  }
-  return sum / cols;
+  const sum = new Float64Array(cols);
+  const squares = new Float64Array(cols);
+  for (let r = 0, a = 0; r < rows; r++, a += cols)
+    for (let c = 0; c < cols; c++) {
+      const x = data[a + c];
+      sum[c] += x;
+      squares[c] += x * x;
+    }
+  let total = 0;
+  for (let c = 0; c < cols; c++) total += Math.max(0, squares[c] / rows - (sum[c] / rows) ** 2);
+  return total / cols;
 }
 
-function inertiaOf(m: FeatureMatrix, labels: Int32Array, centroids: Float64Array): number {
-  let inertia = 0;
-  for (let r = 0; r < m.rows; r++) inertia += squaredDistance(m, r, centroids, labels[r]);
-  return inertia;
-}
-
-/**
- * k-means with `ml-kmeans` doing Lloyd's iterations, started from our seeded k-means++ centres. Several restarts
- * (different draws from the same seed) keep the lowest inertia; the same data, k and seed always give the same
- * result.
- */
-export function cluster(m: FeatureMatrix, k: number, options: KMeansOptions): Clustering {
-  if (!Number.isInteger(k) || k < 2 || k > m.rows) throw new RangeError(`k must be between 2 and ${m.rows}`);
-  const random = seededRandom(options.seed);
-  // ml-kmeans reads one array per row: views into the flat buffer, no copies.
+/** `ml-kmeans` from the given centres; it reads one array per row, so it gets views into the flat buffer. */
+function mlKmeans(
+  m: FeatureMatrix,
+  k: number,
+  start: Float64Array,
+  tolerance: number,
+  maxIterations: number,
+) {
+  const { cols } = m;
   const rows: Float64Array[] = new Array<Float64Array>(m.rows);
-  for (let r = 0; r < m.rows; r++) rows[r] = m.data.subarray(r * m.cols, (r + 1) * m.cols);
-  const tolerance = (options.tol ?? 1e-4) * meanVariance(m);
-  const cols = m.cols;
+  for (let r = 0; r < m.rows; r++) rows[r] = m.data.subarray(r * cols, (r + 1) * cols);
   // The library's default computes each difference twice; this is its hottest line.
   const distanceFunction = (p: number[], q: number[]) => {
     let d = 0;
@@ -142,23 +136,96 @@ export function cluster(m: FeatureMatrix, k: number, options: KMeansOptions): Cl
     }
     return d;
   };
+  const result = kmeans(rows as unknown as number[][], k, {
+    initialization: Array.from({ length: k }, (_, c) => Array.from(start.subarray(c * cols, (c + 1) * cols))),
+    distanceFunction,
+    maxIterations,
+    tolerance,
+  });
+  return Float64Array.from(result.centroids.flat());
+}
+
+/**
+ * Lloyd's iterations on the flat array until the centres' total squared shift is at most `tolerance`; the labels
+ * and inertia returned are those of the final centres. An empty cluster keeps its centre.
+ */
+export function lloyd(
+  m: FeatureMatrix,
+  start: Float64Array,
+  tolerance: number,
+  maxIterations: number,
+): Omit<Clustering, 'k'> {
+  const { rows, cols, data } = m;
+  const k = start.length / cols;
+  const centroids = Float64Array.from(start);
+  const labels = new Int32Array(rows);
+  const sums = new Float64Array(k * cols);
+  const counts = new Float64Array(k);
+  let shift = Infinity;
+  let iterations = 0;
+  for (;;) {
+    sums.fill(0);
+    counts.fill(0);
+    let inertia = 0;
+    for (let r = 0, a = 0; r < rows; r++, a += cols) {
+      // The row's previous centre first: usually still the nearest, it lets every other centre stop early.
+      let nearest = labels[r];
+      let nearestDistance = 0;
+      for (let j = 0, b = nearest * cols; j < cols; j++) {
+        const diff = data[a + j] - centroids[b + j];
+        nearestDistance += diff * diff;
+      }
+      for (let c = 0, b = 0; c < k; c++, b += cols) {
+        if (c === labels[r]) continue;
+        let d = 0;
+        for (let j = 0; j < cols && d < nearestDistance; j++) {
+          const diff = data[a + j] - centroids[b + j];
+          d += diff * diff;
+        }
+        if (d < nearestDistance) {
+          nearestDistance = d;
+          nearest = c;
+        }
+      }
+      labels[r] = nearest;
+      inertia += nearestDistance;
+      counts[nearest]++;
+      const b = nearest * cols;
+      for (let j = 0; j < cols; j++) sums[b + j] += data[a + j];
+    }
+    if (shift <= tolerance || iterations >= maxIterations) return { labels, centroids, inertia, iterations };
+    shift = 0;
+    for (let c = 0; c < k; c++) {
+      if (counts[c] === 0) continue;
+      for (let j = 0, b = c * cols; j < cols; j++) {
+        const next = sums[b + j] / counts[c];
+        shift += (next - centroids[b + j]) ** 2;
+        centroids[b + j] = next;
+      }
+    }
+    iterations++;
+  }
+}
+
+/**
+ * k-means: a seeded k-means++ start, `ml-kmeans` running Lloyd's algorithm from it (on a sample of rows when there
+ * are many), then Lloyd's iterations on the flat array over every row to convergence. Several restarts (different
+ * draws from the same seed) keep the lowest inertia; the same data, k and seed always give the same result.
+ */
+export function cluster(m: FeatureMatrix, k: number, options: KMeansOptions): Clustering {
+  if (!Number.isInteger(k) || k < 2 || k > m.rows) throw new RangeError(`k must be between 2 and ${m.rows}`);
+  const random = seededRandom(options.seed);
+  // Relative, as scikit-learn: the tolerance scales with the data's mean variance.
+  const tol = options.tol ?? 1e-4;
+  const tolerance = tol * meanVariance(m);
+  const maxIterations = options.maxIterations ?? 300;
   let best: Clustering | undefined;
   for (let restart = 0; restart < (options.restarts ?? 10); restart++) {
-    const start = kmeansPlusPlus(m.rows > START_SAMPLE ? sampleRows(m, START_SAMPLE, random) : m, k, random);
-    const initialization = Array.from({ length: k }, (_, c) =>
-      Array.from(start.subarray(c * m.cols, (c + 1) * m.cols)),
-    );
-    const result = kmeans(rows as unknown as number[][], k, {
-      initialization,
-      distanceFunction,
-      maxIterations: options.maxIterations ?? 300,
-      tolerance,
-    });
-    const labels = Int32Array.from(result.clusters);
-    const centroids = Float64Array.from(result.centroids.flat());
-    const inertia = inertiaOf(m, labels, centroids);
-    if (!best || inertia < best.inertia)
-      best = { k, labels, centroids, inertia, iterations: result.iterations };
+    const sample = m.rows > SAMPLE_ROWS ? sampleRows(m, SAMPLE_ROWS, random) : m;
+    const start = kmeansPlusPlus(sample, k, random);
+    const centres = mlKmeans(sample, k, start, tol * meanVariance(sample), maxIterations);
+    const result = { k, ...lloyd(m, centres, tolerance, maxIterations) };
+    if (!best || result.inertia < best.inertia) best = result;
   }
   return best!;
 }

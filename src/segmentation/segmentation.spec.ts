@@ -1,7 +1,8 @@
 import { seededRandom } from '../synthetic/random.js';
 import { chooseK, stability } from './choose-k.js';
 import { prepareFeatures, type FeatureMatrix } from './features.js';
-import { cluster } from './kmeans.js';
+import { kmeans } from 'ml-kmeans';
+import { cluster, lloyd } from './kmeans.js';
 import { adjustedRandIndex, silhouette } from './quality.js';
 
 /** Seeded Gaussian blobs: `centers` in `dims` dimensions, well apart, `perBlob` rows each. */
@@ -50,6 +51,30 @@ describe('k-means', () => {
     const { matrix } = blobs(3, 100, 4, 4);
     const chosen = cluster(matrix, 3, { seed: 5, restarts: 3 });
     expect(stability(matrix, chosen, { seed: 5, restarts: 3 })).toBeGreaterThan(0.99);
+  });
+
+  it('clusters a sample with ml-kmeans and every row with Lloyd when there are many rows', () => {
+    const { matrix, truth } = blobs(6, 20_000, 4, 6);
+    const result = cluster(matrix, 6, { seed: 3, restarts: 1 });
+    expect(adjustedRandIndex(truth, result.labels)).toBeGreaterThanOrEqual(0.99);
+    // ml-kmeans on every row from our final centres moves nothing: it is a fixed point of Lloyd's algorithm.
+    const rows = Array.from({ length: matrix.rows }, (_, r) =>
+      Array.from(matrix.data.subarray(r * 4, r * 4 + 4)),
+    );
+    const initialization = Array.from({ length: 6 }, (_, c) =>
+      Array.from(result.centroids.subarray(c * 4, c * 4 + 4)),
+    );
+    const reference = kmeans(rows, 6, { initialization, maxIterations: 1 });
+    expect(reference.clusters).toEqual(Array.from(result.labels));
+    reference.centroids.flat().forEach((value, i) => expect(value).toBeCloseTo(result.centroids[i], 2));
+  });
+
+  it('runs Lloyd until the centres stop moving and labels each row by its nearest final centre', () => {
+    const m = { rows: 6, cols: 1, data: Float64Array.from([0, 1, 2, 10, 11, 12]) } as FeatureMatrix;
+    const result = lloyd(m, Float64Array.from([0, 2]), 0, 100);
+    expect(Array.from(result.centroids)).toEqual([1, 11]);
+    expect(Array.from(result.labels)).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(result.inertia).toBe(4);
   });
 
   it('refuses k below 2 or above the number of rows', () => {
