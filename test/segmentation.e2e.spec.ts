@@ -78,7 +78,7 @@ describe('segmentation runs', () => {
       .get(`/segmentations/${a.id}/compare/${b.id}`)
       .set(bearer(t.tokens.strategist))
       .expect(200);
-    expect(same.body).toMatchObject({ regions: 24, ari: 1, moved: [] });
+    expect(same.body).toMatchObject({ target: 'regions', compared: 24, ari: 1, movedCount: 0, moved: [] });
     const c = (await post({ ...body, k: '5', seed: 8 }).expect(201)).body;
     const other = await t
       .http()
@@ -86,6 +86,7 @@ describe('segmentation runs', () => {
       .set(bearer(t.tokens.strategist))
       .expect(200);
     expect(other.body.ari).toBeLessThan(1);
+    expect(other.body.movedCount).toBe(other.body.moved.length);
     expect(other.body.moved.length).toBeGreaterThan(0);
     expect(other.body.moved[0]).toMatchObject({
       code: expect.any(String),
@@ -154,6 +155,30 @@ describe('segmentation runs', () => {
       [run.id],
     );
     expect(members.map((m: { tenants: number }) => m.tenants).sort()).toEqual([0, 30]);
+    const other = (
+      await post({ target: 'contacts', features: ['rent_worry', 'commute_km'], k: '3', seed: 1 }).expect(201)
+    ).body;
+    const compared = (
+      await t
+        .http()
+        .get(`/segmentations/${run.id}/compare/${other.id}`)
+        .set(bearer(t.tokens.strategist))
+        .expect(200)
+    ).body;
+    expect(compared).toMatchObject({ target: 'contacts', compared: 60 });
+    expect(compared.ari).toBeLessThan(1);
+    expect(compared.moved[0]).toEqual({
+      id: expect.any(String),
+      from: expect.anything(),
+      to: expect.anything(),
+    });
+    const regionRun = (await post({ k: '3', seed: 1 }).expect(201)).body;
+    const mixed = await t
+      .http()
+      .get(`/segmentations/${run.id}/compare/${regionRun.id}`)
+      .set(bearer(t.tokens.strategist))
+      .expect(400);
+    expect(mixed.body.message).toMatch(/one run is over contacts, the other over regions/);
     await post({ target: 'contacts', features: ['shoe_size'], k: '2' }).expect(400);
     const noFeatures = await post({ target: 'contacts', k: '2' }).expect(400);
     expect(noFeatures.body.message).toMatch(/needs the attribute keys/);

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { startTestApp, type TestApp } from './app.js';
-import { runImport } from './imports.js';
+import { runImport, tempFile } from './imports.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../data-samples');
 
@@ -86,7 +86,7 @@ describe('issue templates and matches', () => {
         expect.stringMatching(/content\.de\.subject: unknown placeholder \{\{vorname\}\}/),
         'content.de.html needs {{opt_out_link}}',
         'content.en.subject is missing',
-        'weights name unknown features: shoe_size',
+        'weights name unknown features or contact attributes: shoe_size',
       ]),
     );
     await t.http().get('/templates/broken').set(auth()).expect(404);
@@ -138,6 +138,36 @@ describe('issue templates and matches', () => {
       .set(auth())
       .send({ templateKey: 'nothing' })
       .expect(400);
+  });
+
+  it('weighs attributes contacts declared, so segments of a contact run get proposals with reasons', async () => {
+    const lines = ['email,attr_rent_worry,attr_commute_km'];
+    for (let i = 0; i < 20; i++) lines.push(`tenant${i}@example.org,${8 + (i % 3)},${2 + (i % 4)}`);
+    for (let i = 0; i < 20; i++) lines.push(`owner${i}@example.org,${1 + (i % 3)},${40 + (i % 5)}`);
+    await runImport(t.db.dataSource, 'contacts', await tempFile(lines.join('\n') + '\n'));
+    await t
+      .http()
+      .post('/templates')
+      .set(auth())
+      .send(body({ key: 'rent-cap', weights: { rent_worry: 0.8, commute_km: -0.2 } }))
+      .expect(201);
+    const run = (
+      await t
+        .http()
+        .post('/segmentations')
+        .set(auth())
+        .send({ target: 'contacts', features: ['rent_worry', 'commute_km'], k: '2', seed: 1 })
+        .expect(201)
+    ).body;
+    const matrix = (await t.http().get(`/segmentations/${run.id}/matches`).set(auth()).expect(200)).body;
+    const tenants = matrix.segments.find((s: { ranked: { template: string; score: number }[] }) =>
+      s.ranked.some((r) => r.template === 'rent-cap' && r.score > 0),
+    );
+    expect(tenants.proposed).toBe('rent-cap');
+    expect(tenants.ranked[0].reasons.map((r: { key: string }) => r.key)).toEqual([
+      'rent_worry',
+      'commute_km',
+    ]);
   });
 
   it('is for strategists', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
@@ -32,6 +32,8 @@ const MEMBER_BATCH = 20_000;
 
 /** The widest k range one run may scan (each k is a full clustering with restarts and a silhouette). */
 const MAX_K_SPAN = 15;
+/** A comparison lists at most this many moved members; `movedCount` has them all. */
+const MOVED_LISTED = 1000;
 
 const bad = (message: string, details?: unknown) => new AppError(ErrorCode.BadRequest, message, details);
 
@@ -259,26 +261,50 @@ export class SegmentationService {
     };
   }
 
-  /** How far two runs agree (adjusted Rand index over the regions both cover) and which regions moved. */
+  /**
+   * How far two runs over the same target agree (adjusted Rand index over the regions or contacts both cover) and
+   * which of them moved. Contacts are named by id only: a comparison is about segments, not people.
+   */
   async compare(id: string, otherId: string) {
-    const rows: { code: string; name: string; a: number; b: number; a_label: string; b_label: string }[] =
-      await this.db.query(
-        `SELECT r.code, r.name, sa.index AS a, sb.index AS b, sa.label_en AS a_label, sb.label_en AS b_label
-       FROM segment_members ma
-       JOIN segment_members mb ON mb.region_id = ma.region_id AND mb.run_id = $2
-       JOIN segments sa ON sa.id = ma.segment_id
-       JOIN segments sb ON sb.id = mb.segment_id
-       JOIN regions r ON r.id = ma.region_id
-       WHERE ma.run_id = $1 ORDER BY length(r.code), r.code`,
-        [id, otherId],
-      );
-    if (rows.length === 0)
-      throw new AppError(ErrorCode.NotFound, 'The two runs share no regions (or one does not exist)');
+    const runs = await this.db.getRepository(SegmentationRun).findBy({ id: In([id, otherId]) });
+    const first = runs.find((r) => r.id === id);
+    const second = runs.find((r) => r.id === otherId);
+    if (!first || !second) throw new AppError(ErrorCode.NotFound, 'No segmentation run with this id');
+    if (first.target !== second.target)
+      throw bad(`one run is over ${first.target}, the other over ${second.target}: they cannot be compared`);
+    const byRegion = first.target === 'regions';
+    const rows: {
+      id: string;
+      code: string | null;
+      name: string | null;
+      a: number;
+      b: number;
+      a_label: string;
+      b_label: string;
+    }[] = await this.db.query(
+      byRegion
+        ? `SELECT r.id, r.code, r.name, sa.index AS a, sb.index AS b, sa.label_en AS a_label, sb.label_en AS b_label
+             FROM segment_members ma
+             JOIN segment_members mb ON mb.region_id = ma.region_id AND mb.run_id = $2
+             JOIN segments sa ON sa.id = ma.segment_id
+             JOIN segments sb ON sb.id = mb.segment_id
+             JOIN regions r ON r.id = ma.region_id
+             WHERE ma.run_id = $1 ORDER BY length(r.code), r.code`
+        : `SELECT ma.contact_id AS id, NULL AS code, NULL AS name, sa.index AS a, sb.index AS b,
+               sa.label_en AS a_label, sb.label_en AS b_label
+             FROM segment_contact_members ma
+             JOIN segment_contact_members mb ON mb.contact_id = ma.contact_id AND mb.run_id = $2
+             JOIN segments sa ON sa.id = ma.segment_id
+             JOIN segments sb ON sb.id = mb.segment_id
+             WHERE ma.run_id = $1 ORDER BY ma.contact_id`,
+      [id, otherId],
+    );
+    if (rows.length === 0) throw bad(`the two runs share no ${first.target}`);
     const ari = adjustedRandIndex(
       rows.map((r) => r.a),
       rows.map((r) => r.b),
     );
-    // A region "moved" when its segment in the other run is not the one most of its old segment-mates went to.
+    // A member "moved" when its segment in the other run is not the one most of its old segment-mates went to.
     const destination = new Map<number, number>();
     const tally = new Map<string, number>();
     for (const r of rows) tally.set(`${r.a}:${r.b}`, (tally.get(`${r.a}:${r.b}`) ?? 0) + 1);
@@ -287,15 +313,20 @@ export class SegmentationService {
       const best = destination.get(a);
       if (best === undefined || n > (tally.get(`${a}:${best}`) ?? 0)) destination.set(a, b);
     }
-    const moved = rows
-      .filter((r) => destination.get(r.a) !== r.b)
-      .map((r) => ({
-        code: r.code,
-        name: r.name,
+    const moved = rows.filter((r) => destination.get(r.a) !== r.b);
+    return {
+      runs: [id, otherId],
+      target: first.target,
+      compared: rows.length,
+      ari,
+      movedCount: moved.length,
+      moved: moved.slice(0, MOVED_LISTED).map((r) => ({
+        id: r.id,
+        ...(byRegion && { code: r.code, name: r.name }),
         from: { index: r.a, label: r.a_label },
         to: { index: r.b, label: r.b_label },
-      }));
-    return { runs: [id, otherId], regions: rows.length, ari, moved };
+      })),
+    };
   }
 
   async update(id: string, dto: UpdateSegmentDto, staffId: string): Promise<SegmentDto> {

@@ -102,7 +102,7 @@ export class TemplatesService implements OnApplicationBootstrap {
     return template;
   }
 
-  /** Every problem at once: languages and fields present, placeholders known, weights on catalogue features. */
+  /** Every problem at once: languages and fields present, placeholders known, weights on known keys. */
   private async check(dto: TemplateBodyDto) {
     const problems: string[] = [];
     for (const language of LANGUAGES) {
@@ -126,11 +126,17 @@ export class TemplatesService implements OnApplicationBootstrap {
     if (weights.length === 0) problems.push('weights are empty');
     for (const [key, w] of weights)
       if (typeof w !== 'number' || !Number.isFinite(w)) problems.push(`weights.${key} is not a number`);
-    const known: { key: string }[] = await this.db.query(`SELECT key FROM features WHERE key = ANY($1)`, [
-      weights.map(([k]) => k),
-    ]);
-    const unknown = weights.map(([k]) => k).filter((k) => !known.some((f) => f.key === k));
-    if (unknown.length) problems.push(`weights name unknown features: ${unknown.join(', ')}`);
+    // A weight may name a catalogue feature (region runs) or an attribute contacts declared (contact runs).
+    const unknown: { key: string }[] = await this.db.query(
+      `SELECT u.key FROM unnest($1::text[]) AS u(key)
+       WHERE NOT EXISTS (SELECT 1 FROM features f WHERE f.key = u.key)
+         AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.attributes ? u.key)`,
+      [weights.map(([k]) => k)],
+    );
+    if (unknown.length)
+      problems.push(
+        `weights name unknown features or contact attributes: ${unknown.map((u) => u.key).join(', ')}`,
+      );
     if (problems.length) throw new AppError(ErrorCode.BadRequest, problems.join('; '), { problems });
   }
 }
