@@ -62,6 +62,98 @@ export class Env {
   @Min(1)
   LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
+  /** Consent purposes supporters can hold, comma-separated. */
+  @Matches(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, { message: 'CONSENT_PURPOSES must be comma-separated keys' })
+  CONSENT_PURPOSES = 'campaign-news,event-reminders,election-day';
+
+  /** Version of the consent text the public sign-up form shows (recorded with every consent it collects). */
+  @IsString()
+  @MinLength(1)
+  CONSENT_TEXT_VERSION = 'signup-2026-01';
+
+  /** The address supporters reach the public pages and webhooks at; links in messages start with it. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/]+(\/.*)?$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL: string | undefined = undefined;
+
+  /** Who is sending: shown on pages, in HELP replies and as the mail sender's name. */
+  @IsString()
+  @MinLength(1)
+  SENDER_NAME = 'Kampagne';
+
+  /** Link signing keys as `id:secret` pairs (secret ≥ 32 characters), comma-separated; the first signs, all verify.
+   * Empty: a key generated once and kept in the database. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+:[^,:]{32,}(,[A-Za-z0-9_-]+:[^,:]{32,})*$/, {
+    message: 'LINK_KEYS must be id:secret pairs with secrets of at least 32 characters',
+  })
+  LINK_KEYS: string | undefined = undefined;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LINK_TTL_DAYS = 90;
+
+  /** A second request for the same confirmation within this many hours sends no second message. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CONFIRMATION_RESEND_HOURS = 48;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBLIC_REQUESTS_PER_MINUTE = 30;
+
+  /** smtp(s)://user:pass@host:port; empty: emails are written as .eml files to OUTBOX_DIR. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL: string | undefined = undefined;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'kampagne@example.org';
+
+  @IsOptional()
+  @IsString()
+  DKIM_DOMAIN: string | undefined = undefined;
+
+  @IsOptional()
+  @IsString()
+  DKIM_SELECTOR: string | undefined = undefined;
+
+  /** Path of the PEM private key for DKIM signing. */
+  @IsOptional()
+  @IsString()
+  DKIM_PRIVATE_KEY_FILE: string | undefined = undefined;
+
+  /** Where emails (.eml) and SMS (sms.jsonl) go when no provider is configured; default DATA_DIR/outbox. */
+  @IsOptional()
+  @IsString()
+  OUTBOX_DIR: string | undefined = undefined;
+
+  @IsOptional()
+  @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
+  TWILIO_ACCOUNT_SID: string | undefined = undefined;
+
+  @IsOptional()
+  @IsString()
+  TWILIO_AUTH_TOKEN: string | undefined = undefined;
+
+  /** Sender number (E.164) or alphanumeric sender id. */
+  @IsOptional()
+  @IsString()
+  TWILIO_FROM: string | undefined = undefined;
+
+  @IsOptional()
+  @Matches(/^MG[0-9a-fA-F]{32}$/, { message: 'TWILIO_MESSAGING_SERVICE_SID must look like MG followed by 32 hex digits' })
+  TWILIO_MESSAGING_SERVICE_SID: string | undefined = undefined;
+
+  /** A Twilio-compatible API at another address (a regional edge, a proxy, a local test server). */
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'TWILIO_API_URL must be an http(s) URL' })
+  TWILIO_API_URL: string | undefined = undefined;
+
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 }
@@ -88,6 +180,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
   );
   const env = plainToInstance(Env, relevant);
   const problems = describe(validateSync(env, { forbidUnknownValues: false }));
+  const purposes = env.CONSENT_PURPOSES.split(',');
+  if (!purposes.includes(env.DEFAULT_CONSENT_PURPOSE))
+    problems.push(`DEFAULT_CONSENT_PURPOSE: must be one of CONSENT_PURPOSES (${purposes.join(', ')})`);
+  if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_AUTH_TOKEN)
+    problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID)
+    problems.push('TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is required with TWILIO_ACCOUNT_SID');
+  if (env.DKIM_DOMAIN && !(env.DKIM_SELECTOR && env.DKIM_PRIVATE_KEY_FILE))
+    problems.push('DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: both are required with DKIM_DOMAIN');
   if (problems.length > 0) throw new ConfigError(problems);
   return env;
 }
+
+export const consentPurposes = (env: Env): string[] => env.CONSENT_PURPOSES.split(',');
+
+export const publicUrl = (env: Env): string =>
+  (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '');
+
+export const outboxDir = (env: Env): string => env.OUTBOX_DIR ?? `${env.DATA_DIR}/outbox`;

@@ -11,6 +11,7 @@ import type { Channel, ConsentAction } from './consent.js';
     SELECT DISTINCT ON (contact_id, channel, purpose)
       contact_id, channel, purpose, action AS status, id AS event_id, occurred_at, recorded_at
     FROM consent_events
+    WHERE contact_id IS NOT NULL
     ORDER BY contact_id, channel, purpose, id DESC`,
 })
 export class ConsentCurrent {

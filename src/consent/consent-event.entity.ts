@@ -12,7 +12,8 @@ import { Contact } from '../contacts/contact.entity.js';
 import type { Channel, ConsentAction, ConsentSource } from './consent.js';
 
 /**
- * Append-only: the truth about consent. Rows are never updated; they are deleted only by erasure.
+ * Append-only: the truth about consent. Rows are never updated, except that erasure strips them of
+ * everything that points to the person.
  * The evidence columns are what we show a regulator or a court.
  */
 @Entity('consent_events')
@@ -21,10 +22,11 @@ export class ConsentEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
-  @Column('uuid', { name: 'contact_id' })
-  contactId: string;
+  /** Empty once the contact is erased: the event stays, anonymised, as the record that consent existed. */
+  @Column('uuid', { name: 'contact_id', nullable: true })
+  contactId: string | null;
 
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'contact_id' })
   contact?: Relation<Contact>;
 

@@ -54,6 +54,11 @@ export class Contact {
   @Column('text', { name: 'time_zone', default: 'Europe/Berlin' })
   timeZone: string;
 
+  /** The import source it came from (e.g. a petition's name), for retention rules; `form` for sign-ups. */
+  @Index()
+  @Column('text', { nullable: true })
+  source: string | null;
+
   /** Self-declared attributes the contact gave (numeric ones can feed a contact segmentation). */
   @Column('jsonb', { default: {} })
   attributes: Record<string, string | number>;

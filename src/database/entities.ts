@@ -4,6 +4,8 @@ import { StaffUser } from '../auth/staff-user.entity.js';
 import { ConsentEvent } from '../consent/consent-event.entity.js';
 import { ConsentCurrent } from '../consent/consent-current.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
+import { Message } from '../messaging/message.entity.js';
+import { AppSecret, RetentionRule, Suppression } from '../privacy/privacy.entities.js';
 import { ImportJob } from '../imports/import-job.entity.js';
 import { Feature } from '../regions/feature.entity.js';
 import { Postcode } from '../regions/postcode.entity.js';
@@ -34,4 +36,8 @@ export const ENTITIES = [
   IssueTemplate,
   IssueTemplateVersion,
   SegmentMatch,
+  Message,
+  Suppression,
+  AppSecret,
+  RetentionRule,
 ];
