@@ -9,6 +9,7 @@ import { ContactsModule } from './contacts/contacts.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
 import { ImportsModule } from './imports/imports.module.js';
+import { MessagingModule } from './messaging/messaging.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { SegmentationModule } from './segmentation/segmentation.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         ImportsModule,
         SegmentationModule,
         TemplatesModule,
+        MessagingModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -24,7 +24,7 @@ import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regi
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  import <regions|results|contacts|postcodes> <file> [--json] [--purpose P] [--encoding E] [--mapping file.json]
+  import <regions|results|contacts|postcodes> <file> [--json] [--purpose P] [--source S] [--encoding E] [--mapping file.json]
   user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
   user create --email E --role admin|strategist|staff [--name N] [--password P]
   generate --contacts N [--seed S] [--regions file] [--out file]
@@ -42,6 +42,7 @@ async function importCommand(env: Env, args: string[]) {
     options: {
       json: { type: 'boolean' },
       purpose: { type: 'string' },
+      source: { type: 'string' },
       encoding: { type: 'string' },
       mapping: { type: 'string' },
     },
@@ -66,6 +67,7 @@ async function importCommand(env: Env, args: string[]) {
       options: importOptions(env, {
         mapping,
         purpose: values.purpose,
+        source: values.source,
         encoding: values.encoding as Encoding | undefined,
       }),
     };

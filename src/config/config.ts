@@ -133,7 +133,9 @@ export class Env {
   OUTBOX_DIR: string | undefined = undefined;
 
   @IsOptional()
-  @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
+  @Matches(/^AC[0-9a-fA-F]{32}$/, {
+    message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits',
+  })
   TWILIO_ACCOUNT_SID: string | undefined = undefined;
 
   @IsOptional()
@@ -146,7 +148,9 @@ export class Env {
   TWILIO_FROM: string | undefined = undefined;
 
   @IsOptional()
-  @Matches(/^MG[0-9a-fA-F]{32}$/, { message: 'TWILIO_MESSAGING_SERVICE_SID must look like MG followed by 32 hex digits' })
+  @Matches(/^MG[0-9a-fA-F]{32}$/, {
+    message: 'TWILIO_MESSAGING_SERVICE_SID must look like MG followed by 32 hex digits',
+  })
   TWILIO_MESSAGING_SERVICE_SID: string | undefined = undefined;
 
   /** A Twilio-compatible API at another address (a regional edge, a proxy, a local test server). */

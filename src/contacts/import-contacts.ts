@@ -182,6 +182,17 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
      SELECT line, 'duplicate of line ' || first || ' (same ' || kind || ')' AS reason, kind AS column FROM gone`,
   );
 
+  // An erased person stays erased: their address comes back only if they sign up again themselves.
+  await rejectLines(
+    client,
+    errors,
+    `WITH gone AS (
+       DELETE FROM stage s WHERE EXISTS (SELECT 1 FROM suppressions)
+         AND EXISTS (SELECT 1 FROM suppressions x WHERE x.hash IN (suppression_hash(s.email), suppression_hash(s.phone)))
+       RETURNING s.line)
+     SELECT line, 'this person asked to be erased; their email or phone is suppressed' AS reason, NULL AS column FROM gone`,
+  );
+
   clock.lap('dedupe');
   await client.query(
     `CREATE TEMP TABLE resolved ON COMMIT DROP AS
@@ -224,11 +235,12 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
 
   clock.lap('match');
   const inserted = await client.query(
-    `INSERT INTO contacts (id, external_id, first_name, last_name, email, phone, postal_code, region_id, language, time_zone, attributes)
+    `INSERT INTO contacts (id, external_id, first_name, last_name, email, phone, postal_code, region_id, language, time_zone, attributes, source)
      SELECT contact_id, external_id, first_name, last_name, email, phone, postal_code, region_id,
-       COALESCE(language, 'de'), COALESCE(time_zone, 'Europe/Berlin'), attributes
+       COALESCE(language, 'de'), COALESCE(time_zone, 'Europe/Berlin'), attributes, $1
      FROM resolved WHERE is_new
      ORDER BY contact_id`,
+    [ctx.options.source ?? null],
   );
   clock.lap('insert');
   await client.query(`CREATE TEMP TABLE touched (id uuid) ON COMMIT DROP`);

@@ -5,6 +5,8 @@ import type { RowError } from './import-job.entity.js';
 export interface ImportOptions {
   /** Consent purpose that contact consent columns grant (default from config). */
   purpose?: string;
+  /** Where the contacts came from (e.g. petition-2026): kept on new contacts, for retention rules. */
+  source?: string;
   encoding?: Encoding;
   /** Header aliases from a mapping file: our field name → the file's column name. */
   mapping?: Record<string, string>;

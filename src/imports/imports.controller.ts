@@ -86,6 +86,7 @@ export class ImportsController {
       return await this.imports.start(staff, dto.kind, file.path, file.originalname, {
         mapping,
         purpose: dto.purpose,
+        source: dto.source,
         encoding: dto.encoding,
       });
     } catch (e) {

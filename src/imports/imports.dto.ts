@@ -24,6 +24,11 @@ export class CreateImportDto {
   @Matches(/^[a-z0-9-]{1,60}$/, { message: 'purpose must be a lower-case key such as campaign-news' })
   purpose?: string;
 
+  @ApiPropertyOptional({ description: 'Source of the contacts (e.g. petition-2026), for retention rules' })
+  @IsOptional()
+  @Matches(/^[\w.-]{1,100}$/, { message: 'source must be a short name such as petition-2026' })
+  source?: string;
+
   @ApiPropertyOptional({
     enum: ['utf-8', 'windows-1252', 'utf-16le'],
     description: 'Detected when not given',

@@ -3,11 +3,13 @@ import { MulterModule } from '@nestjs/platform-express';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Env } from '../config/config.js';
+import { MessagingModule } from '../messaging/messaging.module.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
 
 @Module({
   imports: [
+    MessagingModule,
     MulterModule.registerAsync({
       inject: [Env],
       useFactory: (env: Env) => {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { rm } from 'node:fs/promises';
 import { In, type DataSource } from 'typeorm';
+import { ConfirmationService } from '../messaging/confirmation.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { StaffPrincipal } from '../auth/auth.decorators.js';
 import { AppError, ErrorCode } from '../common/errors.js';
@@ -27,6 +28,7 @@ export class ImportsService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly env: Env,
+    private readonly confirmations: ConfirmationService,
   ) {}
 
   /** Jobs a previous process left unfinished wrote nothing (one transaction each): say so. */
@@ -64,7 +66,11 @@ export class ImportsService implements OnApplicationBootstrap {
     const job = await createImportJob(this.db, request);
     await this.audit.record(staff.id, 'import.start', 'import-job', job.id, { kind, fileName });
     const work = runImportJob(this.db, job, request)
-      .then((done) => this.logger.log(`import ${done.id} (${kind}, ${fileName}): ${done.status}`))
+      .then(async (done) => {
+        this.logger.log(`import ${done.id} (${kind}, ${fileName}): ${done.status}`);
+        // New requested consents get their one confirmation message now rather than at the next sweep.
+        if (kind === 'contacts' && done.status === 'completed') await this.confirmations.sweep();
+      })
       .catch((e: unknown) => this.logger.error(`import ${job.id} failed: ${String(e)}`))
       .finally(() => rm(path, { force: true }));
     this.running.add(work);

@@ -32,9 +32,13 @@ export class ConsentChannelsPrivacy1795247233772 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "retention_rules" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "source" text NOT NULL, "days" integer NOT NULL, "after" date, "last_run_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_3aaf2d7f32eaa5bc05b112f22dd" UNIQUE ("source"), CONSTRAINT "PK_95784069953cd8ee9296c6e947b" PRIMARY KEY ("id"))`,
     );
+    // Two random UUIDs: 244 random bits from the server's strong source, without the pgcrypto extension.
     await queryRunner.query(
-      `INSERT INTO "app_secrets" ("name", "value") VALUES ('suppression_salt', encode(gen_random_bytes(32), 'hex'))`,
+      `INSERT INTO "app_secrets" ("name", "value") VALUES ('suppression_salt', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))`,
     );
+    await queryRunner.query(`CREATE FUNCTION suppression_hash(address text) RETURNS text LANGUAGE sql STABLE AS $$
+      SELECT encode(sha256(convert_to((SELECT value FROM app_secrets WHERE name = 'suppression_salt') || ':' || address, 'UTF8')), 'hex')
+    $$`);
     await queryRunner.query(`ALTER TABLE "contacts" ADD "source" text`);
     await queryRunner.query(`DROP INDEX "public"."IDX_6c5ebc4e26af0efadd8c161c00"`);
     await queryRunner.query(`ALTER TABLE "consent_events" ALTER COLUMN "contact_id" DROP NOT NULL`);
@@ -81,6 +85,7 @@ export class ConsentChannelsPrivacy1795247233772 implements MigrationInterface {
     );
     await queryRunner.query(`ALTER TABLE "contacts" DROP COLUMN "source"`);
     await queryRunner.query(`DROP TABLE "retention_rules"`);
+    await queryRunner.query(`DROP FUNCTION suppression_hash(text)`);
     await queryRunner.query(`DROP TABLE "app_secrets"`);
     await queryRunner.query(`DROP TABLE "suppressions"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_7d62c9e92f54f95989b16bf980"`);

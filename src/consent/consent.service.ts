@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppError, ErrorCode } from '../common/errors.js';
+import { Env } from '../config/config.js';
+import type { Channel, ConsentAction, ConsentSource, ConsentStatus } from './consent.js';
+import { ConsentEvent } from './consent-event.entity.js';
+import { decide, type GateDecision, type SendKind } from './consent-gate.js';
+
+export interface Evidence {
+  source: ConsentSource;
+  ip?: string | null;
+  userAgent?: string | null;
+  textVersion?: string | null;
+  staffUserId?: string | null;
+  occurredAt?: Date;
+  details?: Record<string, unknown>;
+}
+
+const ADDRESS = { email: 'email', sms: 'phone' } as const;
+
+@Injectable()
+export class ConsentService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly env: Env,
+  ) {}
+
+  /**
+   * The one gate every send passes: may we send this contact on this channel for this purpose now? Reads the
+   * committed state in one statement, so a withdrawal committed a moment ago is seen.
+   */
+  async maySend(
+    contactId: string,
+    channel: Channel,
+    purpose: string,
+    kind: SendKind = 'campaign',
+    manager: EntityManager = this.db.manager,
+  ): Promise<GateDecision> {
+    const column = ADDRESS[channel];
+    const rows: {
+      address: string | null;
+      status: ConsentStatus | null;
+      suppressed: boolean;
+      last_confirmation: Date | null;
+    }[] = await manager.query(
+      `SELECT c.${column} AS address,
+         (SELECT status FROM consent_current WHERE contact_id = c.id AND channel = $2 AND purpose = $3) AS status,
+         c.${column} IS NOT NULL AND EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(c.${column})) AS suppressed,
+         (SELECT max(created_at) FROM messages m WHERE m.contact_id = c.id AND m.channel = $2 AND m.kind = 'confirmation'
+            AND m.status <> 'failed') AS last_confirmation
+       FROM contacts c WHERE c.id = $1`,
+      [contactId, channel, purpose],
+    );
+    const row = rows[0];
+    return decide(
+      {
+        exists: Boolean(row),
+        status: row?.status ?? 'none',
+        hasAddress: Boolean(row?.address),
+        suppressed: row?.suppressed ?? false,
+        lastConfirmationAt: row?.last_confirmation ?? null,
+      },
+      kind,
+      new Date(),
+      this.env.CONFIRMATION_RESEND_HOURS * 3600_000,
+    );
+  }
+
+  /** The current state per channel × purpose, every configured purpose listed ('none' where nothing was said). */
+  async states(contactId: string): Promise<{ channel: Channel; purpose: string; status: ConsentStatus }[]> {
+    const rows: { channel: Channel; purpose: string; status: ConsentAction }[] = await this.db.query(
+      `SELECT channel, purpose, status FROM consent_current WHERE contact_id = $1`,
+      [contactId],
+    );
+    const purposes = [...new Set([...this.env.CONSENT_PURPOSES.split(','), ...rows.map((r) => r.purpose)])];
+    return (['email', 'sms'] as const).flatMap((channel) =>
+      purposes.map((purpose) => ({
+        channel,
+        purpose,
+        status: rows.find((r) => r.channel === channel && r.purpose === purpose)?.status ?? 'none',
+      })),
+    );
+  }
+
+  /**
+   * Records `action` for each purpose where it changes the current state, with its evidence; returns the purposes
+   * that changed. Serialised per contact (row lock), so repeating a click records nothing twice.
+   */
+  async change(
+    contactId: string,
+    channel: Channel,
+    purposes: string[],
+    action: ConsentAction,
+    evidence: Evidence,
+    manager?: EntityManager,
+  ): Promise<string[]> {
+    const run = async (m: EntityManager) => {
+      const locked: unknown[] = await m.query(`SELECT id FROM contacts WHERE id = $1 FOR UPDATE`, [
+        contactId,
+      ]);
+      if (locked.length === 0) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+      const current: { purpose: string; status: ConsentAction }[] = await m.query(
+        `SELECT purpose, status FROM consent_current WHERE contact_id = $1 AND channel = $2 AND purpose = ANY($3)`,
+        [contactId, channel, purposes],
+      );
+      const changed = purposes.filter((p) => current.find((c) => c.purpose === p)?.status !== action);
+      if (changed.length)
+        await m.getRepository(ConsentEvent).insert(
+          changed.map((purpose) => ({
+            contactId,
+            channel,
+            purpose,
+            action,
+            source: evidence.source,
+            occurredAt: evidence.occurredAt ?? new Date(),
+            ip: evidence.ip ?? null,
+            userAgent: evidence.userAgent ?? null,
+            textVersion: evidence.textVersion ?? null,
+            staffUserId: evidence.staffUserId ?? null,
+            details: (evidence.details ?? {}) as never,
+          })),
+        );
+      return changed;
+    };
+    return manager ? run(manager) : this.db.transaction(run);
+  }
+
+  /** Purposes on this channel whose current state is one of `statuses`. */
+  async purposesIn(contactId: string, channel: Channel, statuses: ConsentAction[]): Promise<string[]> {
+    const rows: { purpose: string }[] = await this.db.query(
+      `SELECT purpose FROM consent_current WHERE contact_id = $1 AND channel = $2 AND status = ANY($3) ORDER BY purpose`,
+      [contactId, channel, statuses],
+    );
+    return rows.map((r) => r.purpose);
+  }
+
+  /** Every event about a contact, oldest first, with its evidence. */
+  async history(contactId: string): Promise<ConsentEvent[]> {
+    const found: unknown[] = await this.db.query(`SELECT 1 FROM contacts WHERE id = $1`, [contactId]);
+    if (found.length === 0) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+    return this.db.getRepository(ConsentEvent).find({ where: { contactId }, order: { id: 'ASC' } });
+  }
+}

@@ -1,0 +1,153 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError, ErrorCode } from '../common/errors.js';
+import { RetentionRule } from './privacy.entities.js';
+
+const RETENTION_EVERY_MS = 3600_000;
+
+/** The person's rights: what we hold about them (Art. 15), erasure (Art. 17), and retention by source. */
+@Injectable()
+export class PrivacyService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Privacy');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  onApplicationBootstrap() {
+    this.timer = setInterval(
+      () => void this.applyRetention(null).catch((e) => this.logger.error(e)),
+      RETENTION_EVERY_MS,
+    );
+    this.timer.unref();
+  }
+
+  onApplicationShutdown() {
+    clearInterval(this.timer);
+  }
+
+  /** Everything held about one contact, as JSON. */
+  async export(contactId: string, staffId: string) {
+    const [contact] = await this.db.query(
+      `SELECT c.*, r.code AS region_code, r.name AS region_name FROM contacts c
+       LEFT JOIN regions r ON r.id = c.region_id WHERE c.id = $1`,
+      [contactId],
+    );
+    if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+    const [consentEvents, messages, segments] = await Promise.all([
+      this.db.query(
+        `SELECT channel, purpose, action, source, occurred_at, recorded_at, ip, user_agent, text_version,
+           import_file, import_line, details FROM consent_events WHERE contact_id = $1 ORDER BY id`,
+        [contactId],
+      ),
+      this.db.query(
+        `SELECT kind, channel, purpose, address, template_key, template_version, language, status, error_code,
+           created_at, sent_at FROM messages WHERE contact_id = $1 ORDER BY created_at`,
+        [contactId],
+      ),
+      this.db.query(
+        `SELECT s.run_id, s.index, COALESCE(s.name, s.label_en) AS segment FROM segments s
+         WHERE s.id IN (SELECT segment_id FROM segment_contact_members WHERE contact_id = $1
+                        UNION SELECT m.segment_id FROM segment_members m JOIN contacts c ON c.region_id = m.region_id
+                        WHERE c.id = $1)`,
+        [contactId],
+      ),
+    ]);
+    await this.audit.record(staffId, 'contact.export', 'contact', contactId);
+    return { exportedAt: new Date(), contact, consentEvents, messages, segments };
+  }
+
+  /**
+   * Erasure: the contact row goes (memberships with it); its consent events stay, stripped of everything that
+   * points to the person; messages lose their address; email and phone go on the suppression list as salted
+   * hashes, so no later import can make them sendable again.
+   */
+  async erase(contactId: string, staffId: string | null, reason = 'erasure request'): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const erased = await this.eraseWith(m, `c.id = $1`, [contactId], reason, true);
+      if (erased === 0) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+    });
+    await this.audit.record(staffId, 'contact.erase', 'contact', contactId, { reason });
+  }
+
+  private async eraseWith(
+    m: EntityManager,
+    where: string,
+    params: unknown[],
+    reason: string,
+    suppress: boolean,
+  ): Promise<number> {
+    await m.query(`CREATE TEMP TABLE IF NOT EXISTS erasing (id uuid PRIMARY KEY) ON COMMIT DROP`);
+    await m.query(`INSERT INTO erasing SELECT c.id FROM contacts c WHERE ${where}`, params);
+    if (suppress)
+      await m.query(
+        `INSERT INTO suppressions (hash, channel, reason)
+         SELECT suppression_hash(a.address), a.channel, $1 FROM contacts c JOIN erasing e ON e.id = c.id
+         CROSS JOIN LATERAL (VALUES ('email', c.email), ('sms', c.phone)) AS a(channel, address)
+         WHERE a.address IS NOT NULL
+         ON CONFLICT (hash) DO NOTHING`,
+        [reason],
+      );
+    await m.query(
+      `UPDATE consent_events SET ip = NULL, user_agent = NULL, import_file = NULL, import_line = NULL, details = '{}'
+       WHERE contact_id IN (SELECT id FROM erasing)`,
+    );
+    await m.query(`UPDATE messages SET address = NULL WHERE contact_id IN (SELECT id FROM erasing)`);
+    const [, count] = (await m.query(`DELETE FROM contacts WHERE id IN (SELECT id FROM erasing)`)) as [
+      unknown,
+      number,
+    ];
+    await m.query(`DROP TABLE erasing`);
+    return count;
+  }
+
+  listRules() {
+    return this.db.getRepository(RetentionRule).find({ order: { source: 'ASC' } });
+  }
+
+  async putRule(source: string, days: number, after: string | null, staffId: string) {
+    await this.db.query(
+      `INSERT INTO retention_rules (source, days, after) VALUES ($1, $2, $3)
+       ON CONFLICT (source) DO UPDATE SET days = EXCLUDED.days, after = EXCLUDED.after`,
+      [source, days, after],
+    );
+    await this.audit.record(staffId, 'retention.put', 'retention_rule', null, { source, days, after });
+    return this.db.getRepository(RetentionRule).findOneByOrFail({ source });
+  }
+
+  async deleteRule(source: string, staffId: string) {
+    const result = await this.db.getRepository(RetentionRule).delete({ source });
+    if (!result.affected)
+      throw new AppError(ErrorCode.NotFound, `No retention rule for the source ${source}`);
+    await this.audit.record(staffId, 'retention.delete', 'retention_rule', null, { source });
+  }
+
+  /** Erases every contact whose source's retention has run out (no suppression: nobody objected). */
+  async applyRetention(staffId: string | null): Promise<{ source: string; erased: number }[]> {
+    const rules = await this.listRules();
+    const results: { source: string; erased: number }[] = [];
+    for (const rule of rules) {
+      const erased = await this.db.transaction((m) =>
+        this.eraseWith(
+          m,
+          `c.source = $1 AND now() > COALESCE($3::date::timestamptz, c.created_at) + make_interval(days => $2)`,
+          [rule.source, rule.days, rule.after],
+          `retention of source ${rule.source}`,
+          false,
+        ),
+      );
+      await this.db.getRepository(RetentionRule).update(rule.id, { lastRunAt: new Date() });
+      if (erased)
+        await this.audit.record(staffId, 'retention.erase', 'retention_rule', rule.id, {
+          source: rule.source,
+          erased,
+        });
+      results.push({ source: rule.source, erased });
+    }
+    return results;
+  }
+}

@@ -1,0 +1,142 @@
+import { escapeHtml as e } from '../templates/placeholders.js';
+import { purposeName, type PageLanguage, type Strings } from './strings.js';
+
+/** A plain page that works on a phone and without JavaScript. */
+export function page(language: PageLanguage, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${language}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${e(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#222}
+button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.3rem;background:#b1003e;color:#fff}
+label{display:block;margin:.5rem 0}input[type=text],input[type=email],input[type=tel]{width:100%;padding:.4rem;font:inherit}
+fieldset{border:1px solid #ccc;margin:1rem 0}.problem{color:#b1003e}</style>
+</head><body><h1>${e(title)}</h1>
+${body}
+</body></html>`;
+}
+
+const list = (t: Strings, purposes: string[]) =>
+  `<ul>${purposes.map((p) => `<li>${e(purposeName(t, p))}</li>`).join('')}</ul>`;
+
+export const invalidLinkPage = (language: PageLanguage, t: Strings) =>
+  page(language, t.invalidTitle, `<p>${e(t.invalidBody)}</p>`);
+
+export const tooManyPage = (language: PageLanguage, t: Strings) =>
+  page(language, t.tooManyTitle, `<p>${e(t.tooManyBody)}</p>`);
+
+export const confirmedPage = (language: PageLanguage, t: Strings, purposes: string[], preferences: string) =>
+  page(
+    language,
+    t.confirmedTitle,
+    (purposes.length ? `<p>${e(t.confirmedBody)}</p>${list(t, purposes)}` : `<p>${e(t.confirmNothing)}</p>`) +
+      `<p><a href="${e(preferences)}">${e(t.manage)}</a></p>`,
+  );
+
+export const unsubscribePage = (
+  language: PageLanguage,
+  t: Strings,
+  channel: 'email' | 'sms',
+  purposes: string[],
+  action: string,
+) =>
+  page(
+    language,
+    t.unsubscribeTitle,
+    `<p>${e(t.unsubscribeBody)} <strong>${e(t.channels[channel])}</strong></p>${list(t, purposes)}
+<form method="post" action="${e(action)}"><input type="hidden" name="confirm" value="yes">
+<button type="submit">${e(t.unsubscribeButton)}</button></form>`,
+  );
+
+export const unsubscribedPage = (
+  language: PageLanguage,
+  t: Strings,
+  purposes: string[],
+  preferences: string,
+) =>
+  page(
+    language,
+    t.unsubscribedTitle,
+    `<p>${e(t.unsubscribedBody)}</p>${list(t, purposes)}<p><a href="${e(preferences)}">${e(t.manage)}</a></p>`,
+  );
+
+export interface PreferenceRow {
+  channel: 'email' | 'sms';
+  purpose: string;
+  on: boolean;
+}
+
+export const preferencesPage = (
+  language: PageLanguage,
+  t: Strings,
+  rows: PreferenceRow[],
+  languages: readonly string[],
+  action: string,
+  saved: boolean,
+) =>
+  page(
+    language,
+    t.preferencesTitle,
+    `${saved ? `<p><strong>${e(t.preferencesSaved)}</strong></p>` : ''}<p>${e(t.preferencesBody)}</p>
+<form method="post" action="${e(action)}">
+${(['email', 'sms'] as const)
+  .map(
+    (channel) =>
+      `<fieldset><legend>${e(t.channels[channel])}</legend>${rows
+        .filter((r) => r.channel === channel)
+        .map(
+          (r) =>
+            `<label><input type="checkbox" name="${channel}:${e(r.purpose)}" value="on"${r.on ? ' checked' : ''}> ${e(purposeName(t, r.purpose))}</label>`,
+        )
+        .join('')}</fieldset>`,
+  )
+  .join('\n')}
+<label>${e(t.language)} <select name="language">${languages
+      .map((l) => `<option value="${e(l)}"${l === language ? ' selected' : ''}>${e(l)}</option>`)
+      .join('')}</select></label>
+<button type="submit">${e(t.save)}</button></form>`,
+  );
+
+export const signupPage = (
+  language: PageLanguage,
+  t: Strings,
+  purposes: string[],
+  consentText: string,
+  textVersion: string,
+  problems: string[] = [],
+  values: Record<string, string> = {},
+) =>
+  page(
+    language,
+    t.signupTitle,
+    `<p>${e(t.signupBody)}</p>
+${problems.length ? `<div class="problem"><p>${e(t.signupProblem)}</p><ul>${problems.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : ''}
+<form method="post" action="?lang=${language}">
+<input type="hidden" name="language" value="${language}"><input type="hidden" name="textVersion" value="${e(textVersion)}">
+${(
+  [
+    ['firstName', t.firstName, 'text'],
+    ['lastName', t.lastName, 'text'],
+    ['email', t.email, 'email'],
+    ['phone', t.phone, 'tel'],
+    ['postalCode', t.postalCode, 'text'],
+  ] as const
+)
+  .map(
+    ([name, label, type]) =>
+      `<label>${e(label)} <input type="${type}" name="${name}" value="${e(values[name] ?? '')}"></label>`,
+  )
+  .join('\n')}
+<fieldset>${purposes
+      .map(
+        (p) =>
+          `<label><input type="checkbox" name="purposes" value="${e(p)}"${values[`purpose:${p}`] ? ' checked' : ''}> ${e(purposeName(t, p))}</label>`,
+      )
+      .join('')}</fieldset>
+<p><small>${e(consentText)} (${e(textVersion)})</small></p>
+<button type="submit">${e(t.signupButton)}</button></form>`,
+  );
+
+export const signupDonePage = (language: PageLanguage, t: Strings) =>
+  page(language, t.signupDoneTitle, `<p>${e(t.signupDoneBody)}</p>`);
