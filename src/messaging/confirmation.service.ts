@@ -42,9 +42,10 @@ export class ConfirmationService implements OnApplicationBootstrap, OnApplicatio
 
   async request(contactId: string, channel: Channel): Promise<SendResult> {
     const purposes = await this.consent.purposesIn(contactId, channel, ['requested']);
-    const { language, t } = stringsFor(
-      (await this.db.query(`SELECT language FROM contacts WHERE id = $1`, [contactId]))[0]?.language,
-    );
+    const rows: { language: string }[] = await this.db.query(`SELECT language FROM contacts WHERE id = $1`, [
+      contactId,
+    ]);
+    const { language, t } = stringsFor(rows[0]?.language);
     return this.messaging.send(contactId, channel, purposes[0] ?? '-', 'confirmation', {
       language,
       email: (contact) => {

@@ -124,15 +124,14 @@ export class MessagingService {
   ): Promise<SendResult> {
     const template = await this.db.getRepository(IssueTemplate).findOneBy({ key: templateKey });
     if (!template) throw new AppError(ErrorCode.BadRequest, `No template with the key ${templateKey}`);
-    const regionName = async (contact: Contact) =>
-      contact.regionId
-        ? ((await this.db.query(`SELECT name FROM regions WHERE id = $1`, [contact.regionId]))[0]?.name ?? '')
-        : '';
     const contact = await this.db.getRepository(Contact).findOneBy({ id: contactId });
     if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
     const language = contact.language === 'de' ? 'de' : 'en';
     const content = template.content[language];
-    const values = { first_name: contact.firstName ?? '', region_name: await regionName(contact) };
+    const region: { name: string }[] = contact.regionId
+      ? await this.db.query(`SELECT name FROM regions WHERE id = $1`, [contact.regionId])
+      : [];
+    const values = { first_name: contact.firstName ?? '', region_name: region[0]?.name ?? '' };
     return this.send(contactId, channel, purpose, 'campaign', {
       templateKey: template.key,
       templateVersion: template.version,

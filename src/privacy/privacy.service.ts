@@ -32,13 +32,13 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
 
   /** Everything held about one contact, as JSON. */
   async export(contactId: string, staffId: string) {
-    const [contact] = await this.db.query(
+    const [contact]: Record<string, unknown>[] = await this.db.query(
       `SELECT c.*, r.code AS region_code, r.name AS region_name FROM contacts c
        LEFT JOIN regions r ON r.id = c.region_id WHERE c.id = $1`,
       [contactId],
     );
     if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
-    const [consentEvents, messages, segments] = await Promise.all([
+    const [consentEvents, messages, segments] = await Promise.all<Record<string, unknown>[]>([
       this.db.query(
         `SELECT channel, purpose, action, source, occurred_at, recorded_at, ip, user_agent, text_version,
            import_file, import_line, details FROM consent_events WHERE contact_id = $1 ORDER BY id`,
@@ -97,10 +97,9 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
        WHERE contact_id IN (SELECT id FROM erasing)`,
     );
     await m.query(`UPDATE messages SET address = NULL WHERE contact_id IN (SELECT id FROM erasing)`);
-    const [, count] = (await m.query(`DELETE FROM contacts WHERE id IN (SELECT id FROM erasing)`)) as [
-      unknown,
-      number,
-    ];
+    const [, count] = await m.query<[unknown, number]>(
+      `DELETE FROM contacts WHERE id IN (SELECT id FROM erasing)`,
+    );
     await m.query(`DROP TABLE erasing`);
     return count;
   }

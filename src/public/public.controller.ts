@@ -150,7 +150,7 @@ export class PublicController {
   async signup(@Query('lang') lang: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     if (!(await this.allowed(req, res, lang))) return;
     const { language, t } = stringsFor(typeof body?.language === 'string' ? body.language : (lang ?? 'de'));
-    const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string).trim() : '');
+    const text = (name: string) => (typeof body?.[name] === 'string' ? body[name].trim() : '');
     const problems: string[] = [];
     let email: string | null = null;
     let phone: string | null = null;

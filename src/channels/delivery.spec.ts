@@ -1,0 +1,35 @@
+import { smtpFailure, twilioFailure } from './delivery.js';
+
+describe('failure classes', () => {
+  it('SMTP: 5xx permanent, 4xx and connection problems transient', () => {
+    expect(smtpFailure({ responseCode: 550, response: '550 no such user' })).toEqual({
+      ok: false,
+      permanent: true,
+      code: 'smtp-550',
+      reason: '550 no such user',
+    });
+    expect(smtpFailure({ responseCode: 451, message: 'try later' })).toMatchObject({
+      permanent: false,
+      code: 'smtp-451',
+    });
+    expect(smtpFailure({ code: 'ECONNECTION', message: 'connect ECONNREFUSED' })).toMatchObject({
+      permanent: false,
+    });
+    expect(smtpFailure({ code: 'ETIMEDOUT' })).toMatchObject({ permanent: false });
+    expect(smtpFailure(new Error('odd'))).toMatchObject({ permanent: false, code: 'unknown' });
+  });
+
+  it('Twilio: 4xx with a code permanent, 429 and 5xx and no answer transient', () => {
+    expect(twilioFailure({ status: 400, code: 21610, message: 'unsubscribed' })).toMatchObject({
+      permanent: true,
+      code: '21610',
+    });
+    expect(twilioFailure({ status: 400, code: 21211 })).toMatchObject({ permanent: true, code: '21211' });
+    expect(twilioFailure({ status: 429, code: 20429 })).toMatchObject({ permanent: false, code: '20429' });
+    expect(twilioFailure({ status: 503 })).toMatchObject({ permanent: false, code: 'http-503' });
+    expect(twilioFailure({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })).toMatchObject({
+      permanent: false,
+      code: 'ECONNREFUSED',
+    });
+  });
+});

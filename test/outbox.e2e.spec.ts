@@ -1,0 +1,74 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EmailChannel } from '../src/channels/email.channel.js';
+import { loadConfig } from '../src/config/config.js';
+import { startTestApp, type TestApp } from './app.js';
+import { runImport, tempFile } from './imports.js';
+
+describe('with no SMTP or Twilio configured', () => {
+  let t: TestApp;
+  let outbox: string;
+  beforeAll(async () => {
+    t = await startTestApp({ PUBLIC_REQUESTS_PER_MINUTE: '5' });
+    outbox = join(t.app.get(EmailChannel)['env'].DATA_DIR, 'outbox');
+  });
+  afterAll(() => t.close());
+
+  it('writes emails as .eml files (one List-Unsubscribe, with One-Click) and SMS as JSON lines', async () => {
+    await runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile(
+        'email,phone,language,email_consent,sms_consent,email_confirmed_at,sms_confirmed_at,consent_ip\n' +
+          'demo@example.org,+4915100001111,en,yes,yes,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z,192.0.2.1\n',
+      ),
+    );
+    const [{ id }] = await t.db.dataSource.query(`SELECT id FROM contacts`);
+    for (const channel of ['email', 'sms']) {
+      const res = await t
+        .http()
+        .post(`/contacts/${id}/messages`)
+        .set({ Authorization: `Bearer ${t.tokens.staff}` })
+        .send({ channel, purpose: 'campaign-news', template: 'climate' })
+        .expect(201);
+      expect(res.body).toMatchObject({ sent: true, status: 'sent' });
+    }
+    const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    const eml = await readFile(join(outbox, files[0]), 'utf8');
+    expect(eml.match(/^List-Unsubscribe:/gm)).toHaveLength(1);
+    expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+    expect(eml).toMatch(/^Message-ID: <[0-9a-f-]{36}@example\.org>$/m);
+    expect(eml).toContain('Content-Type: text/html');
+    expect(eml).toContain('Content-Type: text/plain');
+    const [sms] = (await readFile(join(outbox, 'sms.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(sms).toMatchObject({ to: '+4915100001111', sid: expect.stringMatching(/^LOCAL/) });
+  });
+
+  it('reports an unreachable SMTP server as a transient failure', async () => {
+    const channel = new EmailChannel(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:9', DATA_DIR: '/tmp' }));
+    const outcome = await channel.send({ to: 'x@example.org', subject: 's', html: 'h', text: 't' });
+    channel.onModuleDestroy();
+    expect(outcome).toMatchObject({ ok: false, permanent: false });
+  });
+
+  it('refuses webhooks when no Twilio auth token is configured', async () => {
+    await t
+      .http()
+      .post('/webhooks/twilio/inbound')
+      .type('form')
+      .set('X-Twilio-Signature', 'x')
+      .send({ Body: 'STOP' })
+      .expect(403);
+  });
+
+  it('rate-limits the public pages per address with a plain 429 page', async () => {
+    for (let i = 0; i < 5; i++) await t.http().get('/signup').expect(200);
+    const limited = await t.http().get('/signup?lang=de').expect(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.text).toContain('Zu viele Anfragen');
+  });
+});

@@ -1,0 +1,51 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface TestSmtp {
+  url: string;
+  messages: ParsedMail[];
+  /** Recipients to refuse with this SMTP reply code (e.g. 550 permanent, 451 transient). */
+  refuse: Map<string, number>;
+  waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on 127.0.0.1 that keeps every message it accepts, parsed. */
+export async function startSmtp(): Promise<TestSmtp> {
+  const messages: ParsedMail[] = [];
+  const refuse = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = refuse.get(address.address.toLowerCase());
+      if (!code) return callback();
+      const error = new Error(`${code} refused by the test server`) as Error & { responseCode: number };
+      error.responseCode = code;
+      callback(error);
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          messages.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    refuse,
+    async waitFor(count, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      while (messages.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return messages;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
