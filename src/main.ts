@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/config.js';
+import { EmailChannel } from './channels/email.channel.js';
+import { SmsChannel } from './channels/sms.channel.js';
+import { ConfirmationService } from './messaging/confirmation.service.js';
 import { resolveDatabase } from './database/database-url.js';
 import { createApp } from './app.js';
 import { loadDemo } from './demo.js';
@@ -35,7 +38,10 @@ async function main() {
   await app.listen(env.PORT, env.HOST);
   const url = `http://${env.HOST}:${env.PORT}`;
   const login = process.argv.includes('--demo') ? await loadDemo(app, env) : undefined;
-  console.log(`\nService:  ${url}\nAPI docs: ${url}/docs\nHealth:   ${url}/health`);
+  // Contacts loaded from files wait for their double opt-in request; send those now rather than in a minute.
+  if (login) await app.get(ConfirmationService).sweep();
+  console.log(`\nService:  ${url}\nAPI docs: ${url}/docs\nHealth:   ${url}/health\nSign-up:  ${url}/signup`);
+  console.log(`Email:    ${app.get(EmailChannel).target}\nSMS:      ${app.get(SmsChannel).target}`);
   if (login) console.log(login);
 }
 

@@ -74,6 +74,8 @@ describe('consent, channels and the supporters’ pages', () => {
     const mails = await smtp.waitFor(1).then(() => mailsTo('dana@example.org'));
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Bitte bestätigen Sie Ihre Anmeldung');
+    expect(mails[0].html).toContain('<li>Neuigkeiten aus der Kampagne</li>');
+    expect(mails[0].html).toContain('Hallo Dana');
     const id = await contactId('dana@example.org');
     // Nothing else reaches an unconfirmed address.
     const refused = await t

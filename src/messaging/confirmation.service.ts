@@ -55,12 +55,21 @@ export class ConfirmationService implements OnApplicationBootstrap, OnApplicatio
           sender: this.env.SENDER_NAME,
           link,
         });
-        const topics = purposes.map((p) => `<li>${escapeHtml(purposeName(t, p))}</li>`).join('');
+        const topics = `<ul>${purposes.map((p) => `<li>${escapeHtml(purposeName(t, p))}</li>`).join('')}</ul>`;
+        const button = `<p><a href="${escapeHtml(link)}">${escapeHtml(t.confirmButton)}</a></p>`;
+        const html = text
+          .split('\n\n')
+          .map((paragraph) =>
+            paragraph.includes(link)
+              ? `<p>${escapeHtml(paragraph.replace(link, '').trim())}</p>${topics}${button}`
+              : `<p>${escapeHtml(paragraph)}</p>`,
+          )
+          .join('');
         return {
           to: contact.email!,
           subject: t.confirmSubject,
           text,
-          html: `<p>${escapeHtml(text.split('\n')[0])}</p><ul>${topics}</ul><p><a href="${escapeHtml(link)}">${escapeHtml(t.confirmButton)}</a></p>`,
+          html,
           language,
         };
       },
