@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
+import { WavesModule } from './waves/waves.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { SegmentationModule } from './segmentation/segmentation.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         SegmentationModule,
         TemplatesModule,
         MessagingModule,
+        WavesModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -396,6 +396,7 @@ describe('consent, channels and the supporters’ pages', () => {
       allowed: false,
       reason: 'no-consent',
     });
+    await consent.change(id, 'sms', ['campaign-news'], 'confirmed', { source: 'admin' });
     expect(await consent.maySend(id, 'sms', 'campaign-news')).toEqual({
       allowed: false,
       reason: 'no-address',

@@ -42,3 +42,10 @@ export function twilioFailure(error: unknown): SendOutcome {
 
 /** Twilio codes that mean the person does not want our messages: the number is withdrawn, not just failed. */
 export const TWILIO_OPTED_OUT = '21610';
+
+/** SMTP replies that say the mailbox does not exist: the address is dead, not just this message refused. */
+const HARD_BOUNCES = new Set(['smtp-550', 'smtp-551', 'smtp-553']);
+
+export function isHardBounce(outcome: SendOutcome): boolean {
+  return !outcome.ok && HARD_BOUNCES.has(outcome.code);
+}

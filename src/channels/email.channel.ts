@@ -14,6 +14,8 @@ export interface Email {
   /** The signed one-click URL: becomes List-Unsubscribe with List-Unsubscribe-Post (RFC 8058). */
   unsubscribeUrl?: string;
   language?: string;
+  /** Makes the Message-ID: the ledger row's id, so a message can be traced from any inbox back to its row. */
+  id?: string;
 }
 
 /** Email over SMTP (pooled) when SMTP_URL is set, else as .eml files in the outbox folder. */
@@ -49,7 +51,7 @@ export class EmailChannel implements OnModuleDestroy {
   }
 
   async send(email: Email): Promise<SendOutcome> {
-    const messageId = `<${randomUUID()}@${this.domain}>`;
+    const messageId = `<${email.id ?? randomUUID()}@${this.domain}>`;
     try {
       const transport = await this.transporter();
       const info = await transport.sendMail({

@@ -158,6 +158,73 @@ export class Env {
   @Matches(/^https?:\/\//, { message: 'TWILIO_API_URL must be an http(s) URL' })
   TWILIO_API_URL: string | undefined = undefined;
 
+  /** Messages per second per channel, shared by every worker (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  EMAIL_PER_SECOND = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SMS_PER_SECOND = 20;
+
+  /** Messages in flight per worker process and provider. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  EMAIL_CONCURRENCY = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SMS_CONCURRENCY = 10;
+
+  /** Local hours `from-to` in which nothing goes out on the channel (deferred, not dropped); empty: none. */
+  @Matches(/^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, { message: 'QUIET_HOURS_SMS must look like 21-8' })
+  QUIET_HOURS_SMS = '21-8';
+
+  @Matches(/^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, { message: 'QUIET_HOURS_EMAIL must look like 22-7' })
+  QUIET_HOURS_EMAIL = '';
+
+  /** At most N messages per contact in D days, across channels (`N/D`); empty: no cap. */
+  @Matches(/^$|^\d+\/\d+$/, { message: 'FREQUENCY_CAP must look like 3/7 (messages/days)' })
+  FREQUENCY_CAP = '3/7';
+
+  /** For the SMS cost estimate in a preview. */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @Min(0)
+  SMS_PRICE_PER_SEGMENT = 0.08;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  SEND_MAX_ATTEMPTS = 6;
+
+  /** First retry after about this many seconds, doubling with jitter. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RETRY_BASE_SECONDS = 30;
+
+  /** A worker that has not finished a claimed message within this many seconds is presumed dead. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  LEASE_SECONDS = 60;
+
+  /** A stable name for this worker: after a crash it takes back its own rows at once instead of after the lease. */
+  @IsOptional()
+  @Matches(/^[\w.:-]{1,100}$/, { message: 'WORKER_NAME must be a short name such as worker-1' })
+  WORKER_NAME: string | undefined = undefined;
+
+  /** Whether the API process also dispatches waves (`false` when separate `worker` processes do it). */
+  @IsIn(['true', 'false'])
+  DISPATCH_IN_API: 'true' | 'false' = 'true';
+
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 }

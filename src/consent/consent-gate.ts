@@ -5,11 +5,11 @@ export type SendKind = 'campaign' | 'confirmation';
 
 export const REFUSALS = [
   'unknown-contact',
-  'suppressed',
-  'no-address',
   'no-consent',
   'requested',
   'withdrawn',
+  'no-address',
+  'suppressed',
   'not-requested',
   'confirmation-already-sent',
 ] as const;
@@ -17,8 +17,22 @@ export type Refusal = (typeof REFUSALS)[number];
 
 export type GateDecision = { allowed: true } | { allowed: false; reason: Refusal };
 
-export interface GateFacts {
-  exists: boolean;
+/**
+ * The campaign rule, in SQL so that one definition serves a single send, a wave's last check before each message
+ * and a preview over a million contacts: the refusal, or NULL when the message may go. `status` is the current
+ * consent for the channel and purpose (NULL when none was ever given), `address` the channel's address.
+ */
+export function campaignRefusalSql(status: string, address: string): string {
+  return `CASE
+    WHEN ${status} IS NULL THEN 'no-consent'
+    WHEN ${status} = 'requested' THEN 'requested'
+    WHEN ${status} = 'withdrawn' THEN 'withdrawn'
+    WHEN ${address} IS NULL THEN 'no-address'
+    WHEN EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(${address})) THEN 'suppressed'
+  END`;
+}
+
+export interface ConfirmationFacts {
   status: ConsentStatus;
   hasAddress: boolean;
   suppressed: boolean;
@@ -26,26 +40,17 @@ export interface GateFacts {
   lastConfirmationAt: Date | null;
 }
 
-/** The rule itself, free of I/O: may this message go out, given the facts read at this moment? */
-export function decide(facts: GateFacts, kind: SendKind, now: Date, resendWindowMs: number): GateDecision {
+/** A confirmation request goes only to requested consent, to an address not suppressed, once per window. */
+export function decideConfirmation(
+  facts: ConfirmationFacts,
+  now: Date,
+  resendWindowMs: number,
+): GateDecision {
   const refuse = (reason: Refusal): GateDecision => ({ allowed: false, reason });
-  if (!facts.exists) return refuse('unknown-contact');
-  if (facts.suppressed) return refuse('suppressed');
+  if (facts.status !== 'requested') return refuse('not-requested');
   if (!facts.hasAddress) return refuse('no-address');
-  if (kind === 'confirmation') {
-    if (facts.status !== 'requested') return refuse('not-requested');
-    if (facts.lastConfirmationAt && now.getTime() - facts.lastConfirmationAt.getTime() < resendWindowMs)
-      return refuse('confirmation-already-sent');
-    return { allowed: true };
-  }
-  switch (facts.status) {
-    case 'confirmed':
-      return { allowed: true };
-    case 'none':
-      return refuse('no-consent');
-    case 'requested':
-      return refuse('requested');
-    case 'withdrawn':
-      return refuse('withdrawn');
-  }
+  if (facts.suppressed) return refuse('suppressed');
+  if (facts.lastConfirmationAt && now.getTime() - facts.lastConfirmationAt.getTime() < resendWindowMs)
+    return refuse('confirmation-already-sent');
+  return { allowed: true };
 }

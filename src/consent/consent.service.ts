@@ -5,7 +5,13 @@ import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import type { Channel, ConsentAction, ConsentSource, ConsentStatus } from './consent.js';
 import { ConsentEvent } from './consent-event.entity.js';
-import { decide, type GateDecision, type SendKind } from './consent-gate.js';
+import {
+  campaignRefusalSql,
+  decideConfirmation,
+  type GateDecision,
+  type Refusal,
+  type SendKind,
+} from './consent-gate.js';
 
 export interface Evidence {
   source: ConsentSource;
@@ -37,31 +43,33 @@ export class ConsentService {
     kind: SendKind = 'campaign',
     manager: EntityManager = this.db.manager,
   ): Promise<GateDecision> {
-    const column = ADDRESS[channel];
+    const address = `c.${ADDRESS[channel]}`;
     const rows: {
-      address: string | null;
       status: ConsentStatus | null;
+      refusal: Refusal | null;
+      has_address: boolean;
       suppressed: boolean;
       last_confirmation: Date | null;
     }[] = await manager.query(
-      `SELECT c.${column} AS address,
-         (SELECT status FROM consent_current WHERE contact_id = c.id AND channel = $2 AND purpose = $3) AS status,
-         c.${column} IS NOT NULL AND EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(c.${column})) AS suppressed,
+      `SELECT s.status, ${campaignRefusalSql('s.status', address)} AS refusal, ${address} IS NOT NULL AS has_address,
+         ${address} IS NOT NULL AND EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(${address})) AS suppressed,
          (SELECT max(created_at) FROM messages m WHERE m.contact_id = c.id AND m.channel = $2 AND m.kind = 'confirmation'
             AND m.status <> 'failed') AS last_confirmation
-       FROM contacts c WHERE c.id = $1`,
+       FROM contacts c
+       LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $2 AND s.purpose = $3
+       WHERE c.id = $1`,
       [contactId, channel, purpose],
     );
     const row = rows[0];
-    return decide(
+    if (!row) return { allowed: false, reason: 'unknown-contact' };
+    if (kind === 'campaign') return row.refusal ? { allowed: false, reason: row.refusal } : { allowed: true };
+    return decideConfirmation(
       {
-        exists: Boolean(row),
-        status: row?.status ?? 'none',
-        hasAddress: Boolean(row?.address),
-        suppressed: row?.suppressed ?? false,
-        lastConfirmationAt: row?.last_confirmation ?? null,
+        status: row.status ?? 'none',
+        hasAddress: row.has_address,
+        suppressed: row.suppressed,
+        lastConfirmationAt: row.last_confirmation,
       },
-      kind,
       new Date(),
       this.env.CONFIRMATION_RESEND_HOURS * 3600_000,
     );

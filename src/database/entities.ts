@@ -6,6 +6,7 @@ import { ConsentCurrent } from '../consent/consent-current.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { AppSecret, RetentionRule, Suppression } from '../privacy/privacy.entities.js';
+import { CampaignEvent, RateWindow, Wave } from '../waves/wave.entities.js';
 import { ImportJob } from '../imports/import-job.entity.js';
 import { Feature } from '../regions/feature.entity.js';
 import { Postcode } from '../regions/postcode.entity.js';
@@ -40,4 +41,7 @@ export const ENTITIES = [
   Suppression,
   AppSecret,
   RetentionRule,
+  Wave,
+  CampaignEvent,
+  RateWindow,
 ];

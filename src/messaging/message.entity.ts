@@ -11,12 +11,14 @@ import {
 } from 'typeorm';
 import type { Channel } from '../consent/consent.js';
 import { Contact } from '../contacts/contact.entity.js';
+import { Wave } from '../waves/wave.entities.js';
 
 export const MESSAGE_KINDS = ['confirmation', 'campaign', 'reply'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const MESSAGE_STATUSES = [
   'queued',
+  'claimed',
   'sending',
   'sent',
   'delivered',
@@ -26,12 +28,27 @@ export const MESSAGE_STATUSES = [
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-/** The ledger: every message the product sends or decides not to send, with its provider's answer. */
+/**
+ * The ledger: every message the product sends or decides not to send, with its provider's answer. A wave has one
+ * row per contact (unique), so a contact can never get a wave twice.
+ */
 @Entity('messages')
 @Index(['contactId', 'channel', 'kind', 'createdAt'])
+@Index(['waveId', 'contactId'], { unique: true, where: 'wave_id IS NOT NULL' })
+@Index(['status', 'dueAt'], { where: "status IN ('queued', 'claimed', 'sending')" })
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  @Column('uuid', { name: 'wave_id', nullable: true })
+  waveId: string | null;
+
+  @ManyToOne(() => Wave, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'wave_id' })
+  wave?: Relation<Wave> | null;
+
+  @Column('uuid', { name: 'segment_id', nullable: true })
+  segmentId: string | null;
 
   @Column('text')
   kind: MessageKind;
@@ -73,6 +90,17 @@ export class Message {
 
   @Column('int', { default: 0 })
   attempts: number;
+
+  /** Not before this moment: the wave's start, a retry's backoff, the end of quiet hours. */
+  @Column('timestamptz', { name: 'due_at', default: () => 'now()' })
+  dueAt: Date;
+
+  /** A claimed or sending row belongs to its worker until then; after that it is recovered. */
+  @Column('timestamptz', { name: 'lease_until', nullable: true })
+  leaseUntil: Date | null;
+
+  @Column('text', { name: 'claimed_by', nullable: true })
+  claimedBy: string | null;
 
   @Column('text', { name: 'error_code', nullable: true })
   errorCode: string | null;

@@ -22,6 +22,6 @@ import { MessagingService } from './messaging.service.js';
     ConfirmationService,
     PrivacyService,
   ],
-  exports: [ConsentService, MessagingService, ConfirmationService, LinkService],
+  exports: [ConsentService, MessagingService, ConfirmationService, LinkService, EmailChannel, SmsChannel],
 })
 export class MessagingModule {}

@@ -11,7 +11,7 @@ import type { Refusal, SendKind } from '../consent/consent-gate.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { LinkService } from '../links/link.service.js';
-import { render } from '../templates/placeholders.js';
+import { renderMessage } from '../templates/render-message.js';
 import { IssueTemplate } from '../templates/template.entities.js';
 import { Message, type MessageStatus } from './message.entity.js';
 
@@ -115,6 +115,17 @@ export class MessagingService {
     });
   }
 
+  /** A hard bounce (SMTP 5xx for the recipient): the address does not take mail, so its email consent ends. */
+  async hardBounce(messageId: string) {
+    const message = await this.db.getRepository(Message).findOneBy({ id: messageId });
+    if (!message?.contactId) return;
+    const purposes = [...new Set([...consentPurposes(this.env), message.purpose])];
+    await this.consent.change(message.contactId, 'email', purposes, 'withdrawn', {
+      source: 'api',
+      details: { provider: 'smtp', code: message.errorCode, messageId },
+    });
+  }
+
   /** One issue template to one contact, in the contact's language, with signed opt-out links. */
   async sendTemplate(
     contactId: string,
@@ -138,17 +149,10 @@ export class MessagingService {
       language,
       email: (c) => {
         const unsubscribeUrl = this.links.url('unsubscribe', { contactId: c.id, channel: 'email', purpose });
-        const filled = { ...values, opt_out_link: unsubscribeUrl };
-        return {
-          to: c.email!,
-          subject: render(content.subject, filled, 'text'),
-          html: render(content.html, filled, 'html'),
-          text: render(content.text, filled, 'text'),
-          unsubscribeUrl,
-          language,
-        };
+        const { subject, html, text } = renderMessage(content, { ...values, opt_out_link: unsubscribeUrl });
+        return { to: c.email!, subject, html, text, unsubscribeUrl, language };
       },
-      sms: () => render(content.sms, { ...values, opt_out_link: '' }, 'text'),
+      sms: () => renderMessage(content, values).sms,
     });
   }
 }

@@ -1,0 +1,132 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+import type { Channel } from '../consent/consent.js';
+
+export const WAVE_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'] as const;
+export type WaveStatus = (typeof WAVE_STATUSES)[number];
+
+/** Who a wave is for: segments of a run (narrowed by region, language, attributes), or every consenting contact. */
+export interface Audience {
+  runId?: string;
+  segmentIds?: string[];
+  regionIds?: string[];
+  languages?: string[];
+  /** Self-declared attributes that must match exactly, e.g. { "volunteer": "yes" }. */
+  attributes?: Record<string, string | number>;
+}
+
+/** Something to remind people of: a rally, a canvass, election day. Reminders stop at the cut-off. */
+@Entity('campaign_events')
+export class CampaignEvent {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('timestamptz', { name: 'starts_at' })
+  startsAt: Date;
+
+  @Column('text', { nullable: true })
+  place: string | null;
+
+  /** The regions it concerns (and their sub-regions' contacts); empty: everyone. */
+  @Column('uuid', { name: 'region_ids', array: true, default: () => "'{}'" })
+  regionIds: string[];
+
+  /** No reminder for this event goes out after this moment (e.g. polls closed), whatever the backlog. */
+  @Column('timestamptz', { name: 'cutoff_at' })
+  cutoffAt: Date;
+
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity('waves')
+export class Wave {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  channel: Channel;
+
+  @Column('text')
+  purpose: string;
+
+  @Column('jsonb')
+  audience: Audience;
+
+  /** `approved`: each segment's approved match; `fixed`: templateKey for everyone. */
+  @Column('text', { name: 'template_strategy' })
+  templateStrategy: 'approved' | 'fixed';
+
+  @Column('text', { name: 'template_key', nullable: true })
+  templateKey: string | null;
+
+  /** When sending starts; empty: at launch. */
+  @Column('timestamptz', { name: 'scheduled_at', nullable: true })
+  scheduledAt: Date | null;
+
+  @Index()
+  @Column('uuid', { name: 'event_id', nullable: true })
+  eventId: string | null;
+
+  @ManyToOne(() => CampaignEvent, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'event_id' })
+  event?: Relation<CampaignEvent> | null;
+
+  /** For reminders: minutes before the event's start. */
+  @Column('int', { name: 'offset_minutes', nullable: true })
+  offsetMinutes: number | null;
+
+  @Column('timestamptz', { name: 'cutoff_at', nullable: true })
+  cutoffAt: Date | null;
+
+  @Index()
+  @Column('text')
+  status: WaveStatus;
+
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy: string | null;
+
+  @Column('timestamptz', { name: 'launched_at', nullable: true })
+  launchedAt: Date | null;
+
+  @Column('timestamptz', { name: 'completed_at', nullable: true })
+  completedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** Messages granted per channel and second, shared by every worker: the rate limit lives in the database. */
+@Entity('rate_windows')
+export class RateWindow {
+  @PrimaryColumn('text')
+  channel: string;
+
+  @PrimaryColumn('bigint')
+  second: string;
+
+  @Column('int')
+  used: number;
+}

@@ -1,0 +1,432 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError, ErrorCode } from '../common/errors.js';
+import { consentPurposes, Env, publicUrl } from '../config/config.js';
+import type { TemplateContent } from '../templates/default-templates.js';
+import { renderMessage } from '../templates/render-message.js';
+import { smsSegments } from '../templates/sms-segments.js';
+import type { Localized } from '../templates/template.entities.js';
+import { audienceSql, EXCLUSIONS, parseFrequencyCap } from './audience.js';
+import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
+import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
+
+const bad = (message: string) => new AppError(ErrorCode.BadRequest, message);
+const SAMPLE_TEXT_LIMIT = 4000;
+
+@Injectable()
+export class WavesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly env: Env,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(dto: CreateWaveDto, staffId: string | null, event?: CampaignEvent, offsetMinutes?: number) {
+    await this.check(dto);
+    const wave = await this.db.getRepository(Wave).save(
+      this.db.getRepository(Wave).create({
+        name: dto.name,
+        channel: dto.channel,
+        purpose: dto.purpose,
+        audience: dto.audience,
+        templateStrategy: dto.templateStrategy,
+        templateKey: dto.templateStrategy === 'fixed' ? dto.templateKey! : null,
+        scheduledAt: dto.scheduledAt ?? null,
+        eventId: event?.id ?? null,
+        offsetMinutes: offsetMinutes ?? null,
+        cutoffAt: event?.cutoffAt ?? null,
+        status: 'draft',
+        createdBy: staffId,
+      }),
+    );
+    await this.audit.record(staffId, 'wave.create', 'wave', wave.id, { name: wave.name });
+    return wave;
+  }
+
+  /** Everything wrong with a wave's definition, before anything is stored. */
+  private async check(dto: CreateWaveDto) {
+    const problems: string[] = [];
+    if (!consentPurposes(this.env).includes(dto.purpose))
+      problems.push(`purpose must be one of ${consentPurposes(this.env).join(', ')}`);
+    const a = dto.audience;
+    if (a.segmentIds?.length && !a.runId) problems.push('audience.segmentIds need audience.runId');
+    if (a.runId) {
+      const run: { id: string }[] = await this.db.query(`SELECT id FROM segmentation_runs WHERE id = $1`, [
+        a.runId,
+      ]);
+      if (!run.length) problems.push('audience.runId: no such segmentation run');
+      const foreign: { id: string }[] = await this.db.query(
+        `SELECT id FROM unnest($1::uuid[]) AS id WHERE id NOT IN (SELECT id FROM segments WHERE run_id = $2)`,
+        [a.segmentIds ?? [], a.runId],
+      );
+      if (foreign.length)
+        problems.push(`audience.segmentIds not in this run: ${foreign.map((f) => f.id).join(', ')}`);
+    }
+    if (dto.templateStrategy === 'approved' && !a.segmentIds?.length)
+      problems.push('templateStrategy "approved" needs segments (audience.runId and audience.segmentIds)');
+    if (dto.templateStrategy === 'fixed') {
+      if (!dto.templateKey) problems.push('templateStrategy "fixed" needs templateKey');
+      else {
+        const found: unknown[] = await this.db.query(`SELECT 1 FROM issue_templates WHERE key = $1`, [
+          dto.templateKey,
+        ]);
+        if (!found.length) problems.push(`templateKey: no template "${dto.templateKey}"`);
+      }
+    }
+    if (problems.length) throw new AppError(ErrorCode.BadRequest, problems.join('; '), { problems });
+  }
+
+  async find(id: string): Promise<Wave> {
+    const wave = await this.db.getRepository(Wave).findOneBy({ id });
+    if (!wave) throw new AppError(ErrorCode.NotFound, 'No wave with this id');
+    return wave;
+  }
+
+  list() {
+    return this.db.getRepository(Wave).find({ order: { createdAt: 'DESC' }, take: 500 });
+  }
+
+  /** The wave with its progress: counts by status, the rate over the last minute and the expected end. */
+  async get(id: string) {
+    const wave = await this.find(id);
+    const counts: { status: string; n: number }[] = await this.db.query(
+      `SELECT status, count(*)::int AS n FROM messages WHERE wave_id = $1 GROUP BY status`,
+      [id],
+    );
+    const byStatus = Object.fromEntries(counts.map((c) => [c.status, c.n]));
+    const [{ recent }]: { recent: number }[] = await this.db.query(
+      `SELECT count(*)::int AS recent FROM messages WHERE wave_id = $1 AND sent_at > now() - interval '60 seconds'`,
+      [id],
+    );
+    const left = (byStatus.queued ?? 0) + (byStatus.claimed ?? 0) + (byStatus.sending ?? 0);
+    const rate = recent / 60;
+    return {
+      ...wave,
+      progress: {
+        total: counts.reduce((s, c) => s + c.n, 0),
+        byStatus,
+        left,
+        ratePerSecond: Math.round(rate * 10) / 10,
+        expectedEnd: rate > 0 && left > 0 ? new Date(Date.now() + (left / rate) * 1000) : null,
+      },
+    };
+  }
+
+  private async audienceOf(wave: Wave) {
+    const run: { target: 'regions' | 'contacts' }[] = wave.audience.runId
+      ? await this.db.query(`SELECT target FROM segmentation_runs WHERE id = $1`, [wave.audience.runId])
+      : [];
+    const event = wave.eventId
+      ? await this.db.getRepository(CampaignEvent).findOneBy({ id: wave.eventId })
+      : null;
+    return audienceSql({
+      channel: wave.channel,
+      purpose: wave.purpose,
+      audience: wave.audience,
+      runTarget: run[0]?.target ?? null,
+      templateStrategy: wave.templateStrategy,
+      templateKey: wave.templateKey,
+      eventRegionIds: event?.regionIds,
+      frequencyCap: parseFrequencyCap(this.env.FREQUENCY_CAP),
+    });
+  }
+
+  /** The dry run: who would get what, and why the others would not. Writes nothing. */
+  async preview(id: string) {
+    const wave = await this.find(id);
+    const { sql, params } = await this.audienceOf(wave);
+    const groups: {
+      excluded: string | null;
+      segment_id: string | null;
+      template_key: string | null;
+      template_version: number | null;
+      language: string;
+      n: number;
+      sample: string;
+    }[] = await this.db.query(
+      `SELECT excluded, segment_id, template_key, template_version, language, count(*)::int AS n,
+         min(contact_id::text) AS sample
+       FROM (${sql}) a GROUP BY 1, 2, 3, 4, 5`,
+      params,
+    );
+    const audience = groups.reduce((s, g) => s + g.n, 0);
+    let remaining = audience;
+    const steps = EXCLUSIONS.map((reason) => {
+      const excluded = groups.filter((g) => g.excluded === reason).reduce((s, g) => s + g.n, 0);
+      remaining -= excluded;
+      return { reason, excluded, remaining };
+    });
+    const sending = groups.filter((g) => g.excluded === null);
+    const labels = await this.segmentLabels(sending.map((g) => g.segment_id).filter((s): s is string => !!s));
+    const contents = await this.contents(sending);
+    const samples = [];
+    let smsSegmentsTotal = 0;
+    const seen = new Set<string>();
+    for (const g of sending) {
+      const content = contents.get(`${g.template_key}@${g.template_version}`)!;
+      const rendered = await this.renderSample(content[g.language as 'de' | 'en'], g.sample, wave);
+      const size = smsSegments(rendered.sms);
+      smsSegmentsTotal += size.segments * g.n;
+      const key = `${g.template_key}@${g.template_version}/${g.language}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      samples.push({
+        template: g.template_key,
+        templateVersion: g.template_version,
+        language: g.language,
+        ...(wave.channel === 'email'
+          ? {
+              subject: rendered.subject,
+              text: rendered.text,
+              html: rendered.html.slice(0, SAMPLE_TEXT_LIMIT),
+            }
+          : { sms: rendered.sms, encoding: size.encoding, segments: size.segments }),
+      });
+    }
+    const final = audience - steps.reduce((s, x) => s + x.excluded, 0);
+    const rate = wave.channel === 'email' ? this.env.EMAIL_PER_SECOND : this.env.SMS_PER_SECOND;
+    return {
+      wave: {
+        id: wave.id,
+        name: wave.name,
+        channel: wave.channel,
+        purpose: wave.purpose,
+        status: wave.status,
+      },
+      audience,
+      steps,
+      final,
+      groups: sending.map((g) => ({
+        segmentId: g.segment_id,
+        segment: g.segment_id ? (labels.get(g.segment_id) ?? null) : null,
+        template: g.template_key,
+        templateVersion: g.template_version,
+        language: g.language,
+        count: g.n,
+      })),
+      samples,
+      ...(wave.channel === 'sms' && {
+        sms: {
+          segments: smsSegmentsTotal,
+          pricePerSegment: this.env.SMS_PRICE_PER_SEGMENT,
+          estimatedCost: Math.round(smsSegmentsTotal * this.env.SMS_PRICE_PER_SEGMENT * 100) / 100,
+        },
+      }),
+      ratePerSecond: rate || null,
+      expectedDurationSeconds: rate ? Math.ceil(final / rate) : null,
+    };
+  }
+
+  private async segmentLabels(ids: string[]): Promise<Map<string, string>> {
+    const rows: { id: string; label: string }[] = await this.db.query(
+      `SELECT id, COALESCE(name, label_en) AS label FROM segments WHERE id = ANY($1)`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.label]));
+  }
+
+  /** Template content per `key@version`, from the version snapshots (what was approved is what is sent). */
+  async contents(
+    groups: { template_key: string | null; template_version: number | null }[],
+  ): Promise<Map<string, Localized<TemplateContent>>> {
+    const keys = [...new Set(groups.map((g) => `${g.template_key}@${g.template_version}`))];
+    const rows: { ref: string; content: Localized<TemplateContent> }[] = await this.db.query(
+      `SELECT t.key || '@' || v.version AS ref, v.snapshot -> 'content' AS content
+       FROM issue_templates t JOIN issue_template_versions v ON v.template_id = t.id
+       WHERE t.key || '@' || v.version = ANY($1)`,
+      [keys],
+    );
+    return new Map(rows.map((r) => [r.ref, r.content]));
+  }
+
+  private async renderSample(content: TemplateContent, contactId: string, wave: Wave) {
+    const values = await placeholderValues(this.db.manager, [contactId], wave);
+    return renderMessage(content, {
+      ...values.get(contactId),
+      opt_out_link: `${publicUrl(this.env)}/unsubscribe/…`,
+    });
+  }
+
+  /** Materialises the ledger (or schedules that for later): one row per contact of the audience. */
+  async launch(id: string, staffId: string | null) {
+    const wave = await this.find(id);
+    if (wave.status !== 'draft')
+      throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}, not a draft`);
+    if (wave.scheduledAt && wave.scheduledAt.getTime() > Date.now()) {
+      await this.setStatus(id, 'draft', 'scheduled');
+    } else {
+      await this.db.transaction(async (m) => {
+        await this.setStatus(id, 'draft', 'sending', m);
+        await this.materialise(wave, m);
+      });
+    }
+    await this.audit.record(staffId, 'wave.launch', 'wave', id);
+    return this.get(id);
+  }
+
+  /** Writes the ledger rows; returns how many were queued. Idempotent thanks to the unique (wave, contact). */
+  async materialise(wave: Wave, m: EntityManager): Promise<number> {
+    const { sql, params } = await this.audienceOf(wave);
+    const n = params.length;
+    const result: [unknown, number] = await m.query(
+      `INSERT INTO messages (kind, wave_id, contact_id, segment_id, channel, purpose, address, template_key,
+         template_version, language, status, error_code, due_at)
+       SELECT 'campaign', $${n + 1}, contact_id, segment_id, $1, $2, address, template_key, template_version, language,
+         CASE WHEN excluded IS NULL THEN 'queued' ELSE 'skipped' END, excluded, COALESCE($${n + 2}::timestamptz, now())
+       FROM (${sql}) a
+       ON CONFLICT (wave_id, contact_id) WHERE wave_id IS NOT NULL DO NOTHING`,
+      [...params, wave.id, wave.scheduledAt],
+    );
+    await m.query(`UPDATE waves SET launched_at = now() WHERE id = $1`, [wave.id]);
+    return result[1];
+  }
+
+  private async setStatus(id: string, from: WaveStatus | WaveStatus[], to: WaveStatus, m = this.db.manager) {
+    const [, changed]: [unknown, number] = await m.query(
+      `UPDATE waves SET status = $2, updated_at = now(),
+         completed_at = CASE WHEN $2 IN ('completed', 'cancelled') THEN now() ELSE completed_at END
+       WHERE id = $1 AND status = ANY($3)`,
+      [id, to, Array.isArray(from) ? from : [from]],
+    );
+    if (!changed) {
+      const wave = await this.find(id);
+      throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}; it cannot become ${to}`);
+    }
+  }
+
+  async pause(id: string, staffId: string) {
+    await this.setStatus(id, ['sending', 'scheduled'], 'paused');
+    await this.audit.record(staffId, 'wave.pause', 'wave', id);
+    return this.get(id);
+  }
+
+  async resume(id: string, staffId: string) {
+    const wave = await this.find(id);
+    const next =
+      !wave.launchedAt && wave.scheduledAt && wave.scheduledAt.getTime() > Date.now()
+        ? 'scheduled'
+        : 'sending';
+    await this.db.transaction(async (m) => {
+      await this.setStatus(id, 'paused', next, m);
+      if (next === 'sending' && !wave.launchedAt) await this.materialise(wave, m);
+    });
+    await this.audit.record(staffId, 'wave.resume', 'wave', id);
+    return this.get(id);
+  }
+
+  async cancel(id: string, staffId: string) {
+    await this.db.transaction(async (m) => {
+      await this.setStatus(id, ['draft', 'scheduled', 'sending', 'paused'], 'cancelled', m);
+      await m.query(
+        `UPDATE messages SET status = 'skipped', error_code = 'cancelled', claimed_by = NULL, lease_until = NULL
+         WHERE wave_id = $1 AND status IN ('queued', 'claimed')`,
+        [id],
+      );
+    });
+    await this.audit.record(staffId, 'wave.cancel', 'wave', id);
+    return this.get(id);
+  }
+
+  async messages(id: string, status: string | undefined, page: number, perPage: number) {
+    await this.find(id);
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT id, contact_id AS "contactId", segment_id AS "segmentId", status, template_key AS "templateKey",
+         template_version AS "templateVersion", language, attempts, error_code AS "errorCode", error,
+         provider_id AS "providerId", due_at AS "dueAt", sent_at AS "sentAt", count(*) OVER ()::int AS total
+       FROM messages WHERE wave_id = $1 AND ($2::text IS NULL OR status = $2)
+       ORDER BY created_at, id LIMIT $3 OFFSET $4`,
+      [id, status ?? null, perPage, (page - 1) * perPage],
+    );
+    const total = (rows[0]?.total as number | undefined) ?? 0;
+    return { items: rows.map(({ total: _, ...r }) => r), total, page, perPage };
+  }
+
+  /** An event, with reminder waves at offsets before it, scheduled at once. */
+  async createEvent(dto: CreateEventDto, staffId: string) {
+    const cutoffAt = dto.cutoffAt ?? dto.startsAt;
+    const event = await this.db.getRepository(CampaignEvent).save(
+      this.db.getRepository(CampaignEvent).create({
+        name: dto.name,
+        startsAt: dto.startsAt,
+        place: dto.place ?? null,
+        regionIds: dto.regionIds ?? [],
+        cutoffAt,
+        createdBy: staffId,
+      }),
+    );
+    await this.audit.record(staffId, 'event.create', 'event', event.id, { name: event.name });
+    for (const r of dto.reminders ?? []) {
+      const wave = await this.create(
+        {
+          name: `${event.name} – ${formatOffset(r.offsetMinutes)}`,
+          channel: r.channel,
+          purpose: r.purpose ?? 'event-reminders',
+          audience: {},
+          templateStrategy: 'fixed',
+          templateKey: r.templateKey,
+          scheduledAt: new Date(event.startsAt.getTime() - r.offsetMinutes * 60_000),
+        },
+        staffId,
+        event,
+        r.offsetMinutes,
+      );
+      await this.launch(wave.id, staffId);
+    }
+    return this.getEvent(event.id);
+  }
+
+  async getEvent(id: string) {
+    const event = await this.db.getRepository(CampaignEvent).findOneBy({ id });
+    if (!event) throw new AppError(ErrorCode.NotFound, 'No event with this id');
+    const waves = await this.db
+      .getRepository(Wave)
+      .find({ where: { eventId: id }, order: { scheduledAt: 'ASC' } });
+    return { ...event, reminders: waves };
+  }
+
+  listEvents() {
+    return this.db.getRepository(CampaignEvent).find({ order: { startsAt: 'ASC' } });
+  }
+}
+
+function formatOffset(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440} d before`;
+  if (minutes % 60 === 0) return `${minutes / 60} h before`;
+  return `${minutes} min before`;
+}
+
+/** First name, region name and the event's date and place, per contact. */
+export async function placeholderValues(
+  m: EntityManager,
+  contactIds: string[],
+  wave: Pick<Wave, 'eventId'>,
+): Promise<Map<string, Record<string, string>>> {
+  const rows: { id: string; first_name: string | null; region: string | null; language: string }[] =
+    await m.query(
+      `SELECT c.id, c.first_name, r.name AS region, c.language FROM contacts c
+     LEFT JOIN regions r ON r.id = c.region_id WHERE c.id = ANY($1)`,
+      [contactIds],
+    );
+  const event: { starts_at: Date; place: string | null }[] = wave.eventId
+    ? await m.query(`SELECT starts_at, place FROM campaign_events WHERE id = $1`, [wave.eventId])
+    : [];
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        first_name: r.first_name ?? '',
+        region_name: r.region ?? '',
+        event_date: event[0]
+          ? event[0].starts_at.toLocaleString(r.language === 'de' ? 'de-DE' : 'en-GB', {
+              dateStyle: 'full',
+              timeStyle: 'short',
+              timeZone: 'Europe/Berlin',
+            })
+          : '',
+        event_place: event[0]?.place ?? '',
+      },
+    ]),
+  );
+}
