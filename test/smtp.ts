@@ -12,7 +12,7 @@ export interface TestSmtp {
 }
 
 /** A real SMTP server on 127.0.0.1 that keeps every message it accepts, parsed. */
-export async function startSmtp(): Promise<TestSmtp> {
+export async function startSmtp(port = 0): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
   const refuse = new Map<string, number>();
   const server = new SMTPServer({
@@ -35,10 +35,10 @@ export async function startSmtp(): Promise<TestSmtp> {
         .catch(callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
     messages,
     refuse,
     async waitFor(count, timeoutMs = 5000) {

@@ -182,15 +182,19 @@ export class Env {
   @Max(100)
   SMS_CONCURRENCY = 10;
 
-  /** Local hours `from-to` in which nothing goes out on the channel (deferred, not dropped); empty: none. */
-  @Matches(/^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, { message: 'QUIET_HOURS_SMS must look like 21-8' })
+  /** Local hours `from-to` in which nothing goes out on the channel (deferred, not dropped), or `off`. */
+  @Matches(/^off$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, {
+    message: 'QUIET_HOURS_SMS must look like 21-8, or be off',
+  })
   QUIET_HOURS_SMS = '21-8';
 
-  @Matches(/^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, { message: 'QUIET_HOURS_EMAIL must look like 22-7' })
-  QUIET_HOURS_EMAIL = '';
+  @Matches(/^off$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, {
+    message: 'QUIET_HOURS_EMAIL must look like 22-7, or be off',
+  })
+  QUIET_HOURS_EMAIL = 'off';
 
-  /** At most N messages per contact in D days, across channels (`N/D`); empty: no cap. */
-  @Matches(/^$|^\d+\/\d+$/, { message: 'FREQUENCY_CAP must look like 3/7 (messages/days)' })
+  /** At most N messages per contact in D days, across channels (`N/D`), or `off`. */
+  @Matches(/^off$|^\d+\/\d+$/, { message: 'FREQUENCY_CAP must look like 3/7 (messages/days), or be off' })
   FREQUENCY_CAP = '3/7';
 
   /** For the SMS cost estimate in a preview. */

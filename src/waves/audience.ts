@@ -98,7 +98,7 @@ export function audienceSql(q: AudienceQuery): { sql: string; params: unknown[] 
 }
 
 export function parseFrequencyCap(text: string): { messages: number; days: number } | null {
-  if (!text) return null;
+  if (text === 'off') return null;
   const [messages, days] = text.split('/').map(Number);
   return { messages, days };
 }

@@ -35,7 +35,8 @@ interface Claimed {
   attempts: number;
 }
 
-type Decision = 'send' | 'release' | 'defer' | string;
+/** `send`, `release` (wave paused), `defer` (quiet hours), or the reason it is skipped. */
+type Decision = string;
 
 /**
  * Sends the ledger. Any number of these, in any number of processes, share the work: each claims a batch of due
@@ -85,6 +86,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     // Outcomes and rate windows: a lost commit here can only happen with the database server itself, and then the
     // row stays `sending` (ambiguous, never resent) or a rate grant is forgotten.
     this.fast = new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' });
+    // An idle connection the server closes (a restart, a failover) is replaced on next use; it must not crash us.
+    for (const pool of [this.durable, this.fast])
+      pool.on('error', (e) => this.logger.warn(`database connection lost: ${e.message}`));
     this.running = true;
     this.loops = (['email', 'sms'] as const).map((channel) =>
       this.loop(channel).catch((e: unknown) => this.logger.error(`${channel} loop stopped: ${String(e)}`)),
@@ -94,6 +98,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   async stop() {
     if (!this.running) return;
+    this.logger.log('stopping');
     this.running = false;
     await Promise.all(this.loops);
     await this.housekeeping;
@@ -110,27 +115,35 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     );
     await this.recover(true);
     while (this.running) {
-      await this.tick();
-      const batch = await this.claim(channel);
-      if (batch.length === 0) {
-        await sleep(IDLE_MS);
-        continue;
+      try {
+        await this.round(channel, concurrency, limiter);
+      } catch (e) {
+        // A lost connection or a restarting database: log, wait, go on; leases protect the claimed rows.
+        if (!this.running) break;
+        this.logger.error(`${channel}: ${String(e)}`);
+        await sleep(1000);
       }
-      const prepared = await this.prepare(batch);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
-          while (next < batch.length) {
-            const message = batch[next++];
-            if (!this.running) return;
-            await this.deliver(message, prepared, limiter).catch((e: unknown) =>
-              this.logger.error(`message ${message.id}: ${String(e)}`),
-            );
-          }
-        }),
-      );
-      // Rows of a batch cut short by stop() keep their lease and are queued again when it ends.
     }
+  }
+
+  /** Claims one batch and sends it, `concurrency` messages at a time. */
+  private async round(channel: Channel, concurrency: number, limiter: DatabaseRateLimiter) {
+    await this.tick();
+    const batch = await this.claim(channel);
+    if (batch.length === 0) return sleep(IDLE_MS);
+    const prepared = await this.prepare(batch);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
+        while (next < batch.length && this.running) {
+          const message = batch[next++];
+          await this.deliver(message, prepared, limiter).catch((e: unknown) =>
+            this.logger.error(`message ${message.id}: ${String(e)}`),
+          );
+        }
+      }),
+    );
+    // Rows of a batch cut short by stop() keep their lease and are queued again when it ends.
   }
 
   private async claim(channel: Channel): Promise<Claimed[]> {
@@ -139,12 +152,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
        WHERE m.id IN (
          SELECT x.id FROM messages x JOIN waves w ON w.id = x.wave_id
          WHERE x.status = 'queued' AND x.channel = $3 AND x.due_at <= now() AND w.status = 'sending'
-         ORDER BY x.due_at LIMIT $4 FOR UPDATE OF x SKIP LOCKED)
+         ORDER BY x.due_at, x.id LIMIT $4 FOR UPDATE OF x SKIP LOCKED)
        RETURNING m.id, m.wave_id, m.contact_id, m.channel, m.purpose, m.template_key, m.template_version,
          m.language, m.attempts`,
       [this.worker, this.env.LEASE_SECONDS, channel, BATCH],
     );
-    return rows;
+    // Oldest first, then by id: the order in which a wave's messages go out is predictable.
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   private async prepare(batch: Claimed[]) {
@@ -164,10 +178,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private async handOver(message: Claimed): Promise<{ decision: Decision; address: string | null }> {
     const address = message.channel === 'email' ? 'c.email' : 'c.phone';
     const cap = parseFrequencyCap(this.env.FREQUENCY_CAP);
-    const quiet = (message.channel === 'email' ? this.env.QUIET_HOURS_EMAIL : this.env.QUIET_HOURS_SMS)
-      .split('-')
-      .filter(Boolean)
-      .map(Number);
+    const hours = message.channel === 'email' ? this.env.QUIET_HOURS_EMAIL : this.env.QUIET_HOURS_SMS;
+    const quiet = hours === 'off' ? [] : hours.split('-').map(Number);
     const { rows } = await this.durable!.query<{ decision: Decision; address: string | null }>(
       `WITH target AS (
          SELECT m.id, w.status AS wave_status, w.cutoff_at, c.id AS contact, c.time_zone, ${address} AS address,

@@ -12,7 +12,6 @@ import { audienceSql, EXCLUSIONS, parseFrequencyCap } from './audience.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
 
-const bad = (message: string) => new AppError(ErrorCode.BadRequest, message);
 const SAMPLE_TEXT_LIMIT = 4000;
 
 @Injectable()

@@ -1,0 +1,157 @@
+import type { INestApplicationContext, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { SingleBar } from 'cli-progress';
+import { parseArgs } from 'node:util';
+import type { Env } from '../config/config.js';
+import { resolveDatabase } from '../database/database-url.js';
+import { Dispatcher } from './dispatcher.js';
+import { WavesService } from './waves.service.js';
+import { WorkerModule } from './worker.module.js';
+import type { CreateWaveDto } from './waves.dto.js';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug'];
+
+async function context(env: Env, dispatch: boolean) {
+  const database = await resolveDatabase(env);
+  Object.assign(env, { DISPATCH_IN_API: dispatch ? 'true' : 'false' });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env, database.url), {
+    logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+  });
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await database.stop();
+    },
+  };
+}
+
+const done = (status: string) => ['completed', 'cancelled', 'paused'].includes(status);
+
+/** `worker [--name N]`: dispatches every wave until SIGINT or SIGTERM. */
+export async function workerCommand(env: Env, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { name: { type: 'string' } } });
+  if (values.name) env.WORKER_NAME = values.name;
+  const { app, close } = await context(env, true);
+  console.log(`worker ${app.get(Dispatcher).worker} dispatching; Ctrl-C stops it`);
+  await new Promise<void>((resolve) => {
+    // As in the service: stop the worker first, then an embedded database, not both at once.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await close();
+  return 0;
+}
+
+/** `wave create|preview|launch|send|status …`. */
+export async function waveCommand(env: Env, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      name: { type: 'string' },
+      channel: { type: 'string' },
+      purpose: { type: 'string', default: env.DEFAULT_CONSENT_PURPOSE },
+      run: { type: 'string' },
+      segments: { type: 'string' },
+      template: { type: 'string' },
+      at: { type: 'string' },
+    },
+  });
+  const [action, id] = positionals;
+  const print = (value: unknown, table: () => void) =>
+    values.json ? console.log(JSON.stringify(value)) : table();
+  const { app, close } = await context(env, action === 'send');
+  const waves = app.get(WavesService);
+  try {
+    switch (action) {
+      case 'create': {
+        const segmentIds = values.segments?.split(',').filter(Boolean);
+        const dto: CreateWaveDto = {
+          name: values.name ?? `wave ${new Date().toISOString()}`,
+          channel: values.channel as 'email' | 'sms',
+          purpose: values.purpose ?? env.DEFAULT_CONSENT_PURPOSE,
+          audience: { runId: values.run, segmentIds },
+          templateStrategy: values.template ? 'fixed' : 'approved',
+          templateKey: values.template,
+          scheduledAt: values.at ? new Date(values.at) : undefined,
+        };
+        if (dto.channel !== 'email' && dto.channel !== 'sms')
+          throw new Error('--channel must be email or sms');
+        const wave = await waves.create(dto, null);
+        print(wave, () => console.log(`Wave ${wave.id} created (draft)`));
+        return 0;
+      }
+      case 'preview': {
+        const p = await waves.preview(need(id));
+        print(p, () => {
+          console.log(`${p.wave.name} (${p.wave.channel}, ${p.wave.purpose}): audience ${p.audience}`);
+          for (const s of p.steps)
+            console.log(`  − ${s.reason.padEnd(18)} ${String(s.excluded).padStart(8)}  → ${s.remaining}`);
+          console.log(`  = will receive ${p.final}`);
+          for (const g of p.groups)
+            console.log(
+              `    ${String(g.count).padStart(8)}  ${g.template}@${g.templateVersion} ${g.language}  ${g.segment ?? ''}`,
+            );
+          if (p.sms)
+            console.log(`  SMS parts ${p.sms.segments}, estimated cost ${p.sms.estimatedCost.toFixed(2)}`);
+          if (p.expectedDurationSeconds !== null)
+            console.log(`  expected duration ${p.expectedDurationSeconds} s`);
+        });
+        return 0;
+      }
+      case 'launch': {
+        const wave = await waves.launch(need(id), null);
+        print(wave, () => console.log(`Wave ${wave.id}: ${wave.status}, ${wave.progress.total} ledger rows`));
+        return 0;
+      }
+      case 'status': {
+        const wave = await waves.get(need(id));
+        print(wave, () =>
+          console.log(`Wave ${wave.id}: ${wave.status} ${JSON.stringify(wave.progress.byStatus)}`),
+        );
+        return 0;
+      }
+      case 'send':
+        return await send(app, need(id), Boolean(values.json));
+      default:
+        throw new Error('wave needs create, preview, launch, send or status');
+    }
+  } finally {
+    await close();
+  }
+}
+
+function need(id: string | undefined): string {
+  if (!id) throw new Error('give the wave id');
+  return id;
+}
+
+/** Launches a draft, then dispatches in this process with a progress bar until the wave is done or paused. */
+async function send(app: INestApplicationContext, id: string, json: boolean): Promise<number> {
+  const waves = app.get(WavesService);
+  if ((await waves.find(id)).status === 'draft') await waves.launch(id, null);
+  const bar =
+    process.stderr.isTTY && !json
+      ? new SingleBar({
+          format: 'sending {bar} {value}/{total} ({rate}/s)',
+          barsize: 30,
+          stream: process.stderr,
+        })
+      : undefined;
+  let wave = await waves.get(id);
+  bar?.start(wave.progress.total, 0, { rate: 0 });
+  while (!done(wave.status)) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    wave = await waves.get(id);
+    bar?.setTotal(wave.progress.total);
+    bar?.update(wave.progress.total - wave.progress.left, { rate: wave.progress.ratePerSecond });
+  }
+  bar?.stop();
+  if (json) console.log(JSON.stringify(wave));
+  else console.log(`Wave ${id}: ${wave.status} ${JSON.stringify(wave.progress.byStatus)}`);
+  return 0;
+}

@@ -1,0 +1,174 @@
+import { startTestApp, type TestApp } from './app.js';
+import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
+import { runImport, tempFile } from './imports.js';
+import { startSmtp, type TestSmtp } from './smtp.js';
+import { PUBLIC, waitFor } from './waves.js';
+
+/** A UTC offset whose local hour is `hour` now, as an IANA zone (Etc/GMT signs are inverted). */
+function zoneAt(hour: number): string {
+  let offset = (hour - new Date().getUTCHours() + 24) % 24;
+  if (offset > 12) offset -= 24;
+  return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+describe('quiet hours, frequency cap and cut-off', () => {
+  let t: TestApp;
+  let smtp: TestSmtp;
+  let sms: FakeTwilio;
+  const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+  const id = async (email: string): Promise<string> =>
+    (await t.db.dataSource.query(`SELECT id FROM contacts WHERE email = $1`, [email]))[0].id;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    sms = await startFakeTwilio();
+    t = await startTestApp({
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: PUBLIC,
+      TWILIO_ACCOUNT_SID: sms.accountSid,
+      TWILIO_AUTH_TOKEN: sms.authToken,
+      TWILIO_FROM: '+4915730000000',
+      TWILIO_API_URL: sms.url,
+      QUIET_HOURS_SMS: '21-8',
+      FREQUENCY_CAP: '1/7',
+    });
+    const line = (name: string, phone: string) =>
+      `${name}@example.org,${phone},de,ja,ja,2026-01-05T10:00:00Z,2026-01-05T10:00:00Z,192.0.2.7`;
+    await runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile(
+        [
+          'email,phone,language,email_consent,sms_consent,email_confirmed_at,sms_confirmed_at,consent_ip',
+          line('night', '+4915140000001'),
+          line('day', '+4915140000002'),
+          line('busy', '+4915140000003'),
+        ].join('\n') + '\n',
+      ),
+    );
+    await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE email = 'night@example.org'`, [
+      zoneAt(2),
+    ]);
+    await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE email <> 'night@example.org'`, [
+      zoneAt(13),
+    ]);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+    await sms.close();
+  });
+
+  it('defers an SMS in quiet hours to 08:00 local time and sends it then; the frequency cap excludes', async () => {
+    // "busy" already had a message this week.
+    await t
+      .http()
+      .post(`/contacts/${await id('busy@example.org')}/messages`)
+      .set(staff())
+      .send({ channel: 'email', purpose: 'campaign-news', template: 'peace' })
+      .expect(201);
+    const wave = (
+      await t
+        .http()
+        .post('/waves')
+        .set(staff())
+        .send({
+          name: 'rules',
+          channel: 'sms',
+          purpose: 'campaign-news',
+          audience: {},
+          templateStrategy: 'fixed',
+          templateKey: 'peace',
+        })
+        .expect(201)
+    ).body as { id: string };
+    const preview = (await t.http().post(`/waves/${wave.id}/preview`).set(staff()).expect(200)).body;
+    expect(preview.steps.find((s: { reason: string }) => s.reason === 'frequency-cap').excluded).toBe(1);
+    expect(preview.final).toBe(2);
+    await t.http().post(`/waves/${wave.id}/launch`).set(staff()).expect(200);
+    await waitFor(
+      () => sms.sent.length,
+      (n) => n >= 1,
+    );
+    const night = await id('night@example.org');
+    const row = await waitFor(
+      async () =>
+        (
+          await t.db.dataSource.query(
+            `SELECT status, due_at, (due_at AT TIME ZONE $2)::text AS local_due FROM messages WHERE wave_id = $1 AND contact_id = $3`,
+            [wave.id, zoneAt(2), night],
+          )
+        )[0] as { status: string; due_at: Date; local_due: string },
+      (r) => r.due_at.getTime() > Date.now(),
+    );
+    expect(row.status).toBe('queued');
+    expect(row.local_due).toMatch(/ 08:00:00$/);
+    expect(sms.sent.map((s) => s.to)).toEqual(['+4915140000002']);
+    const busy = (
+      await t.db.dataSource.query(
+        `SELECT status, error_code FROM messages WHERE wave_id = $1 AND contact_id = $2`,
+        [wave.id, await id('busy@example.org')],
+      )
+    )[0];
+    expect(busy).toEqual({ status: 'skipped', error_code: 'frequency-cap' });
+
+    // Morning comes: the deferred message goes out.
+    await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE id = $2`, [zoneAt(9), night]);
+    await t.db.dataSource.query(`UPDATE messages SET due_at = now() WHERE wave_id = $1 AND contact_id = $2`, [
+      wave.id,
+      night,
+    ]);
+    await waitFor(
+      () => sms.sent.length,
+      (n) => n >= 2,
+    );
+    expect(sms.sent.map((s) => s.to)).toEqual(['+4915140000002', '+4915140000001']);
+  });
+
+  it('schedules event reminders, and sends none after the cut-off', async () => {
+    const before = smtp.messages.length + sms.sent.length;
+    const startsAt = new Date(Date.now() + 4 * 86_400_000);
+    const event = (
+      await t
+        .http()
+        .post('/events')
+        .set(staff())
+        .send({
+          name: 'Wahlabend',
+          startsAt,
+          place: 'Marktplatz',
+          cutoffAt: new Date(Date.now() - 60_000),
+          reminders: [
+            { offsetMinutes: 120, channel: 'email', templateKey: 'transit' },
+            { offsetMinutes: 4320, channel: 'email', templateKey: 'transit' },
+          ],
+        })
+        .expect(201)
+    ).body;
+    expect(event.reminders.map((w: { status: string }) => w.status)).toEqual(['scheduled', 'scheduled']);
+    await runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile(
+        'email,language,email_consent,email_confirmed_at,consent_ip\n' +
+          'rally1@example.org,de,ja,2026-01-05T10:00:00Z,192.0.2.7\nrally2@example.org,en,ja,2026-01-05T10:00:00Z,192.0.2.7\n',
+      ),
+      { purpose: 'event-reminders' },
+    );
+    await t.db.dataSource.query(
+      `UPDATE waves SET scheduled_at = now() - interval '1 minute' WHERE event_id = $1`,
+      [event.id],
+    );
+    const reminders = await waitFor(
+      () =>
+        t.db.dataSource.query<{ status: string; error_code: string }[]>(
+          `SELECT m.status, m.error_code FROM messages m JOIN waves w ON w.id = m.wave_id JOIN contacts c ON c.id = m.contact_id
+           WHERE w.event_id = $1 AND c.email LIKE 'rally%'`,
+          [event.id],
+        ),
+      (rows) => rows.length === 4 && rows.every((r) => r.status === 'skipped'),
+    );
+    expect(reminders.map((r) => r.error_code)).toEqual(['cut-off', 'cut-off', 'cut-off', 'cut-off']);
+    expect(smtp.messages.length + sms.sent.length).toBe(before);
+  });
+});

@@ -1,0 +1,63 @@
+import type { ParsedMail } from 'mailparser';
+import { join, resolve } from 'node:path';
+import type { TestApp } from './app.js';
+import { runImport, tempFile } from './imports.js';
+
+export const SAMPLES = resolve(import.meta.dirname, '../data-samples');
+export const PUBLIC = 'https://kampagne.example.org';
+
+/** Consent states by i % 5: email+SMS confirmed, email confirmed, email requested, email withdrawn, nothing. */
+export function waveContacts(count: number, prefix = 'w'): string {
+  const lines = [
+    'external_id,first_name,email,phone,region,language,email_consent,sms_consent,email_confirmed_at,sms_confirmed_at,consent_ip',
+  ];
+  for (let i = 0; i < count; i++) {
+    const state = i % 5;
+    const email = state === 0 || state === 1 ? 'ja' : state === 2 ? 'ja' : state === 3 ? 'nein' : '';
+    const confirmed = state <= 1 ? '2026-01-05T10:00:00Z' : '';
+    lines.push(
+      [
+        `${prefix}${i}`,
+        `Name${i}`,
+        `${prefix}${i}@example.org`,
+        `+49151${String(30000000 + i)}`,
+        (i % 24) + 1,
+        ['de', 'en', 'tr'][i % 3],
+        email,
+        state === 0 ? 'ja' : '',
+        confirmed,
+        state === 0 ? '2026-01-05T10:00:00Z' : '',
+        state <= 1 ? '192.0.2.7' : '',
+      ].join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function loadWaveData(t: TestApp, contacts: number) {
+  await runImport(t.db.dataSource, 'regions', join(SAMPLES, 'regions.csv'));
+  const job = await runImport(t.db.dataSource, 'contacts', await tempFile(waveContacts(contacts)));
+  if (job.rejected) throw new Error(`contacts rejected: ${JSON.stringify(job.errors)}`);
+}
+
+export async function waitFor<T>(
+  what: () => T | Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await what();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Campaign mails carry List-Unsubscribe; confirmation requests do not. */
+export const isCampaign = (m: ParsedMail) => m.headerLines.some((h) => h.key === 'list-unsubscribe');
+
+export const recipient = (m: ParsedMail) =>
+  (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0].address!.toLowerCase();
+
+export const ledgerId = (m: ParsedMail) => /^<([0-9a-f-]{36})@/.exec(m.messageId ?? '')?.[1];
