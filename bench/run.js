@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 const name = process.argv[2];
 const script = new URL(`./${name}.js`, import.meta.url);
 if (!name || !existsSync(script)) {
-  console.error('usage: npm run bench -- <name>   (available: import, kmeans)');
+  console.error(
+    'usage: npm run bench -- <name>   (available: import, kmeans, wave-preview, email-throughput, sms-rate, wave-memory)',
+  );
   process.exit(2);
 }
 const child = spawn(process.execPath, [script.pathname, ...process.argv.slice(3)], { stdio: 'inherit' });

@@ -28,7 +28,8 @@ export function campaignRefusalSql(status: string, address: string): string {
     WHEN ${status} = 'requested' THEN 'requested'
     WHEN ${status} = 'withdrawn' THEN 'withdrawn'
     WHEN ${address} IS NULL THEN 'no-address'
-    WHEN EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(${address})) THEN 'suppressed'
+    WHEN (SELECT EXISTS (SELECT 1 FROM suppressions))
+      AND EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(${address})) THEN 'suppressed'
   END`;
 }
 

@@ -53,7 +53,6 @@ export class Message {
   @Column('text')
   kind: MessageKind;
 
-  @Index()
   @Column('uuid', { name: 'contact_id', nullable: true })
   contactId: string | null;
 

@@ -74,6 +74,12 @@ export function audienceSql(q: AudienceQuery): { sql: string; params: unknown[] 
          WHERE status IN ('sending', 'sent', 'delivered') AND sent_at > now() - make_interval(days => ${param(cap.days)})
          GROUP BY contact_id) f ON f.contact_id = b.contact_id`
     : '';
+  // Emails are unique per contact; a phone may be shared (a household), and then only its first contact gets it.
+  const duplicates =
+    q.channel === 'sms'
+      ? `LEFT JOIN (SELECT address, min(contact_id::text) AS first FROM judged WHERE refused IS NULL
+           GROUP BY address HAVING count(*) > 1) d ON d.address = j.address`
+      : '';
   const sql = `
     WITH base AS (
       SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address,
@@ -88,12 +94,11 @@ export function audienceSql(q: AudienceQuery): { sql: string; params: unknown[] 
           ${cap ? `CASE WHEN COALESCE(f.n, 0) >= ${param(cap.messages)} THEN 'frequency-cap' END` : 'NULL'}) AS refused
       FROM base b ${template} ${recent}
     )
-    SELECT contact_id, segment_id, language, address, template_key, template_version,
-      COALESCE(refused,
-        CASE WHEN row_number() OVER (PARTITION BY refused IS NULL, address ORDER BY contact_id) > 1
-             THEN 'duplicate-address' END,
-        CASE WHEN template_key IS NULL THEN 'no-template' END) AS excluded
-    FROM judged`;
+    SELECT j.contact_id, j.segment_id, j.language, j.address, j.template_key, j.template_version,
+      COALESCE(j.refused,
+        ${duplicates ? `CASE WHEN d.first IS NOT NULL AND d.first <> j.contact_id::text THEN 'duplicate-address' END,` : ''}
+        CASE WHEN j.template_key IS NULL THEN 'no-template' END) AS excluded
+    FROM judged j ${duplicates}`;
   return { sql, params };
 }
 

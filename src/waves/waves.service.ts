@@ -13,6 +13,8 @@ import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
 
 const SAMPLE_TEXT_LIMIT = 4000;
+/** Judging a million contacts sorts and hashes a few hundred MB; in memory it takes a fraction of the time. */
+const AUDIENCE_WORK_MEM = '256MB';
 
 @Injectable()
 export class WavesService {
@@ -144,12 +146,15 @@ export class WavesService {
       language: string;
       n: number;
       sample: string;
-    }[] = await this.db.query(
-      `SELECT excluded, segment_id, template_key, template_version, language, count(*)::int AS n,
-         min(contact_id::text) AS sample
-       FROM (${sql}) a GROUP BY 1, 2, 3, 4, 5`,
-      params,
-    );
+    }[] = await this.db.transaction(async (m) => {
+      await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
+      return m.query(
+        `SELECT excluded, segment_id, template_key, template_version, language, count(*)::int AS n,
+           min(contact_id::text) AS sample
+         FROM (${sql}) a GROUP BY 1, 2, 3, 4, 5`,
+        params,
+      );
+    });
     const audience = groups.reduce((s, g) => s + g.n, 0);
     let remaining = audience;
     const steps = EXCLUSIONS.map((reason) => {
@@ -269,6 +274,7 @@ export class WavesService {
   async materialise(wave: Wave, m: EntityManager): Promise<number> {
     const { sql, params } = await this.audienceOf(wave);
     const n = params.length;
+    await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
     const result: [unknown, number] = await m.query(
       `INSERT INTO messages (kind, wave_id, contact_id, segment_id, channel, purpose, address, template_key,
          template_version, language, status, error_code, due_at)

@@ -16,7 +16,6 @@ export class ConsentChannelsPrivacy1795247233772 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "messages" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "kind" text NOT NULL, "contact_id" uuid, "channel" text NOT NULL, "purpose" text NOT NULL, "address" text, "template_key" text, "template_version" integer, "language" text, "status" text NOT NULL, "provider_id" text, "attempts" integer NOT NULL DEFAULT '0', "error_code" text, "error" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "sent_at" TIMESTAMP WITH TIME ZONE, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_18325f38ae6de43878487eff986" PRIMARY KEY ("id"))`,
     );
-    await queryRunner.query(`CREATE INDEX "IDX_d109211ed510ef10617c5e7592" ON "messages"  ("contact_id") `);
     await queryRunner.query(
       `CREATE UNIQUE INDEX "IDX_84247da8b6bff6dae26dd157eb" ON "messages"  ("provider_id") WHERE provider_id IS NOT NULL`,
     );
@@ -90,7 +89,6 @@ export class ConsentChannelsPrivacy1795247233772 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "suppressions"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_7d62c9e92f54f95989b16bf980"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_84247da8b6bff6dae26dd157eb"`);
-    await queryRunner.query(`DROP INDEX "public"."IDX_d109211ed510ef10617c5e7592"`);
     await queryRunner.query(`DROP TABLE "messages"`);
     await queryRunner.query(
       `ALTER TABLE "consent_events" ADD CONSTRAINT "FK_8315d2b7252134101f78c4081af" FOREIGN KEY ("contact_id") REFERENCES "contacts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,

@@ -1,0 +1,107 @@
+// Email throughput: a wave of N messages (default 100,000) sent by a worker process to an SMTP sink on 127.0.0.1,
+// against plain nodemailer sending N messages of the same size with the same pool to the same sink.
+// Usage: npm run bench -- email-throughput [--messages 100000]
+import { fork } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import {
+  benchDatabase,
+  fixedWave,
+  root,
+  seedContacts,
+  smtpSink,
+  startWorker,
+  until,
+  waveContext,
+} from './waves-lib.js';
+
+const { values } = parseArgs({
+  options: { messages: { type: 'string', default: '100000' }, plain: { type: 'string' } },
+});
+const messages = Number(values.messages);
+const POOL = 5;
+
+if (values.plain) {
+  // Child: plain nodemailer, pooled, POOL connections, as many messages in flight as the pool takes.
+  const nodemailer = (await import('nodemailer')).default;
+  const transport = nodemailer.createTransport({ url: values.plain, pool: true, maxConnections: POOL });
+  const html = `<p>Hallo Name,</p><p>${'Mieten runter, Löhne rauf. '.repeat(20)}</p><p><a href="https://kampagne.example.org/unsubscribe/x">Abmelden</a></p>`;
+  const t = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: POOL * 2 }, async () => {
+      while (next < messages) {
+        const i = next++;
+        await transport.sendMail({
+          from: 'kampagne@example.org',
+          to: `c${i}@example.org`,
+          subject: 'Bezahlbare Mieten für Musterstadt',
+          html,
+          text: html.replace(/<[^>]+>/g, ''),
+          list: {
+            unsubscribe: { url: 'https://kampagne.example.org/unsubscribe/x', comment: 'Unsubscribe' },
+          },
+          headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        });
+      }
+    }),
+  );
+  transport.close();
+  process.send({ seconds: (performance.now() - t) / 1000 });
+  process.exit(0);
+}
+
+const database = await benchDatabase('email');
+const sink = await smtpSink();
+try {
+  const { app, waves, db } = await waveContext(database.url);
+  await seedContacts(db, messages, 0);
+  const wave = await waves.create(fixedWave('email'), null);
+  await waves.launch(wave.id, null);
+  await app.close();
+
+  const worker = await startWorker(database.url, {
+    SMTP_URL: sink.url,
+    EMAIL_PER_SECOND: '0',
+    EMAIL_CONCURRENCY: String(POOL),
+    DATA_DIR: join(database.work, 'worker'),
+  });
+  let t = performance.now();
+  await until(async () => (await sink.count()) >= messages, 250);
+  const oursS = (performance.now() - t) / 1000;
+  const rss = await worker.peakRssMb();
+  await worker.stop();
+
+  const before = await sink.count();
+  const child = fork(join(root, 'bench/email-throughput.js'), [
+    '--messages',
+    String(messages),
+    '--plain',
+    sink.url,
+  ]);
+  const plain = await new Promise((done) => child.once('message', done));
+  const plainCount = (await sink.count()) - before;
+
+  const ours = messages / oursS;
+  const plainRate = plainCount / plain.seconds;
+  console.log(
+    `\nEmail, ${messages.toLocaleString('en')} messages to an SMTP sink on 127.0.0.1, pool of ${POOL}`,
+  );
+  console.log(
+    `  wave (worker process)   ${oursS.toFixed(1)} s   ${Math.round(ours)} msg/s   peak RSS ${rss} MB`,
+  );
+  console.log(`  plain nodemailer        ${plain.seconds.toFixed(1)} s   ${Math.round(plainRate)} msg/s`);
+  console.log(`  ratio ${(ours / plainRate).toFixed(2)} (target >= 0.8)`);
+  console.log(
+    JSON.stringify({
+      messages,
+      wave_msgs_per_s: Math.round(ours),
+      nodemailer_msgs_per_s: Math.round(plainRate),
+      ratio: Math.round((ours / plainRate) * 100) / 100,
+      worker_rss_mb: rss,
+    }),
+  );
+} finally {
+  sink.stop();
+  await database.stop();
+}

@@ -1,0 +1,122 @@
+// Shared by the wave benchmarks: an embedded PostgreSQL in a temp folder, migrated; N synthetic contacts seeded by
+// SQL (80 % confirmed per channel); a Nest context with the wave services; an SMTP sink in its own process.
+import { fork } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '../dist/config/config.js';
+import { startEmbeddedPostgres } from '../dist/database/embedded-postgres.js';
+import { ensureDefaultTemplates } from '../dist/templates/templates.service.js';
+import { WavesService } from '../dist/waves/waves.service.js';
+import { WorkerModule } from '../dist/waves/worker.module.js';
+
+export const root = resolve(import.meta.dirname, '..');
+
+export async function benchDatabase(name) {
+  const work = await mkdtemp(join(tmpdir(), `bench-${name}-`));
+  await chmod(work, 0o755); // the embedded server runs as its own system user when we are root
+  const server = await startEmbeddedPostgres(join(work, 'pg'), { persistent: false });
+  return {
+    url: server.url,
+    work,
+    stop: async () => {
+      await server.stop();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The wave services on the database, without dispatching (workers are separate processes). */
+export async function waveContext(url, env = {}) {
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DISPATCH_IN_API: 'false', ...env });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, url), {
+    logger: ['error'],
+  });
+  const waves = app.get(WavesService);
+  await ensureDefaultTemplates(waves.db.manager);
+  return { app, waves, db: waves.db };
+}
+
+/** `count` contacts with confirmed email and SMS consent for campaign-news, `withdrawn` of them withdrawn per
+ * channel (set-based: seconds for a million). */
+export async function seedContacts(db, count, withdrawn = 0.2) {
+  await db.query(
+    `INSERT INTO contacts (email, phone, first_name, language, time_zone, source)
+     SELECT 'c' || i || '@example.org', '+49151' || lpad(i::text, 8, '0'), 'Name' || i,
+       CASE WHEN i % 3 = 0 THEN 'de' ELSE 'en' END, 'Europe/Berlin', 'bench'
+     FROM generate_series(1, $1) AS i`,
+    [count],
+  );
+  await db.query(
+    `INSERT INTO consent_events (contact_id, channel, purpose, action, source, occurred_at, ip)
+     SELECT c.id, ch, 'campaign-news', CASE WHEN abs(hashtext(c.email || ch)) % 1000 < $1 THEN 'withdrawn' ELSE 'confirmed' END,
+       'import', now() - interval '1 day', '192.0.2.1'
+     FROM contacts c CROSS JOIN (VALUES ('email'), ('sms')) AS v(ch)`,
+    [Math.round(withdrawn * 1000)],
+  );
+  await db.query('ANALYZE');
+}
+
+export function fixedWave(channel, template = 'housing') {
+  return {
+    name: `bench ${channel}`,
+    channel,
+    purpose: 'campaign-news',
+    audience: {},
+    templateStrategy: 'fixed',
+    templateKey: template,
+  };
+}
+
+/** An SMTP server in its own process that accepts and counts messages; `count()` asks it. */
+export async function smtpSink() {
+  const child = fork(join(root, 'bench/smtp-sink.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise((done) => child.once('message', (m) => done(m.port)));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    count: () =>
+      new Promise((done) => {
+        child.once('message', (m) => done(m.count));
+        child.send('count');
+      }),
+    stop: () => child.kill(),
+  };
+}
+
+export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** A worker process (`npm run cli -- worker`) on the bench database; resolves once it dispatches. */
+export async function startWorker(url, env) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'worker'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      LOG_LEVEL: 'error',
+      FREQUENCY_CAP: 'off',
+      QUIET_HOURS_SMS: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((done) => child.stdout.once('data', done));
+  return {
+    /** Peak resident memory so far (VmHWM), in MB. */
+    peakRssMb: async () => {
+      const { readFile } = await import('node:fs/promises');
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((done) => child.once('exit', done));
+    },
+  };
+}
+
+export async function until(check, everyMs = 100) {
+  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
+}
