@@ -2,6 +2,7 @@
 // times. Runs as a child process; `stats` reports the count and the first and last arrival.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { URLSearchParams } from 'node:url';
 
 let count = 0;
 let first = 0;

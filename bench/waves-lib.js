@@ -1,6 +1,7 @@
 // Shared by the wave benchmarks: an embedded PostgreSQL in a temp folder, migrated; N synthetic contacts seeded by
 // SQL (80 % confirmed per channel); a Nest context with the wave services; an SMTP sink in its own process.
 import { fork } from 'node:child_process';
+import { setTimeout } from 'node:timers';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
