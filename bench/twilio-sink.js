@@ -16,19 +16,17 @@ const server = createServer((req, res) => {
     last = now;
     const form = new URLSearchParams(body);
     const sid = `SM${randomBytes(16).toString('hex')}`;
-    res
-      .writeHead(201, { 'Content-Type': 'application/json' })
-      .end(
-        JSON.stringify({
-          sid,
-          to: form.get('To'),
-          from: form.get('From'),
-          body: form.get('Body'),
-          status: 'queued',
-          num_segments: '1',
-          api_version: '2010-04-01',
-        }),
-      );
+    res.writeHead(201, { 'Content-Type': 'application/json' }).end(
+      JSON.stringify({
+        sid,
+        to: form.get('To'),
+        from: form.get('From'),
+        body: form.get('Body'),
+        status: 'queued',
+        num_segments: '1',
+        api_version: '2010-04-01',
+      }),
+    );
   });
 });
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
