@@ -63,7 +63,7 @@ try {
   const worker = await startWorker(database.url, {
     SMTP_URL: sink.url,
     EMAIL_PER_SECOND: '0',
-    EMAIL_CONCURRENCY: String(POOL),
+    EMAIL_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? String(2 * POOL),
     DATA_DIR: join(database.work, 'worker'),
   });
   let t = performance.now();

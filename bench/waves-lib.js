@@ -92,7 +92,7 @@ export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 /** A worker process (`npm run cli -- worker`) on the bench database; resolves once it dispatches. */
 export async function startWorker(url, env) {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'worker'], {
+  const child = spawn(process.execPath, [...(process.env.WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean), join(root, 'dist/cli.js'), 'worker'], {
     env: {
       ...process.env,
       DATABASE_URL: url,

@@ -174,7 +174,7 @@ export class Env {
   @IsInt()
   @Min(1)
   @Max(100)
-  EMAIL_CONCURRENCY = 5;
+  EMAIL_CONCURRENCY = 10;
 
   @Transform(toInt)
   @IsInt()

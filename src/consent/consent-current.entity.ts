@@ -1,18 +1,13 @@
 import { ViewColumn, ViewEntity } from 'typeorm';
 import type { Channel, ConsentAction } from './consent.js';
+import { ConsentState } from './consent-state.entity.js';
 
-/**
- * The current consent per contact × channel × purpose: the latest event. Derived, never stored, so it cannot
- * disagree with the events; the index on consent_events (contact_id, channel, purpose, id) serves it.
- */
+/** The current consent per contact × channel × purpose, as the API and every query read it (from consent_state). */
 @ViewEntity({
   name: 'consent_current',
+  dependsOn: [ConsentState],
   expression: `
-    SELECT DISTINCT ON (contact_id, channel, purpose)
-      contact_id, channel, purpose, action AS status, id AS event_id, occurred_at, recorded_at
-    FROM consent_events
-    WHERE contact_id IS NOT NULL
-    ORDER BY contact_id, channel, purpose, id DESC`,
+    SELECT contact_id, channel, purpose, status, event_id, occurred_at, recorded_at FROM consent_state`,
 })
 export class ConsentCurrent {
   @ViewColumn({ name: 'contact_id' })

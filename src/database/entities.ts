@@ -3,6 +3,7 @@ import { StaffToken } from '../auth/staff-token.entity.js';
 import { StaffUser } from '../auth/staff-user.entity.js';
 import { ConsentEvent } from '../consent/consent-event.entity.js';
 import { ConsentCurrent } from '../consent/consent-current.entity.js';
+import { ConsentState } from '../consent/consent-state.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { AppSecret, RetentionRule, Suppression } from '../privacy/privacy.entities.js';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   Postcode,
   Contact,
   ConsentEvent,
+  ConsentState,
   ConsentCurrent,
   ImportJob,
   StaffUser,

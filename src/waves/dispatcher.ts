@@ -126,23 +126,67 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Claims one batch and sends it, `concurrency` messages at a time. */
+  /**
+   * Claims one batch and sends it as a pipeline of at most `concurrency` messages in flight: whenever half the
+   * slots are free, the next messages are checked and marked `sending` by one statement and go out at once; their
+   * outcomes are recorded a few at a time by one statement. The provider never waits for the database.
+   */
   private async round(channel: Channel, concurrency: number, limiter: DatabaseRateLimiter) {
     await this.tick();
     const batch = await this.claim(channel);
     if (batch.length === 0) return sleep(IDLE_MS);
     const prepared = await this.prepare(batch);
+    const sends: Promise<void>[] = [];
+    const done: { message: Claimed; outcome: SendOutcome }[] = [];
+    const records: Promise<void>[] = [];
+    const flush = () => {
+      const group = done.splice(0);
+      if (group.length)
+        records.push(
+          this.record(
+            group.map((d) => d.message),
+            group.map((d) => d.outcome),
+          ),
+        );
+    };
+    let inFlight = 0;
+    let freed: (() => void) | undefined;
+    const group = Math.max(1, Math.floor(concurrency / 2));
     let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
-        while (next < batch.length && this.running) {
-          const message = batch[next++];
-          await this.deliver(message, prepared, limiter).catch((e: unknown) =>
-            this.logger.error(`message ${message.id}: ${String(e)}`),
-          );
-        }
-      }),
-    );
+    while (next < batch.length && this.running) {
+      const wanted = Math.min(group, batch.length - next);
+      while (concurrency - inFlight < wanted) await new Promise<void>((resolve) => (freed = resolve));
+      const take = batch.slice(next, next + Math.min(concurrency - inFlight, batch.length - next));
+      next += take.length;
+      for (let i = 0; i < take.length; i++) await limiter.take();
+      const decided = await this.handOver(
+        channel,
+        take.map((m) => m.id),
+      );
+      for (const message of take) {
+        const { decision, address } = decided.get(message.id) ?? {};
+        if (decision !== 'send' || !address) continue;
+        inFlight++;
+        sends.push(
+          this.send(message, address, prepared)
+            .catch((e: unknown): SendOutcome => ({
+              ok: false,
+              permanent: true,
+              code: 'internal',
+              reason: String(e),
+            }))
+            .then((outcome) => {
+              done.push({ message, outcome });
+              if (done.length >= group) flush();
+              inFlight--;
+              freed?.();
+            }),
+        );
+      }
+    }
+    await Promise.all(sends);
+    flush();
+    await Promise.all(records);
     // Rows of a batch cut short by stop() keep their lease and are queued again when it ends.
   }
 
@@ -175,12 +219,15 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** The last check and the hand-over mark, in one statement: what it decides is what happens. */
-  private async handOver(message: Claimed): Promise<{ decision: Decision; address: string | null }> {
-    const address = message.channel === 'email' ? 'c.email' : 'c.phone';
+  private async handOver(
+    channel: Channel,
+    ids: string[],
+  ): Promise<Map<string, { decision: Decision; address: string | null }>> {
+    const address = channel === 'email' ? 'c.email' : 'c.phone';
     const cap = parseFrequencyCap(this.env.FREQUENCY_CAP);
-    const hours = message.channel === 'email' ? this.env.QUIET_HOURS_EMAIL : this.env.QUIET_HOURS_SMS;
+    const hours = channel === 'email' ? this.env.QUIET_HOURS_EMAIL : this.env.QUIET_HOURS_SMS;
     const quiet = hours === 'off' ? [] : hours.split('-').map(Number);
-    const { rows } = await this.durable!.query<{ decision: Decision; address: string | null }>(
+    const { rows } = await this.durable!.query<{ id: string; decision: Decision; address: string | null }>(
       `WITH target AS (
          SELECT m.id, w.status AS wave_status, w.cutoff_at, c.id AS contact, c.time_zone, ${address} AS address,
            ${campaignRefusalSql('s.status', address)} AS refusal,
@@ -191,7 +238,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
          FROM messages m JOIN waves w ON w.id = m.wave_id
          LEFT JOIN contacts c ON c.id = m.contact_id
          LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = m.channel AND s.purpose = m.purpose
-         WHERE m.id = $1 AND m.status = 'claimed' AND m.claimed_by = $2
+         WHERE m.id = ANY($1::uuid[]) AND m.status = 'claimed' AND m.claimed_by = $2
          FOR UPDATE OF m
        ), decided AS (
          SELECT *, extract(hour FROM local)::int AS hour,
@@ -223,9 +270,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
          lease_until = CASE WHEN d.decision = 'send' THEN now() + make_interval(secs => $7) END,
          updated_at = now()
        FROM decided d WHERE m.id = d.id
-       RETURNING d.decision, d.address`,
+       RETURNING m.id, d.decision, d.address`,
       [
-        message.id,
+        ids,
         this.worker,
         cap?.messages ?? null,
         cap?.days ?? null,
@@ -234,71 +281,70 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         this.env.LEASE_SECONDS,
       ],
     );
-    return rows[0] ?? { decision: 'lost', address: null };
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
-  private async deliver(
-    message: Claimed,
-    prepared: Awaited<ReturnType<Dispatcher['prepare']>>,
-    limiter: DatabaseRateLimiter,
-  ) {
-    await limiter.take();
-    const { decision, address } = await this.handOver(message);
-    if (decision !== 'send' || !address) return;
+  private send(message: Claimed, address: string, prepared: Awaited<ReturnType<Dispatcher['prepare']>>) {
     const content = prepared.contents.get(`${message.template_key}@${message.template_version}`)![
       message.language
     ];
     const values = prepared.values.get(`${message.wave_id}/${message.contact_id}`) ?? {};
-    let outcome: SendOutcome;
-    if (message.channel === 'email') {
-      const unsubscribeUrl = this.links.url('unsubscribe', {
-        contactId: message.contact_id,
-        channel: 'email',
-        purpose: message.purpose,
-      });
-      const { subject, html, text } = renderMessage(content, { ...values, opt_out_link: unsubscribeUrl });
-      outcome = await this.email.send({
-        id: message.id,
-        to: address,
-        subject,
-        html,
-        text,
-        unsubscribeUrl,
-        language: message.language,
-      });
-    } else {
-      outcome = await this.sms.send(address, renderMessage(content, values).sms);
-    }
-    await this.record(message, outcome);
+    if (message.channel === 'sms') return this.sms.send(address, renderMessage(content, values).sms);
+    const unsubscribeUrl = this.links.url('unsubscribe', {
+      contactId: message.contact_id,
+      channel: 'email',
+      purpose: message.purpose,
+    });
+    const { subject, html, text } = renderMessage(content, { ...values, opt_out_link: unsubscribeUrl });
+    return this.email.send({
+      id: message.id,
+      to: address,
+      subject,
+      html,
+      text,
+      unsubscribeUrl,
+      language: message.language,
+    });
   }
 
-  private async record(message: Claimed, outcome: SendOutcome) {
-    const attempts = message.attempts + 1;
-    if (outcome.ok) {
-      await this.fast!.query(
-        `UPDATE messages SET status = 'sent', provider_id = $2, sent_at = now(), lease_until = NULL, claimed_by = NULL,
-           error_code = NULL, error = NULL, updated_at = now() WHERE id = $1`,
-        [message.id, outcome.providerId],
-      );
-      return;
-    }
-    const retry = !outcome.permanent && attempts < this.env.SEND_MAX_ATTEMPTS;
-    const backoff =
-      Math.min(MAX_BACKOFF_S, this.env.RETRY_BASE_SECONDS * 2 ** (attempts - 1)) * (0.5 + Math.random());
+  /** The providers' answers for a group, in one statement; retries get their backoff, failures their code. */
+  private async record(messages: Claimed[], outcomes: SendOutcome[]) {
+    if (messages.length === 0) return;
+    const status = outcomes.map((o, i) =>
+      o.ok
+        ? 'sent'
+        : !o.permanent && messages[i].attempts + 1 < this.env.SEND_MAX_ATTEMPTS
+          ? 'queued'
+          : isHardBounce(o)
+            ? 'bounced'
+            : 'failed',
+    );
+    const backoff = messages.map(
+      (m) => Math.min(MAX_BACKOFF_S, this.env.RETRY_BASE_SECONDS * 2 ** m.attempts) * (0.5 + Math.random()),
+    );
     await this.fast!.query(
-      `UPDATE messages SET status = $2, error_code = $3, error = $4, lease_until = NULL, claimed_by = NULL,
-         due_at = CASE WHEN $2 = 'queued' THEN now() + make_interval(secs => $5) ELSE due_at END, updated_at = now()
-       WHERE id = $1`,
+      `UPDATE messages m SET status = v.status, provider_id = v.provider_id,
+         sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE m.sent_at END,
+         error_code = v.error_code, error = v.error, lease_until = NULL, claimed_by = NULL,
+         due_at = CASE WHEN v.status = 'queued' THEN now() + make_interval(secs => v.backoff) ELSE m.due_at END,
+         updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
+         AS v(id, status, provider_id, error_code, error, backoff)
+       WHERE m.id = v.id`,
       [
-        message.id,
-        retry ? 'queued' : isHardBounce(outcome) ? 'bounced' : 'failed',
-        outcome.code,
-        outcome.reason.slice(0, 1000),
+        messages.map((m) => m.id),
+        status,
+        outcomes.map((o) => (o.ok ? o.providerId : null)),
+        outcomes.map((o) => (o.ok ? null : o.code)),
+        outcomes.map((o) => (o.ok ? null : o.reason.slice(0, 1000))),
         backoff,
       ],
     );
-    if (outcome.code === TWILIO_OPTED_OUT) await this.messaging.providerOptOut(message.id);
-    if (isHardBounce(outcome)) await this.messaging.hardBounce(message.id);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.ok) continue;
+      if (outcome.code === TWILIO_OPTED_OUT) await this.messaging.providerOptOut(messages[i].id);
+      if (isHardBounce(outcome)) await this.messaging.hardBounce(messages[i].id);
+    }
   }
 
   /** About once a second per process: start scheduled waves, recover dead workers' rows, finish done waves. */

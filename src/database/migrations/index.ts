@@ -2,6 +2,7 @@ import { InitialSchema1795241975304 } from './1795241975304-initial-schema.js';
 import { SegmentationAndTemplates1795245570200 } from './1795245570200-segmentation-and-templates.js';
 import { ConsentChannelsPrivacy1795247233772 } from './1795247233772-consent-channels-privacy.js';
 import { Waves1795248335617 } from './1795248335617-waves.js';
+import { ConsentState1795250965981 } from './1795250965981-consent-state.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   SegmentationAndTemplates1795245570200,
   ConsentChannelsPrivacy1795247233772,
   Waves1795248335617,
+  ConsentState1795250965981,
 ];
