@@ -92,17 +92,25 @@ export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 /** A worker process (`npm run cli -- worker`) on the bench database; resolves once it dispatches. */
 export async function startWorker(url, env) {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [...(process.env.WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean), join(root, 'dist/cli.js'), 'worker'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'error',
-      FREQUENCY_CAP: 'off',
-      QUIET_HOURS_SMS: 'off',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      join(root, 'dist/cli.js'),
+      'worker',
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        LOG_LEVEL: 'error',
+        FREQUENCY_CAP: 'off',
+        QUIET_HOURS_SMS: 'off',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   await new Promise((done) => child.stdout.once('data', done));
   return {
     /** Peak resident memory so far (VmHWM), in MB. */
