@@ -4,16 +4,7 @@
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import {
-  benchDatabase,
-  fixedWave,
-  root,
-  seedContacts,
-  smtpSink,
-  startWorker,
-  until,
-  waveContext,
-} from './waves-lib.js';
+import { benchDatabase, launchedWave, root, smtpSink, startWorker, until } from './waves-lib.js';
 
 const { values } = parseArgs({
   options: { messages: { type: 'string', default: '100000' }, plain: { type: 'string' } },
@@ -54,11 +45,7 @@ if (values.plain) {
 const database = await benchDatabase('email');
 const sink = await smtpSink();
 try {
-  const { app, waves, db } = await waveContext(database.url);
-  await seedContacts(db, messages, 0);
-  const wave = await waves.create(fixedWave('email'), null);
-  await waves.launch(wave.id, null);
-  await app.close();
+  await launchedWave(database.url, 'email', messages);
 
   const worker = await startWorker(database.url, {
     SMTP_URL: sink.url,

@@ -3,15 +3,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  benchDatabase,
-  fixedWave,
-  root,
-  seedContacts,
-  startWorker,
-  until,
-  waveContext,
-} from './waves-lib.js';
+import { benchDatabase, launchedWave, root, startWorker, until } from './waves-lib.js';
 
 const { values } = parseArgs({
   options: { messages: { type: 'string', default: '20000' }, rate: { type: 'string', default: '200' } },
@@ -27,11 +19,7 @@ const stats = () =>
     sink.send('stats');
   });
 try {
-  const { app, waves, db } = await waveContext(database.url);
-  await seedContacts(db, messages, 0);
-  const wave = await waves.create(fixedWave('sms', 'transit'), null);
-  await waves.launch(wave.id, null);
-  await app.close();
+  await launchedWave(database.url, 'sms', messages, 'transit');
   const worker = await startWorker(database.url, {
     TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
     TWILIO_AUTH_TOKEN: 'bench-token',

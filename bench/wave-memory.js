@@ -2,15 +2,7 @@
 // wave to an SMTP sink. Usage: npm run bench -- wave-memory [--small 10000] [--large 1000000]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  benchDatabase,
-  fixedWave,
-  seedContacts,
-  smtpSink,
-  startWorker,
-  until,
-  waveContext,
-} from './waves-lib.js';
+import { benchDatabase, launchedWave, smtpSink, startWorker, until } from './waves-lib.js';
 
 const { values } = parseArgs({
   options: { small: { type: 'string', default: '10000' }, large: { type: 'string', default: '1000000' } },
@@ -20,11 +12,7 @@ async function peak(messages) {
   const database = await benchDatabase('memory');
   const sink = await smtpSink();
   try {
-    const { app, waves, db } = await waveContext(database.url);
-    await seedContacts(db, messages, 0);
-    const wave = await waves.create(fixedWave('email'), null);
-    await waves.launch(wave.id, null);
-    await app.close();
+    await launchedWave(database.url, 'email', messages);
     const worker = await startWorker(database.url, {
       SMTP_URL: sink.url,
       EMAIL_PER_SECOND: '0',

@@ -59,6 +59,16 @@ export async function seedContacts(db, count, withdrawn = 0.2) {
   await db.query('ANALYZE');
 }
 
+/** Seeds `messages` contacts, all consenting, and launches a fixed-template wave to them; sends nothing itself. */
+export async function launchedWave(url, channel, messages, template = 'housing') {
+  const { app, waves, db } = await waveContext(url);
+  await seedContacts(db, messages, 0);
+  const wave = await waves.create(fixedWave(channel, template), null);
+  await waves.launch(wave.id, null);
+  await app.close();
+  return wave.id;
+}
+
 export function fixedWave(channel, template = 'housing') {
   return {
     name: `bench ${channel}`,

@@ -33,7 +33,7 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
  * row per contact (unique), so a contact can never get a wave twice.
  */
 @Entity('messages')
-@Index(['contactId', 'channel', 'kind', 'createdAt'])
+@Index(['contactId'])
 @Index(['waveId', 'contactId'], { unique: true, where: 'wave_id IS NOT NULL' })
 @Index(['status', 'dueAt'], { where: "status IN ('queued', 'claimed', 'sending')" })
 export class Message {

@@ -19,9 +19,7 @@ export class ConsentChannelsPrivacy1795247233772 implements MigrationInterface {
     await queryRunner.query(
       `CREATE UNIQUE INDEX "IDX_84247da8b6bff6dae26dd157eb" ON "messages"  ("provider_id") WHERE provider_id IS NOT NULL`,
     );
-    await queryRunner.query(
-      `CREATE INDEX "IDX_7d62c9e92f54f95989b16bf980" ON "messages"  ("contact_id", "channel", "kind", "created_at") `,
-    );
+    await queryRunner.query(`CREATE INDEX "IDX_d109211ed510ef10617c5e7592" ON "messages"  ("contact_id") `);
     await queryRunner.query(
       `CREATE TABLE "suppressions" ("hash" text NOT NULL, "channel" text NOT NULL, "reason" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_c8024eff72c2474bf66aec43c2e" PRIMARY KEY ("hash"))`,
     );
@@ -87,7 +85,7 @@ export class ConsentChannelsPrivacy1795247233772 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION suppression_hash(text)`);
     await queryRunner.query(`DROP TABLE "app_secrets"`);
     await queryRunner.query(`DROP TABLE "suppressions"`);
-    await queryRunner.query(`DROP INDEX "public"."IDX_7d62c9e92f54f95989b16bf980"`);
+    await queryRunner.query(`DROP INDEX "public"."IDX_d109211ed510ef10617c5e7592"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_84247da8b6bff6dae26dd157eb"`);
     await queryRunner.query(`DROP TABLE "messages"`);
     await queryRunner.query(
