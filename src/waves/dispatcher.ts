@@ -127,36 +127,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * Claims one batch and sends it as a pipeline of at most `concurrency` messages in flight: whenever half the
-   * slots are free, the next messages are checked and marked `sending` by one statement and go out at once; their
-   * outcomes are recorded a few at a time by one statement. The provider never waits for the database.
+   * Claims one batch and sends it as a pipeline of at most `concurrency` messages between hand-over and recorded
+   * outcome: whenever half the slots are free, the next messages are checked and marked `sending` by one statement
+   * and go out at once; each outcome is recorded as soon as it comes, and only then is its slot free again. So at
+   * most `concurrency` rows per worker are ever `sending`: the ambiguous window if the worker dies.
    */
   private async round(channel: Channel, concurrency: number, limiter: DatabaseRateLimiter) {
     await this.tick();
     const batch = await this.claim(channel);
     if (batch.length === 0) return sleep(IDLE_MS);
     const prepared = await this.prepare(batch);
-    const sends: Promise<void>[] = [];
-    const done: { message: Claimed; outcome: SendOutcome }[] = [];
-    const records: Promise<void>[] = [];
-    const flush = () => {
-      const group = done.splice(0);
-      if (group.length)
-        records.push(
-          this.record(
-            group.map((d) => d.message),
-            group.map((d) => d.outcome),
-          ),
-        );
-    };
-    let inFlight = 0;
-    let freed: (() => void) | undefined;
+    const inFlight = new Set<Promise<void>>();
     const group = Math.max(1, Math.floor(concurrency / 2));
     let next = 0;
     while (next < batch.length && this.running) {
-      const wanted = Math.min(group, batch.length - next);
-      while (concurrency - inFlight < wanted) await new Promise<void>((resolve) => (freed = resolve));
-      const take = batch.slice(next, next + Math.min(concurrency - inFlight, batch.length - next));
+      while (concurrency - inFlight.size < Math.min(group, batch.length - next)) await Promise.race(inFlight);
+      const take = batch.slice(next, next + Math.min(concurrency - inFlight.size, batch.length - next));
       next += take.length;
       for (let i = 0; i < take.length; i++) await limiter.take();
       const decided = await this.handOver(
@@ -166,27 +152,20 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       for (const message of take) {
         const { decision, address } = decided.get(message.id) ?? {};
         if (decision !== 'send' || !address) continue;
-        inFlight++;
-        sends.push(
-          this.send(message, address, prepared)
-            .catch((e: unknown): SendOutcome => ({
-              ok: false,
-              permanent: true,
-              code: 'internal',
-              reason: String(e),
-            }))
-            .then((outcome) => {
-              done.push({ message, outcome });
-              if (done.length >= group) flush();
-              inFlight--;
-              freed?.();
-            }),
-        );
+        const work: Promise<void> = this.send(message, address, prepared)
+          .catch((e: unknown): SendOutcome => ({
+            ok: false,
+            permanent: true,
+            code: 'internal',
+            reason: String(e),
+          }))
+          .then((outcome) => this.record([message], [outcome]))
+          .catch((e: unknown) => this.logger.error(`message ${message.id}: ${String(e)}`))
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
       }
     }
-    await Promise.all(sends);
-    flush();
-    await Promise.all(records);
+    await Promise.all(inFlight);
     // Rows of a batch cut short by stop() keep their lease and are queued again when it ends.
   }
 
