@@ -205,7 +205,7 @@ describe('waves', () => {
     await launch(wave.id);
     await waitFor(
       () => sms.sent.length - before,
-      (n) => n >= 10,
+      (n) => n >= 1,
     );
     const waiting: { contact_id: string; phone: string }[] = await t.db.dataSource.query(
       `SELECT m.contact_id, c.phone FROM messages m JOIN contacts c ON c.id = m.contact_id
@@ -292,14 +292,18 @@ describe('waves', () => {
     await launch(wave.id);
     await waitFor(
       () => sms.sent.length - before,
-      (n) => n >= 5,
+      (n) => n >= 1,
     );
     await t.http().post(`/waves/${wave.id}/pause`).set(as('staff')).expect(200);
     await new Promise((r) => setTimeout(r, 1000));
     const paused = sms.sent.length;
     await new Promise((r) => setTimeout(r, 1000));
     expect(sms.sent.length).toBe(paused);
-    expect(paused - before).toBeLessThan(60);
+    const left = await t.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM messages WHERE wave_id = $1 AND status = 'queued'`,
+      [wave.id],
+    );
+    expect(left[0].n).toBeGreaterThan(0);
     await t.http().post(`/waves/${wave.id}/resume`).set(as('staff')).expect(200);
     await waitFor(
       () => sms.sent.length,
