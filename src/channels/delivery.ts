@@ -49,3 +49,8 @@ const HARD_BOUNCES = new Set(['smtp-550', 'smtp-551', 'smtp-553']);
 export function isHardBounce(outcome: SendOutcome): boolean {
   return !outcome.ok && HARD_BOUNCES.has(outcome.code);
 }
+
+/** The channel whose address a provider's code declares dead or opted out, if it does. */
+export function refusedChannel(code: string): 'email' | 'sms' | null {
+  return code === TWILIO_OPTED_OUT ? 'sms' : HARD_BOUNCES.has(code) ? 'email' : null;
+}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EmailChannel, type Email } from '../channels/email.channel.js';
 import { SmsChannel } from '../channels/sms.channel.js';
-import { TWILIO_OPTED_OUT, type SendOutcome } from '../channels/delivery.js';
+import { refusedChannel, TWILIO_OPTED_OUT, type SendOutcome } from '../channels/delivery.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { consentPurposes, Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
@@ -100,29 +100,22 @@ export class MessagingService {
           ? { status, providerId: outcome.providerId, sentAt: new Date() }
           : { status, errorCode: outcome.code, error: outcome.reason.slice(0, 1000) },
       );
-    if (!outcome.ok && outcome.code === TWILIO_OPTED_OUT) await this.providerOptOut(messageId);
+    if (!outcome.ok && outcome.code === TWILIO_OPTED_OUT) await this.withdrawRefused(messageId, outcome.code);
     return status;
   }
 
-  /** Twilio says the recipient opted out (21610): withdraw every SMS purpose, with the provider's word as source. */
-  async providerOptOut(messageId: string) {
+  /**
+   * A provider refused the address for good (Twilio 21610: the number opted out; SMTP 550/551/553: no such mailbox):
+   * that channel's consent ends for every purpose, with the provider's word as the source.
+   */
+  async withdrawRefused(messageId: string, code: string) {
+    const channel = refusedChannel(code);
     const message = await this.db.getRepository(Message).findOneBy({ id: messageId });
-    if (!message?.contactId) return;
+    if (!channel || !message?.contactId) return;
     const purposes = [...new Set([...consentPurposes(this.env), message.purpose])];
-    await this.consent.change(message.contactId, 'sms', purposes, 'withdrawn', {
+    await this.consent.change(message.contactId, channel, purposes, 'withdrawn', {
       source: 'api',
-      details: { provider: 'twilio', code: TWILIO_OPTED_OUT, messageId },
-    });
-  }
-
-  /** A hard bounce (SMTP 5xx for the recipient): the address does not take mail, so its email consent ends. */
-  async hardBounce(messageId: string) {
-    const message = await this.db.getRepository(Message).findOneBy({ id: messageId });
-    if (!message?.contactId) return;
-    const purposes = [...new Set([...consentPurposes(this.env), message.purpose])];
-    await this.consent.change(message.contactId, 'email', purposes, 'withdrawn', {
-      source: 'api',
-      details: { provider: 'smtp', code: message.errorCode, messageId },
+      details: { provider: channel === 'sms' ? 'twilio' : 'smtp', code, messageId },
     });
   }
 

@@ -112,8 +112,9 @@ export class PublicController {
     if (!found) return;
     const { claims, contact } = found;
     const evidence = this.evidence(req, 'link');
+    const all = await this.consent.states(contact.id);
     for (const channel of CHANNELS) {
-      const states = (await this.consent.states(contact.id)).filter((s) => s.channel === channel);
+      const states = all.filter((s) => s.channel === channel);
       const wanted = states.filter((s) => body?.[`${channel}:${s.purpose}`] === 'on').map((s) => s.purpose);
       const dropped = states
         .filter((s) => !wanted.includes(s.purpose) && (s.status === 'confirmed' || s.status === 'requested'))
@@ -200,12 +201,13 @@ export class PublicController {
       return created.id;
     });
     const evidence = { ...this.evidence(req, 'form'), textVersion: this.env.CONSENT_TEXT_VERSION };
+    const all = await this.consent.states(contactId);
     for (const [channel, address] of [
       ['email', email],
       ['sms', phone],
     ] as const) {
       if (!address) continue;
-      const states = (await this.consent.states(contactId)).filter((s) => s.channel === channel);
+      const states = all.filter((s) => s.channel === channel);
       const open = purposes.filter((p) => states.find((s) => s.purpose === p)?.status !== 'confirmed');
       await this.consent.change(contactId, channel, open, 'requested', evidence);
       await this.confirmations.request(contactId, channel);

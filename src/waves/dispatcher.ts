@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { EmailChannel } from '../channels/email.channel.js';
 import { SmsChannel } from '../channels/sms.channel.js';
-import { isHardBounce, TWILIO_OPTED_OUT, type SendOutcome } from '../channels/delivery.js';
+import { isHardBounce, type SendOutcome } from '../channels/delivery.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
 import { campaignRefusalSql } from '../consent/consent-gate.js';
@@ -159,7 +159,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
             code: 'internal',
             reason: String(e),
           }))
-          .then((outcome) => this.record([message], [outcome]))
+          .then((outcome) => this.record(message, outcome))
           .catch((e: unknown) => this.logger.error(`message ${message.id}: ${String(e)}`))
           .finally(() => inFlight.delete(work));
         inFlight.add(work);
@@ -286,44 +286,32 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  /** The providers' answers for a group, in one statement; retries get their backoff, failures their code. */
-  private async record(messages: Claimed[], outcomes: SendOutcome[]) {
-    if (messages.length === 0) return;
-    const status = outcomes.map((o, i) =>
-      o.ok
-        ? 'sent'
-        : !o.permanent && messages[i].attempts + 1 < this.env.SEND_MAX_ATTEMPTS
-          ? 'queued'
-          : isHardBounce(o)
-            ? 'bounced'
-            : 'failed',
-    );
-    const backoff = messages.map(
-      (m) => Math.min(MAX_BACKOFF_S, this.env.RETRY_BASE_SECONDS * 2 ** m.attempts) * (0.5 + Math.random()),
-    );
+  /** The provider's answer: sent, queued again after a backoff with jitter, or failed with the provider's code. */
+  private async record(message: Claimed, outcome: SendOutcome) {
+    const status = outcome.ok
+      ? 'sent'
+      : !outcome.permanent && message.attempts + 1 < this.env.SEND_MAX_ATTEMPTS
+        ? 'queued'
+        : isHardBounce(outcome)
+          ? 'bounced'
+          : 'failed';
+    const backoff =
+      Math.min(MAX_BACKOFF_S, this.env.RETRY_BASE_SECONDS * 2 ** message.attempts) * (0.5 + Math.random());
     await this.fast!.query(
-      `UPDATE messages m SET status = v.status, provider_id = v.provider_id,
-         sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE m.sent_at END,
-         error_code = v.error_code, error = v.error, lease_until = NULL, claimed_by = NULL,
-         due_at = CASE WHEN v.status = 'queued' THEN now() + make_interval(secs => v.backoff) ELSE m.due_at END,
-         updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
-         AS v(id, status, provider_id, error_code, error, backoff)
-       WHERE m.id = v.id`,
+      `UPDATE messages SET status = $2, provider_id = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,
+         error_code = $4, error = $5, lease_until = NULL, claimed_by = NULL,
+         due_at = CASE WHEN $2 = 'queued' THEN now() + make_interval(secs => $6) ELSE due_at END, updated_at = now()
+       WHERE id = $1`,
       [
-        messages.map((m) => m.id),
+        message.id,
         status,
-        outcomes.map((o) => (o.ok ? o.providerId : null)),
-        outcomes.map((o) => (o.ok ? null : o.code)),
-        outcomes.map((o) => (o.ok ? null : o.reason.slice(0, 1000))),
+        outcome.ok ? outcome.providerId : null,
+        outcome.ok ? null : outcome.code,
+        outcome.ok ? null : outcome.reason.slice(0, 1000),
         backoff,
       ],
     );
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.ok) continue;
-      if (outcome.code === TWILIO_OPTED_OUT) await this.messaging.providerOptOut(messages[i].id);
-      if (isHardBounce(outcome)) await this.messaging.hardBounce(messages[i].id);
-    }
+    if (!outcome.ok) await this.messaging.withdrawRefused(message.id, outcome.code);
   }
 
   /** About once a second per process: start scheduled waves, recover dead workers' rows, finish done waves. */

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import twilio from 'twilio';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators.js';
-import { consentPurposes, Env, publicUrl } from '../config/config.js';
+import { Env, publicUrl } from '../config/config.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { TWILIO_OPTED_OUT } from '../channels/delivery.js';
 import { Message, type MessageStatus } from '../messaging/message.entity.js';
@@ -56,12 +56,8 @@ export class TwilioWebhooksController {
     let reply: string | null = null;
     if (intent === 'stop') {
       for (const c of contacts) {
-        const purposes = [
-          ...new Set([
-            ...consentPurposes(this.env),
-            ...(await this.consent.states(c.id)).map((s) => s.purpose),
-          ]),
-        ];
+        // states() lists every configured purpose and any other the contact holds.
+        const purposes = [...new Set((await this.consent.states(c.id)).map((s) => s.purpose))];
         await this.consent.change(c.id, 'sms', purposes, 'withdrawn', evidence);
       }
       reply = t.smsStopped;
@@ -91,7 +87,8 @@ export class TwilioWebhooksController {
         status,
         ...(body.ErrorCode && { errorCode: body.ErrorCode, error: `twilio ${body.MessageStatus}` }),
       });
-      if (body.ErrorCode === TWILIO_OPTED_OUT) await this.messaging.providerOptOut(message.id);
+      if (body.ErrorCode === TWILIO_OPTED_OUT)
+        await this.messaging.withdrawRefused(message.id, body.ErrorCode);
     }
     res.status(204).send();
   }
