@@ -63,7 +63,7 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * Erasure: the contact row goes (memberships with it); its consent events stay, stripped of everything that
-   * points to the person; messages lose their address; email and phone go on the suppression list as salted
+   * points to the person; messages lose their address and their link to the contact; email and phone go on the suppression list as salted
    * hashes, so no later import can make them sendable again.
    */
   async erase(contactId: string, staffId: string | null, reason = 'erasure request'): Promise<void> {
@@ -96,7 +96,9 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
       `UPDATE consent_events SET ip = NULL, user_agent = NULL, import_file = NULL, import_line = NULL, details = '{}'
        WHERE contact_id IN (SELECT id FROM erasing)`,
     );
-    await m.query(`UPDATE messages SET address = NULL WHERE contact_id IN (SELECT id FROM erasing)`);
+    await m.query(
+      `UPDATE messages SET address = NULL, contact_id = NULL WHERE contact_id IN (SELECT id FROM erasing)`,
+    );
     const [, count] = await m.query<[unknown, number]>(
       `DELETE FROM contacts WHERE id IN (SELECT id FROM erasing)`,
     );

@@ -270,17 +270,21 @@ export class WavesService {
     return this.get(id);
   }
 
-  /** Writes the ledger rows; returns how many were queued. Idempotent thanks to the unique (wave, contact). */
+  /**
+   * Writes the ledger rows; returns how many were queued. Idempotent thanks to the unique (wave, contact). In
+   * contact order, with time-ordered ids, so the rows append to the indexes. The address is written when the message
+   * is handed over, not before: a person erased in between leaves none behind.
+   */
   async materialise(wave: Wave, m: EntityManager): Promise<number> {
     const { sql, params } = await this.audienceOf(wave);
     const n = params.length;
     await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
     const result: [unknown, number] = await m.query(
-      `INSERT INTO messages (kind, wave_id, contact_id, segment_id, channel, purpose, address, template_key,
+      `INSERT INTO messages (id, kind, wave_id, contact_id, segment_id, channel, purpose, template_key,
          template_version, language, status, error_code, due_at)
-       SELECT 'campaign', $${n + 1}, contact_id, segment_id, $1, $2, address, template_key, template_version, language,
+       SELECT ledger_id(), 'campaign', $${n + 1}, contact_id, segment_id, $1, $2, template_key, template_version, language,
          CASE WHEN excluded IS NULL THEN 'queued' ELSE 'skipped' END, excluded, COALESCE($${n + 2}::timestamptz, now())
-       FROM (${sql}) a
+       FROM (SELECT * FROM (${sql}) a ORDER BY contact_id) sorted
        ON CONFLICT (wave_id, contact_id) WHERE wave_id IS NOT NULL DO NOTHING`,
       [...params, wave.id, wave.scheduledAt],
     );

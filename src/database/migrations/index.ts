@@ -3,6 +3,7 @@ import { SegmentationAndTemplates1795245570200 } from './1795245570200-segmentat
 import { ConsentChannelsPrivacy1795247233772 } from './1795247233772-consent-channels-privacy.js';
 import { Waves1795248335617 } from './1795248335617-waves.js';
 import { ConsentState1795250965981 } from './1795250965981-consent-state.js';
+import { DispatchIndexes1795259970404 } from './1795259970404-dispatch-indexes.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ConsentChannelsPrivacy1795247233772,
   Waves1795248335617,
   ConsentState1795250965981,
+  DispatchIndexes1795259970404,
 ];
