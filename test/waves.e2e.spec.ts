@@ -209,7 +209,7 @@ describe('waves', () => {
     );
     const waiting: { contact_id: string; phone: string }[] = await t.db.dataSource.query(
       `SELECT m.contact_id, c.phone FROM messages m JOIN contacts c ON c.id = m.contact_id
-       WHERE m.wave_id = $1 AND m.status IN ('queued', 'claimed') ORDER BY m.id DESC LIMIT 10`,
+       WHERE m.wave_id = $1 AND m.status = 'queued' ORDER BY m.id DESC LIMIT 10`,
       [wave.id],
     );
     expect(waiting.length).toBe(10);

@@ -19,6 +19,11 @@ export class DatabaseRateLimiter {
     this.chunk = Math.max(1, Math.min(20, Math.floor(perSecond / 20)));
   }
 
+  /** Tokens taken but not used (nothing to send after all) serve later sends within the same second. */
+  giveBack(count: number) {
+    if (Math.floor(Date.now() / 1000) === this.second) this.tokens += count;
+  }
+
   async take(): Promise<void> {
     if (this.perSecond <= 0) return;
     for (;;) {

@@ -101,7 +101,7 @@ export class WavesService {
       `SELECT count(*)::int AS recent FROM messages WHERE wave_id = $1 AND sent_at > now() - interval '60 seconds'`,
       [id],
     );
-    const left = (byStatus.queued ?? 0) + (byStatus.claimed ?? 0) + (byStatus.sending ?? 0);
+    const left = (byStatus.queued ?? 0) + (byStatus.sending ?? 0);
     const rate = recent / 60;
     return {
       ...wave,
@@ -329,8 +329,7 @@ export class WavesService {
     await this.db.transaction(async (m) => {
       await this.setStatus(id, ['draft', 'scheduled', 'sending', 'paused'], 'cancelled', m);
       await m.query(
-        `UPDATE messages SET status = 'skipped', error_code = 'cancelled', claimed_by = NULL, lease_until = NULL
-         WHERE wave_id = $1 AND status IN ('queued', 'claimed')`,
+        `UPDATE messages SET status = 'skipped', error_code = 'cancelled' WHERE wave_id = $1 AND status = 'queued'`,
         [id],
       );
     });
@@ -421,21 +420,27 @@ export async function placeholderValues(
   const event: { starts_at: Date; place: string | null }[] = wave.eventId
     ? await m.query(`SELECT starts_at, place FROM campaign_events WHERE id = $1`, [wave.eventId])
     : [];
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        first_name: r.first_name ?? '',
-        region_name: r.region ?? '',
-        event_date: event[0]
-          ? event[0].starts_at.toLocaleString(r.language === 'de' ? 'de-DE' : 'en-GB', {
-              dateStyle: 'full',
-              timeStyle: 'short',
-              timeZone: 'Europe/Berlin',
-            })
-          : '',
-        event_place: event[0]?.place ?? '',
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.id, placeholders({ ...r, ...event[0] })]));
+}
+
+export interface PlaceholderSource {
+  first_name: string | null;
+  region: string | null;
+  language: string;
+  starts_at?: Date | null;
+  place?: string | null;
+}
+
+const EVENT_DATE = {
+  de: new Intl.DateTimeFormat('de-DE', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
+};
+
+export function placeholders(r: PlaceholderSource): Record<string, string> {
+  return {
+    first_name: r.first_name ?? '',
+    region_name: r.region ?? '',
+    event_date: r.starts_at ? EVENT_DATE[r.language === 'de' ? 'de' : 'en'].format(r.starts_at) : '',
+    event_place: r.place ?? '',
+  };
 }
