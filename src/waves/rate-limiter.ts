@@ -10,6 +10,7 @@ export class DatabaseRateLimiter {
   private tokens = 0;
   private second = -1;
   private readonly chunk: number;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pool: Pool,
@@ -24,8 +25,15 @@ export class DatabaseRateLimiter {
     if (Math.floor(Date.now() / 1000) === this.second) this.tokens += count;
   }
 
-  async take(): Promise<void> {
-    if (this.perSecond <= 0) return;
+  /** One token; the lanes of a channel share this limiter, so their requests are served one at a time. */
+  take(): Promise<void> {
+    if (this.perSecond <= 0) return Promise.resolve();
+    const taken = this.queue.then(() => this.takeOne());
+    this.queue = taken.catch(() => undefined);
+    return taken;
+  }
+
+  private async takeOne(): Promise<void> {
     for (;;) {
       if (this.tokens > 0 && Math.floor(Date.now() / 1000) === this.second) {
         this.tokens--;
