@@ -2,7 +2,7 @@
 // SQL (80 % confirmed per channel); a Nest context with the wave services; an SMTP sink in its own process.
 import { fork } from 'node:child_process';
 import { setTimeout } from 'node:timers';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -99,12 +99,16 @@ export async function smtpSink() {
 
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-/** A worker process (`npm run cli -- worker`) on the bench database; resolves once it dispatches. */
+/** A worker process (`npm run worker`) on the bench database; resolves once it dispatches. */
 export async function startWorker(url, env) {
   const { spawn } = await import('node:child_process');
+  // With the node flags of `npm run worker`.
+  const scripts = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).scripts;
+  const flags = /node (.*)dist\/cli\.js worker/.exec(scripts.worker)[1].split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
     [
+      ...flags,
       ...(process.env.WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       join(root, 'dist/cli.js'),
       'worker',
@@ -122,10 +126,13 @@ export async function startWorker(url, env) {
     },
   );
   await new Promise((done) => child.stdout.once('data', done));
+  // Keep reading, so that a worker that logs never blocks on a full pipe; BENCH_WORKER_LOG keeps what it says.
+  if (process.env.BENCH_WORKER_LOG)
+    child.stdout.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_WORKER_LOG));
+  else child.stdout.resume();
   return {
     /** Peak resident memory so far (VmHWM), in MB. */
     peakRssMb: async () => {
-      const { readFile } = await import('node:fs/promises');
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
     },
