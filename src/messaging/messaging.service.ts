@@ -110,8 +110,9 @@ export class MessagingService {
    */
   async withdrawRefused(messageId: string, code: string) {
     const channel = refusedChannel(code);
+    if (!channel) return;
     const message = await this.db.getRepository(Message).findOneBy({ id: messageId });
-    if (!channel || !message?.contactId) return;
+    if (!message?.contactId) return;
     const purposes = [...new Set([...consentPurposes(this.env), message.purpose])];
     await this.consent.change(message.contactId, channel, purposes, 'withdrawn', {
       source: 'api',

@@ -42,6 +42,12 @@ interface HandedOver extends PlaceholderSource {
   address: string | null;
 }
 
+/** A channel's concurrency as lanes of about LANE_SLOTS messages each: 10 → 3, 3, 2, 2. */
+function laneSlots(concurrency: number): number[] {
+  const count = Math.ceil(concurrency / LANE_SLOTS);
+  return Array.from({ length: count }, (_, k) => Math.floor((concurrency + k) / count));
+}
+
 /** A provider's answer, waiting to be written with the next hand-over. */
 interface Answer {
   id: string;
@@ -98,8 +104,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   start() {
     if (this.running) return;
     const url = (this.db.options as { url: string }).url;
-    const lanes =
-      Math.ceil(this.env.EMAIL_CONCURRENCY / LANE_SLOTS) + Math.ceil(this.env.SMS_CONCURRENCY / LANE_SLOTS);
+    const lanes = laneSlots(this.env.EMAIL_CONCURRENCY).length + laneSlots(this.env.SMS_CONCURRENCY).length;
     this.durable = new pg.Pool({
       connectionString: url,
       max: lanes + 1, // and housekeeping
@@ -140,9 +145,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       channel === 'email' ? this.env.EMAIL_PER_SECOND : this.env.SMS_PER_SECOND,
     );
     await this.recover(true);
-    const count = Math.ceil(concurrency / LANE_SLOTS);
-    const lanes = Array.from({ length: count }, (_, k) => Math.floor((concurrency + k) / count));
-    await Promise.all(lanes.map((slots) => this.lane(channel, slots, limiter)));
+    await Promise.all(laneSlots(concurrency).map((slots) => this.lane(channel, slots, limiter)));
   }
 
   private async lane(channel: Channel, slots: number, limiter: DatabaseRateLimiter) {
