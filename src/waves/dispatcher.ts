@@ -252,7 +252,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
          SELECT x.id FROM messages x JOIN waves w ON w.id = x.wave_id
          WHERE x.status = 'queued' AND x.channel = $2 AND x.due_at <= now() AND w.status = 'sending'
          ORDER BY x.due_at, x.id LIMIT ${Math.trunc(want)} FOR UPDATE OF x SKIP LOCKED
-       ), target AS (
+       ), target AS MATERIALIZED (
          SELECT m.id, w.cutoff_at, c.id AS contact, c.time_zone, ${address} AS address, c.first_name,
            r.name AS region, e.starts_at, e.place,
            ${campaignRefusalSql('s.status', address)} AS refusal,

@@ -289,6 +289,9 @@ export class WavesService {
       [...params, wave.id, wave.scheduledAt],
     );
     await m.query(`UPDATE waves SET launched_at = now() WHERE id = $1`, [wave.id]);
+    // Statistics that still describe the ledger before this wave would plan the dispatcher's queue read as a scan of
+    // the whole wave; analysing now replans it (prepared statements are replanned when statistics change).
+    await m.query('ANALYZE messages');
     return result[1];
   }
 
