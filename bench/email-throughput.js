@@ -11,6 +11,7 @@ const { values } = parseArgs({
 });
 const messages = Number(values.messages);
 const POOL = 5;
+const perMessage = (cpuMs) => (cpuMs / messages).toFixed(3);
 
 if (values.plain) {
   // Child: plain nodemailer, pooled, POOL connections, as many messages in flight as the pool takes.
@@ -38,7 +39,7 @@ if (values.plain) {
     }),
   );
   transport.close();
-  process.send({ seconds: (performance.now() - t) / 1000 });
+  process.send({ seconds: (performance.now() - t) / 1000, cpu: process.cpuUsage() });
   process.exit(0);
 }
 
@@ -53,9 +54,11 @@ try {
     EMAIL_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? String(2 * POOL),
     DATA_DIR: join(database.work, 'worker'),
   });
+  const cpuBefore = await worker.cpuSeconds();
   let t = performance.now();
   await until(async () => (await sink.count()) >= messages, 250);
   const oursS = (performance.now() - t) / 1000;
+  const oursCpuMs = ((await worker.cpuSeconds()) - cpuBefore) * 1000;
   const rss = await worker.peakRssMb();
   await worker.stop();
 
@@ -71,20 +74,26 @@ try {
 
   const ours = messages / oursS;
   const plainRate = plainCount / plain.seconds;
+  const plainCpuMs = (plain.cpu.user + plain.cpu.system) / 1000;
   console.log(
-    `\nEmail, ${messages.toLocaleString('en')} messages to an SMTP sink on 127.0.0.1, pool of ${POOL}`,
+    `\nEmail, ${messages.toLocaleString('en')} messages to ${sink.name} on 127.0.0.1, pool of ${POOL}`,
   );
   console.log(
-    `  wave (worker process)   ${oursS.toFixed(1)} s   ${Math.round(ours)} msg/s   peak RSS ${rss} MB`,
+    `  wave (worker process)   ${oursS.toFixed(1)} s   ${Math.round(ours)} msg/s   ${perMessage(oursCpuMs)} ms CPU/msg   peak RSS ${rss} MB`,
   );
-  console.log(`  plain nodemailer        ${plain.seconds.toFixed(1)} s   ${Math.round(plainRate)} msg/s`);
+  console.log(
+    `  plain nodemailer        ${plain.seconds.toFixed(1)} s   ${Math.round(plainRate)} msg/s   ${perMessage(plainCpuMs)} ms CPU/msg`,
+  );
   console.log(`  ratio ${(ours / plainRate).toFixed(2)} (target >= 0.8)`);
   console.log(
     JSON.stringify({
       messages,
+      sink: sink.name,
       wave_msgs_per_s: Math.round(ours),
       nodemailer_msgs_per_s: Math.round(plainRate),
       ratio: Math.round((ours / plainRate) * 100) / 100,
+      wave_cpu_ms_per_msg: Number(perMessage(oursCpuMs)),
+      nodemailer_cpu_ms_per_msg: Number(perMessage(plainCpuMs)),
       worker_rss_mb: rss,
     }),
   );

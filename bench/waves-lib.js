@@ -1,6 +1,8 @@
 // Shared by the wave benchmarks: an embedded PostgreSQL in a temp folder, migrated; N synthetic contacts seeded by
 // SQL (80 % confirmed per channel); a Nest context with the wave services; an SMTP sink in its own process.
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { setTimeout } from 'node:timers';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,13 +84,50 @@ export function fixedWave(channel, template = 'housing') {
   };
 }
 
-/** An SMTP server in its own process that accepts and counts messages; `count()` asks it. */
+/**
+ * An SMTP sink on 127.0.0.1 that accepts and counts messages: Postfix's `smtp-sink` (Debian package postfix) when it
+ * is installed, as it costs the machine far less CPU than a Node server; else the `smtp-server` package in its own
+ * process (or with BENCH_SINK=node). `count()` asks it how many messages it has accepted.
+ */
 export async function smtpSink() {
+  const postfixSink = '/usr/sbin/smtp-sink';
+  if (process.env.BENCH_SINK !== 'node' && existsSync(postfixSink)) {
+    const port = await freePort();
+    const child = spawn(
+      postfixSink,
+      ['-c', ...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []), `127.0.0.1:${port}`, '256'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let count = 0;
+    // It prints "sess=… quit=… mesg=N" followed by a carriage return whenever a message arrives.
+    child.stdout.on('data', (chunk) => {
+      const all = [...chunk.toString().matchAll(/mesg=(\d+)/g)];
+      if (all.length) count = Number(all.at(-1)[1]);
+    });
+    await until(
+      () =>
+        new Promise((done) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.destroy();
+            done(true);
+          });
+          socket.on('error', () => done(false));
+        }),
+      50,
+    );
+    return {
+      name: 'postfix smtp-sink',
+      url: `smtp://127.0.0.1:${port}`,
+      count: async () => count,
+      stop: () => child.kill(),
+    };
+  }
   const child = fork(join(root, 'bench/smtp-sink.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise((done) => child.once('message', (m) => done(m.port)));
   return {
+    name: 'smtp-server (Node)',
     url: `smtp://127.0.0.1:${port}`,
     count: () =>
       new Promise((done) => {
@@ -99,11 +138,18 @@ export async function smtpSink() {
   };
 }
 
+async function freePort() {
+  const server = createServer();
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** A worker process (`npm run worker`) on the bench database; resolves once it dispatches. */
 export async function startWorker(url, env) {
-  const { spawn } = await import('node:child_process');
   // With the node flags of `npm run worker`.
   const scripts = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).scripts;
   const flags = /node (.*)dist\/cli\.js worker/.exec(scripts.worker)[1].split(' ').filter(Boolean);
@@ -133,6 +179,11 @@ export async function startWorker(url, env) {
     child.stdout.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_WORKER_LOG));
   else child.stdout.resume();
   return {
+    /** CPU time used so far (user + system), in seconds. */
+    cpuSeconds: async () => {
+      const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     /** Peak resident memory so far (VmHWM), in MB. */
     peakRssMb: async () => {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');

@@ -21,8 +21,9 @@ import type { Localized } from '../templates/template.entities.js';
 import { placeholders, type PlaceholderSource, WavesService } from './waves.service.js';
 
 const IDLE_MS = 200;
-/** Messages per lane: small groups keep the provider busy while other lanes are in the database. */
-const LANE_SLOTS = 3;
+/** Messages per lane: small groups keep the provider busy while another lane is in the database; larger ones cost
+ * fewer statements per message (at concurrency 10, two lanes of 5 sent 30 % more than four of 2–3). */
+const LANE_SLOTS = 5;
 const MAX_BACKOFF_S = 3600;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,7 +43,7 @@ interface HandedOver extends PlaceholderSource {
   address: string | null;
 }
 
-/** A channel's concurrency as lanes of about LANE_SLOTS messages each: 10 → 3, 3, 2, 2. */
+/** A channel's concurrency as lanes of about LANE_SLOTS messages each: 10 → 5, 5; 12 → 4, 4, 4. */
 function laneSlots(concurrency: number): number[] {
   const count = Math.ceil(concurrency / LANE_SLOTS);
   return Array.from({ length: count }, (_, k) => Math.floor((concurrency + k) / count));
