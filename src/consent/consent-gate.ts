@@ -23,13 +23,29 @@ export type GateDecision = { allowed: true } | { allowed: false; reason: Refusal
  * consent for the channel and purpose (NULL when none was ever given), `address` the channel's address.
  */
 export function campaignRefusalSql(status: string, address: string): string {
+  return refusalOfFactsSql(status, `${address} IS NOT NULL`, suppressedSql(address));
+}
+
+/**
+ * Whether an address is on the suppression list. The first test spares the hashing while the list is empty; `IN`
+ * lets the planner probe the primary key for a few addresses or hash the list once for a million, in parallel workers.
+ */
+export function suppressedSql(address: string): string {
+  return `((SELECT EXISTS (SELECT 1 FROM suppressions))
+    AND suppression_hash(${address}) IN (SELECT hash FROM suppressions))`;
+}
+
+/**
+ * The same rule over facts already established (SQL booleans for the address and the suppression), so that it can
+ * judge a group of contacts sharing them as well as one contact.
+ */
+export function refusalOfFactsSql(status: string, hasAddress: string, suppressed: string): string {
   return `CASE
     WHEN ${status} IS NULL THEN 'no-consent'
     WHEN ${status} = 'requested' THEN 'requested'
     WHEN ${status} = 'withdrawn' THEN 'withdrawn'
-    WHEN ${address} IS NULL THEN 'no-address'
-    WHEN (SELECT EXISTS (SELECT 1 FROM suppressions))
-      AND EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(${address})) THEN 'suppressed'
+    WHEN NOT ${hasAddress} THEN 'no-address'
+    WHEN ${suppressed} THEN 'suppressed'
   END`;
 }
 

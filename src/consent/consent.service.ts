@@ -7,6 +7,7 @@ import type { Channel, ConsentAction, ConsentSource, ConsentStatus } from './con
 import { ConsentEvent } from './consent-event.entity.js';
 import {
   campaignRefusalSql,
+  suppressedSql,
   decideConfirmation,
   type GateDecision,
   type Refusal,
@@ -52,7 +53,7 @@ export class ConsentService {
       last_confirmation: Date | null;
     }[] = await manager.query(
       `SELECT s.status, ${campaignRefusalSql('s.status', address)} AS refusal, ${address} IS NOT NULL AS has_address,
-         ${address} IS NOT NULL AND EXISTS (SELECT 1 FROM suppressions WHERE hash = suppression_hash(${address})) AS suppressed,
+         ${address} IS NOT NULL AND ${suppressedSql(address)} AS suppressed,
          (SELECT max(created_at) FROM messages m WHERE m.contact_id = c.id AND m.channel = $2 AND m.kind = 'confirmation'
             AND m.status <> 'failed') AS last_confirmation
        FROM contacts c

@@ -4,6 +4,7 @@ import { ConsentChannelsPrivacy1795247233772 } from './1795247233772-consent-cha
 import { Waves1795248335617 } from './1795248335617-waves.js';
 import { ConsentState1795250965981 } from './1795250965981-consent-state.js';
 import { DispatchIndexes1795259970404 } from './1795259970404-dispatch-indexes.js';
+import { SuppressionHashInline1795279646162 } from './1795279646162-suppression-hash-inline.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Waves1795248335617,
   ConsentState1795250965981,
   DispatchIndexes1795259970404,
+  SuppressionHashInline1795279646162,
 ];
