@@ -125,6 +125,65 @@ describe('quiet hours, frequency cap and cut-off', () => {
     expect(sms.sent.map((s) => s.to)).toEqual(['+4915140000002', '+4915140000001']);
   });
 
+  it('the preview counts each exclusion as the launch records it', async () => {
+    const line = (name: string, phone: string) =>
+      `${name}@example.org,${phone},en,ja,ja,2026-01-05T10:00:00Z,2026-01-05T10:00:00Z,192.0.2.7`;
+    await runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile(
+        [
+          'email,phone,language,email_consent,sms_consent,email_confirmed_at,sms_confirmed_at,consent_ip',
+          line('home1', '+4915140000099'),
+          line('home2', '+4915140000099'),
+          line('nophone', '+4915140000098'),
+          line('gone', '+4915140000097'),
+        ].join('\n') + '\n',
+      ),
+    );
+    await t.db.dataSource.query(`UPDATE contacts SET phone = NULL WHERE email = 'nophone@example.org'`);
+    // At night where they live, so that nothing of this wave goes out while the next test counts messages.
+    await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE language = 'en'`, [zoneAt(2)]);
+    await t.db.dataSource.query(
+      `INSERT INTO suppressions (hash, channel, reason) VALUES (suppression_hash('+4915140000097'), 'sms', 'hard-bounce')`,
+    );
+    const wave = (
+      await t
+        .http()
+        .post('/waves')
+        .set(staff())
+        .send({
+          name: 'steps',
+          channel: 'sms',
+          purpose: 'campaign-news',
+          audience: { languages: ['en'] },
+          templateStrategy: 'fixed',
+          templateKey: 'peace',
+        })
+        .expect(201)
+    ).body as { id: string };
+    const preview = (await t.http().post(`/waves/${wave.id}/preview`).set(staff()).expect(200)).body;
+    const counted = Object.fromEntries(
+      preview.steps
+        .filter((s: { excluded: number }) => s.excluded > 0)
+        .map((s: { reason: string; excluded: number }) => [s.reason, s.excluded]),
+    );
+    expect(counted).toMatchObject({ 'no-address': 1, suppressed: 1, 'duplicate-address': 1 });
+    await t.http().post(`/waves/${wave.id}/launch`).set(staff()).expect(200);
+    const skipped: { error_code: string; n: number }[] = await t.db.dataSource.query(
+      `SELECT error_code, count(*)::int AS n FROM messages
+       WHERE wave_id = $1 AND status = 'skipped' AND error_code = ANY($2) GROUP BY error_code`,
+      [wave.id, Object.keys(counted)],
+    );
+    expect(Object.fromEntries(skipped.map((r) => [r.error_code, r.n]))).toEqual(counted);
+    const home: { status: string }[] = await t.db.dataSource.query(
+      `SELECT m.status FROM messages m JOIN contacts c ON c.id = m.contact_id
+       WHERE m.wave_id = $1 AND c.email IN ('home1@example.org', 'home2@example.org')`,
+      [wave.id],
+    );
+    expect(home.filter((m) => m.status === 'skipped')).toHaveLength(1);
+  });
+
   it('schedules event reminders, and sends none after the cut-off', async () => {
     const before = smtp.messages.length + sms.sent.length;
     const startsAt = new Date(Date.now() + 4 * 86_400_000);

@@ -8,7 +8,7 @@ import type { TemplateContent } from '../templates/default-templates.js';
 import { renderMessage } from '../templates/render-message.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
-import { audienceSql, EXCLUSIONS, parseFrequencyCap } from './audience.js';
+import { type AudienceQuery, audienceSql, EXCLUSIONS, parseFrequencyCap, previewSql } from './audience.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
 
@@ -115,14 +115,14 @@ export class WavesService {
     };
   }
 
-  private async audienceOf(wave: Wave) {
+  private async audienceOf(wave: Wave): Promise<AudienceQuery> {
     const run: { target: 'regions' | 'contacts' }[] = wave.audience.runId
       ? await this.db.query(`SELECT target FROM segmentation_runs WHERE id = $1`, [wave.audience.runId])
       : [];
     const event = wave.eventId
       ? await this.db.getRepository(CampaignEvent).findOneBy({ id: wave.eventId })
       : null;
-    return audienceSql({
+    return {
       channel: wave.channel,
       purpose: wave.purpose,
       audience: wave.audience,
@@ -131,13 +131,13 @@ export class WavesService {
       templateKey: wave.templateKey,
       eventRegionIds: event?.regionIds,
       frequencyCap: parseFrequencyCap(this.env.FREQUENCY_CAP),
-    });
+    };
   }
 
   /** The dry run: who would get what, and why the others would not. Writes nothing. */
   async preview(id: string) {
     const wave = await this.find(id);
-    const { sql, params } = await this.audienceOf(wave);
+    const { sql, params } = previewSql(await this.audienceOf(wave));
     const groups: {
       excluded: string | null;
       segment_id: string | null;
@@ -148,12 +148,7 @@ export class WavesService {
       sample: string;
     }[] = await this.db.transaction(async (m) => {
       await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
-      return m.query(
-        `SELECT excluded, segment_id, template_key, template_version, language, count(*)::int AS n,
-           min(contact_id::text) AS sample
-         FROM (${sql}) a GROUP BY 1, 2, 3, 4, 5`,
-        params,
-      );
+      return m.query(sql, params);
     });
     const audience = groups.reduce((s, g) => s + g.n, 0);
     let remaining = audience;
@@ -276,7 +271,7 @@ export class WavesService {
    * is handed over, not before: a person erased in between leaves none behind.
    */
   async materialise(wave: Wave, m: EntityManager): Promise<number> {
-    const { sql, params } = await this.audienceOf(wave);
+    const { sql, params } = audienceSql(await this.audienceOf(wave));
     const n = params.length;
     await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
     const result: [unknown, number] = await m.query(
@@ -284,7 +279,8 @@ export class WavesService {
          template_version, language, status, error_code, due_at)
        SELECT ledger_id(), 'campaign', $${n + 1}, contact_id, segment_id, $1, $2, template_key, template_version, language,
          CASE WHEN excluded IS NULL THEN 'queued' ELSE 'skipped' END, excluded, COALESCE($${n + 2}::timestamptz, now())
-       FROM (SELECT * FROM (${sql}) a ORDER BY contact_id) sorted
+       FROM (SELECT contact_id, segment_id, template_key, template_version, language, excluded
+         FROM (${sql}) a ORDER BY contact_id) sorted
        ON CONFLICT (wave_id, contact_id) WHERE wave_id IS NOT NULL DO NOTHING`,
       [...params, wave.id, wave.scheduledAt],
     );
