@@ -100,28 +100,32 @@ function audienceFacts(q: AudienceQuery): { ctes: string; params: unknown[] } {
          WHERE status IN ('sending', 'sent', 'delivered') AND sent_at > now() - make_interval(days => ${param(cap.days)})
          GROUP BY contact_id) f ON f.contact_id = b.contact_id`
     : '';
-  // Emails are unique per contact; a phone may be shared (a household), and then only its first contact gets it.
-  const duplicates =
-    q.channel === 'sms'
-      ? `LEFT JOIN (SELECT address, min(contact_id::text) AS first FROM judged j WHERE ${refusedSql('j')} IS NULL
-           GROUP BY address HAVING count(*) > 1) d ON d.address = j.address`
-      : '';
-  const ctes = `
-    WITH base AS (
-      SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address,
-        s.status
+  const capped = cap ? `COALESCE(f.n, 0) >= ${param(cap.messages)}` : 'false';
+  const judged = (conditions: string[]) => `
+    SELECT b.contact_id, b.segment_id, b.language, b.address, t.key AS template_key,
+      ${templateVersion} AS template_version, b.status, b.address IS NOT NULL AS has_address,
+      b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed, ${capped} AS capped
+    FROM (
+      SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address, s.status
       FROM contacts c ${join}
       LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $1 AND s.purpose = $2
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ), judged AS (
-      SELECT b.contact_id, b.segment_id, b.language, b.address, t.key AS template_key,
-        ${templateVersion} AS template_version, b.status, b.address IS NOT NULL AS has_address,
-        b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed,
-        ${cap ? `COALESCE(f.n, 0) >= ${param(cap.messages)}` : 'false'} AS capped
-      FROM base b ${template} ${recent}
+      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+    ) b ${template} ${recent}`;
+  if (q.channel === 'email')
+    return { ctes: `WITH facts AS (SELECT j.*, false AS duplicate FROM (${judged(where)}) j)`, params };
+  // Emails are unique per contact; a phone may be shared (a household), and then only its first contact gets it.
+  // Who comes first is judged among the few contacts whose phone is shared at all, so that the audience itself is
+  // read once and in parallel rather than grouped by phone.
+  const ctes = `
+    WITH shared AS (
+      SELECT phone FROM contacts WHERE phone IS NOT NULL GROUP BY phone HAVING count(*) > 1
+    ), firsts AS (
+      SELECT address, min(contact_id::text) AS first
+      FROM (${judged([...where, 'c.phone IN (SELECT phone FROM shared)'])}) j
+      WHERE ${refusedSql('j')} IS NULL GROUP BY address HAVING count(*) > 1
     ), facts AS (
-      SELECT j.*, ${duplicates ? 'd.first IS NOT NULL AND d.first <> j.contact_id::text' : 'false'} AS duplicate
-      FROM judged j ${duplicates}
+      SELECT j.*, d.first IS NOT NULL AND d.first <> j.contact_id::text AS duplicate
+      FROM (${judged(where)}) j LEFT JOIN firsts d ON d.address = j.address
     )`;
   return { ctes, params };
 }
