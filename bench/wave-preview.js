@@ -1,9 +1,14 @@
 // Preview and launch of a wave over N contacts (default 1,000,000): the dry run's answer time (median of three)
-// and the time to materialise the ledger. Usage: npm run bench -- wave-preview [--contacts 1000000]
+// and the time to materialise the ledger. Usage: npm run bench -- wave-preview [--contacts 1000000] [--channel sms]
 import { parseArgs } from 'node:util';
 import { benchDatabase, fixedWave, seedContacts, waveContext } from './waves-lib.js';
 
-const { values } = parseArgs({ options: { contacts: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({
+  options: {
+    contacts: { type: 'string', default: '1000000' },
+    channel: { type: 'string', default: 'email' },
+  },
+});
 const contacts = Number(values.contacts);
 const database = await benchDatabase('preview');
 try {
@@ -11,7 +16,7 @@ try {
   let t = performance.now();
   await seedContacts(db, contacts);
   const seedS = (performance.now() - t) / 1000;
-  const wave = await waves.create(fixedWave('email'), null);
+  const wave = await waves.create(fixedWave(values.channel), null);
   const times = [];
   let preview;
   for (let i = 0; i < 3; i++) {
@@ -24,7 +29,9 @@ try {
   const launched = await waves.launch(wave.id, null);
   const launchS = (performance.now() - t) / 1000;
   await app.close();
-  console.log(`\nWave over ${contacts.toLocaleString('en')} contacts (seeded in ${seedS.toFixed(1)} s)`);
+  console.log(
+    `\n${values.channel} wave over ${contacts.toLocaleString('en')} contacts (seeded in ${seedS.toFixed(1)} s)`,
+  );
   console.log(
     `  preview (median of 3)   ${previewS.toFixed(2)} s   target < 2 s   audience ${preview.audience}, final ${preview.final}`,
   );
@@ -35,6 +42,7 @@ try {
   console.log(
     JSON.stringify({
       contacts,
+      channel: values.channel,
       preview_s: Math.round(previewS * 100) / 100,
       preview_runs_s: times.map((x) => Math.round(x * 100) / 100),
       launch_s: Math.round(launchS * 10) / 10,
