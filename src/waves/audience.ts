@@ -26,6 +26,8 @@ export interface AudienceQuery {
   /** Regions (with their sub-regions) an event concerns, on top of the audience's own. */
   eventRegionIds?: string[];
   frequencyCap: { messages: number; days: number } | null;
+  /** SMS: the phones shared by several contacts who may be messaged, each with the one who gets it (`householdsSql`). */
+  households?: { address: string; first: string }[];
 }
 
 /**
@@ -58,8 +60,47 @@ export function previewSql(q: AudienceQuery): { sql: string; params: unknown[] }
   };
 }
 
+/**
+ * A phone may be shared (a household); then only its first contact (the lowest id) among those who may be messaged
+ * gets it. Found by its own statement among the few contacts whose phone is shared at all, and handed to the
+ * audience's statement as parameters, so that this one reads the audience once and in parallel workers.
+ */
+export function householdsSql(q: AudienceQuery): { sql: string; params: unknown[] } {
+  const { judged, where, params } = audienceParts(q);
+  return {
+    // In the order of the phone index a shared phone equals the one before it: one pass over the index, no hash of
+    // a million phones (and an estimate of few rows, so the contacts behind them are looked up, not scanned).
+    sql: `WITH shared AS (
+        SELECT DISTINCT phone FROM (
+          SELECT phone, lag(phone) OVER (ORDER BY phone) AS before FROM contacts WHERE phone IS NOT NULL
+        ) p WHERE phone = before
+      )
+      SELECT address, min(contact_id::text) AS first
+      FROM (${judged([...where, 'c.phone IN (SELECT phone FROM shared)'])}) j
+      WHERE ${refusedSql('j')} IS NULL GROUP BY address HAVING count(*) > 1`,
+    params,
+  };
+}
+
 /** The WITH list that ends in `facts`: one row per contact of the audience with what its exclusion depends on. */
 function audienceFacts(q: AudienceQuery): { ctes: string; params: unknown[] } {
+  const { judged, where, params, param } = audienceParts(q);
+  if (q.channel === 'email')
+    return { ctes: `WITH facts AS (SELECT j.*, false AS duplicate FROM (${judged(where)}) j)`, params };
+  if (!q.households) throw new Error('An SMS audience needs its households (householdsSql) first');
+  const addresses = param(q.households.map((h) => h.address));
+  const firsts = param(q.households.map((h) => h.first));
+  const ctes = `
+    WITH facts AS (
+      SELECT j.*, d.first IS NOT NULL AND d.first <> j.contact_id::text AS duplicate
+      FROM (${judged(where)}) j
+      LEFT JOIN unnest(${addresses}::text[], ${firsts}::text[]) AS d(address, first) ON d.address = j.address
+    )`;
+  return { ctes, params };
+}
+
+/** The audience's filters and the SELECT of its contacts' facts, less the shared phone, for a list of conditions. */
+function audienceParts(q: AudienceQuery) {
   const params: unknown[] = [q.channel, q.purpose];
   const param = (value: unknown) => {
     params.push(value);
@@ -111,23 +152,7 @@ function audienceFacts(q: AudienceQuery): { ctes: string; params: unknown[] } {
       LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $1 AND s.purpose = $2
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
     ) b ${template} ${recent}`;
-  if (q.channel === 'email')
-    return { ctes: `WITH facts AS (SELECT j.*, false AS duplicate FROM (${judged(where)}) j)`, params };
-  // Emails are unique per contact; a phone may be shared (a household), and then only its first contact gets it.
-  // Who comes first is judged among the few contacts whose phone is shared at all, so that the audience itself is
-  // read once and in parallel rather than grouped by phone.
-  const ctes = `
-    WITH shared AS (
-      SELECT phone FROM contacts WHERE phone IS NOT NULL GROUP BY phone HAVING count(*) > 1
-    ), firsts AS (
-      SELECT address, min(contact_id::text) AS first
-      FROM (${judged([...where, 'c.phone IN (SELECT phone FROM shared)'])}) j
-      WHERE ${refusedSql('j')} IS NULL GROUP BY address HAVING count(*) > 1
-    ), facts AS (
-      SELECT j.*, d.first IS NOT NULL AND d.first <> j.contact_id::text AS duplicate
-      FROM (${judged(where)}) j LEFT JOIN firsts d ON d.address = j.address
-    )`;
-  return { ctes, params };
+  return { judged, where, params, param };
 }
 
 /** The campaign refusal or the frequency cap of a row of facts, NULL when neither holds. */

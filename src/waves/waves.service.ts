@@ -8,7 +8,14 @@ import type { TemplateContent } from '../templates/default-templates.js';
 import { renderMessage } from '../templates/render-message.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
-import { type AudienceQuery, audienceSql, EXCLUSIONS, parseFrequencyCap, previewSql } from './audience.js';
+import {
+  type AudienceQuery,
+  audienceSql,
+  EXCLUSIONS,
+  householdsSql,
+  parseFrequencyCap,
+  previewSql,
+} from './audience.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
 
@@ -115,14 +122,15 @@ export class WavesService {
     };
   }
 
-  private async audienceOf(wave: Wave): Promise<AudienceQuery> {
+  /** What the audience SQL needs to judge the wave's contacts; for SMS with its households, read in `m`. */
+  private async audienceOf(wave: Wave, m: EntityManager): Promise<AudienceQuery> {
     const run: { target: 'regions' | 'contacts' }[] = wave.audience.runId
       ? await this.db.query(`SELECT target FROM segmentation_runs WHERE id = $1`, [wave.audience.runId])
       : [];
     const event = wave.eventId
       ? await this.db.getRepository(CampaignEvent).findOneBy({ id: wave.eventId })
       : null;
-    return {
+    const q: AudienceQuery = {
       channel: wave.channel,
       purpose: wave.purpose,
       audience: wave.audience,
@@ -132,12 +140,16 @@ export class WavesService {
       eventRegionIds: event?.regionIds,
       frequencyCap: parseFrequencyCap(this.env.FREQUENCY_CAP),
     };
+    if (q.channel === 'sms') {
+      const households = householdsSql(q);
+      q.households = await m.query(households.sql, households.params);
+    }
+    return q;
   }
 
   /** The dry run: who would get what, and why the others would not. Writes nothing. */
   async preview(id: string) {
     const wave = await this.find(id);
-    const { sql, params } = previewSql(await this.audienceOf(wave));
     const groups: {
       excluded: string | null;
       segment_id: string | null;
@@ -148,6 +160,7 @@ export class WavesService {
       sample: string;
     }[] = await this.db.transaction(async (m) => {
       await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
+      const { sql, params } = previewSql(await this.audienceOf(wave, m));
       return m.query(sql, params);
     });
     const audience = groups.reduce((s, g) => s + g.n, 0);
@@ -271,9 +284,9 @@ export class WavesService {
    * is handed over, not before: a person erased in between leaves none behind.
    */
   async materialise(wave: Wave, m: EntityManager): Promise<number> {
-    const { sql, params } = audienceSql(await this.audienceOf(wave));
-    const n = params.length;
     await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
+    const { sql, params } = audienceSql(await this.audienceOf(wave, m));
+    const n = params.length;
     const result: [unknown, number] = await m.query(
       `INSERT INTO messages (id, kind, wave_id, contact_id, segment_id, channel, purpose, template_key,
          template_version, language, status, error_code, due_at)
