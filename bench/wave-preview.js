@@ -1,5 +1,6 @@
 // Preview and launch of a wave over N contacts (default 1,000,000): the dry run's answer time (median of three)
-// and the time to materialise the ledger. Usage: npm run bench -- wave-preview [--contacts 1000000] [--channel sms]
+// and the time to materialise the ledger. Usage:
+// npm run bench -- wave-preview [--contacts 1000000] [--channel sms] [--suppressions N (erased addresses on the list)]
 import { parseArgs } from 'node:util';
 import { benchDatabase, fixedWave, seedContacts, waveContext } from './waves-lib.js';
 
@@ -7,6 +8,7 @@ const { values } = parseArgs({
   options: {
     contacts: { type: 'string', default: '1000000' },
     channel: { type: 'string', default: 'email' },
+    suppressions: { type: 'string', default: '0' },
   },
 });
 const contacts = Number(values.contacts);
@@ -15,6 +17,11 @@ try {
   const { app, waves, db } = await waveContext(database.url);
   let t = performance.now();
   await seedContacts(db, contacts);
+  await db.query(
+    `INSERT INTO suppressions (hash, channel, reason)
+     SELECT suppression_hash('gone' || i || '@example.org'), 'email', 'erased' FROM generate_series(1, $1) AS i`,
+    [Number(values.suppressions)],
+  );
   const seedS = (performance.now() - t) / 1000;
   const wave = await waves.create(fixedWave(values.channel), null);
   const times = [];
@@ -30,7 +37,7 @@ try {
   const launchS = (performance.now() - t) / 1000;
   await app.close();
   console.log(
-    `\n${values.channel} wave over ${contacts.toLocaleString('en')} contacts (seeded in ${seedS.toFixed(1)} s)`,
+    `\n${values.channel} wave over ${contacts.toLocaleString('en')} contacts, ${values.suppressions} suppressed addresses (seeded in ${seedS.toFixed(1)} s)`,
   );
   console.log(
     `  preview (median of 3)   ${previewS.toFixed(2)} s   target < 2 s   audience ${preview.audience}, final ${preview.final}`,
@@ -43,6 +50,7 @@ try {
     JSON.stringify({
       contacts,
       channel: values.channel,
+      suppressions: Number(values.suppressions),
       preview_s: Math.round(previewS * 100) / 100,
       preview_runs_s: times.map((x) => Math.round(x * 100) / 100),
       launch_s: Math.round(launchS * 10) / 10,
