@@ -16,6 +16,21 @@ describe('quiet hours, frequency cap and cut-off', () => {
   let smtp: TestSmtp;
   let sms: FakeTwilio;
   const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+  /** Contacts `<name>@example.org` with the phone given, email and SMS consent confirmed, by a contacts import. */
+  const importConfirmed = async (language: string, people: [string, string][]) =>
+    runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile(
+        [
+          'email,phone,language,email_consent,sms_consent,email_confirmed_at,sms_confirmed_at,consent_ip',
+          ...people.map(
+            ([name, phone]) =>
+              `${name}@example.org,${phone},${language},ja,ja,2026-01-05T10:00:00Z,2026-01-05T10:00:00Z,192.0.2.7`,
+          ),
+        ].join('\n') + '\n',
+      ),
+    );
   const id = async (email: string): Promise<string> =>
     (await t.db.dataSource.query(`SELECT id FROM contacts WHERE email = $1`, [email]))[0].id;
 
@@ -32,20 +47,11 @@ describe('quiet hours, frequency cap and cut-off', () => {
       QUIET_HOURS_SMS: '21-8',
       FREQUENCY_CAP: '1/7',
     });
-    const line = (name: string, phone: string) =>
-      `${name}@example.org,${phone},de,ja,ja,2026-01-05T10:00:00Z,2026-01-05T10:00:00Z,192.0.2.7`;
-    await runImport(
-      t.db.dataSource,
-      'contacts',
-      await tempFile(
-        [
-          'email,phone,language,email_consent,sms_consent,email_confirmed_at,sms_confirmed_at,consent_ip',
-          line('night', '+4915140000001'),
-          line('day', '+4915140000002'),
-          line('busy', '+4915140000003'),
-        ].join('\n') + '\n',
-      ),
-    );
+    await importConfirmed('de', [
+      ['night', '+4915140000001'],
+      ['day', '+4915140000002'],
+      ['busy', '+4915140000003'],
+    ]);
     await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE email = 'night@example.org'`, [
       zoneAt(2),
     ]);
@@ -126,21 +132,12 @@ describe('quiet hours, frequency cap and cut-off', () => {
   });
 
   it('the preview counts each exclusion as the launch records it', async () => {
-    const line = (name: string, phone: string) =>
-      `${name}@example.org,${phone},en,ja,ja,2026-01-05T10:00:00Z,2026-01-05T10:00:00Z,192.0.2.7`;
-    await runImport(
-      t.db.dataSource,
-      'contacts',
-      await tempFile(
-        [
-          'email,phone,language,email_consent,sms_consent,email_confirmed_at,sms_confirmed_at,consent_ip',
-          line('home1', '+4915140000099'),
-          line('home2', '+4915140000099'),
-          line('nophone', '+4915140000098'),
-          line('gone', '+4915140000097'),
-        ].join('\n') + '\n',
-      ),
-    );
+    await importConfirmed('en', [
+      ['home1', '+4915140000099'],
+      ['home2', '+4915140000099'],
+      ['nophone', '+4915140000098'],
+      ['gone', '+4915140000097'],
+    ]);
     await t.db.dataSource.query(`UPDATE contacts SET phone = NULL WHERE email = 'nophone@example.org'`);
     // At night where they live, so that nothing of this wave goes out while the next test counts messages.
     await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE language = 'en'`, [zoneAt(2)]);
