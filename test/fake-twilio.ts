@@ -24,6 +24,12 @@ export interface FakeTwilio {
   failEvery: number;
   /** Sends answered, including the failed ones. */
   requests: number;
+  /** Sends waiting for an answer while held. */
+  held: number;
+  /** From now on, sends wait for their answer until `release()`: the sender's requests are in flight. */
+  hold(): void;
+  /** Answers the waiting sends, and the next ones at once. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +40,7 @@ const MORE_INFO = 'https://www.twilio.com/docs/errors/';
  * says: 201 with the message resource; Twilio's error JSON ({ code, message, more_info, status }) otherwise.
  */
 export async function startFakeTwilio(): Promise<FakeTwilio> {
+  let waiting: (() => void)[] | null = null;
   const fake: Omit<FakeTwilio, 'url' | 'close'> = {
     accountSid: `AC${randomBytes(16).toString('hex')}`,
     authToken: randomBytes(16).toString('hex'),
@@ -42,6 +49,14 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     rateLimited: false,
     failEvery: 0,
     requests: 0,
+    held: 0,
+    hold: () => void (waiting ??= []),
+    release: () => {
+      const answers = waiting ?? [];
+      waiting = null;
+      fake.held = 0;
+      for (const answer of answers) answer();
+    },
   };
   const error = (res: ServerResponse, status: number, code: number, message: string) =>
     res
@@ -52,6 +67,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
+      if (!waiting) return answer();
+      waiting.push(answer);
+      fake.held++;
+    });
+    const answer = () => {
       const path = `/2010-04-01/Accounts/${fake.accountSid}/Messages.json`;
       if (req.method !== 'POST' || req.url !== path)
         return error(res, 404, 20404, 'The requested resource was not found');
@@ -110,7 +130,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
           uri: `/2010-04-01/Accounts/${fake.accountSid}/Messages/${sid}.json`,
         }),
       );
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -202,9 +202,11 @@ describe('waves', () => {
       templateStrategy: 'fixed',
       templateKey: 'jobs',
     });
+    // Held answers keep the wave sending, with no more than the provider's concurrency handed over.
+    sms.hold();
     await launch(wave.id);
     await waitFor(
-      () => sms.sent.length - before,
+      () => sms.held,
       (n) => n >= 1,
     );
     const waiting: { contact_id: string; phone: string }[] = await t.db.dataSource.query(
@@ -214,19 +216,17 @@ describe('waves', () => {
     );
     expect(waiting.length).toBe(10);
     const inboundUrl = `${PUBLIC}/webhooks/twilio/inbound`;
-    // All ten at once: the last messages of the wave are about a second away at 40/s.
-    await Promise.all(
-      waiting.map((w) => {
-        const params = { From: w.phone, Body: 'STOP' };
-        return t
-          .http()
-          .post('/webhooks/twilio/inbound')
-          .type('form')
-          .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(sms.authToken, inboundUrl, params))
-          .send(params)
-          .expect(200);
-      }),
-    );
+    for (const w of waiting) {
+      const params = { From: w.phone, Body: 'STOP' };
+      await t
+        .http()
+        .post('/webhooks/twilio/inbound')
+        .type('form')
+        .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(sms.authToken, inboundUrl, params))
+        .send(params)
+        .expect(200);
+    }
+    sms.release();
     await finished(wave.id);
     const reached = new Set(sms.sent.slice(before).map((s) => s.to));
     for (const w of waiting) expect(reached.has(w.phone)).toBe(false);
@@ -283,7 +283,7 @@ describe('waves', () => {
     ).toEqual([...numbers].sort());
   });
 
-  it('pause, resume and cancel take effect within a second', async () => {
+  it('pause, resume and cancel stop the wave at once: only messages already with the provider finish', async () => {
     const before = sms.sent.length;
     const wave = await createWave({
       name: 'pause',
@@ -292,34 +292,54 @@ describe('waves', () => {
       templateStrategy: 'fixed',
       templateKey: 'pensions',
     });
+    const inFlight = async () =>
+      (
+        await t.db.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM messages WHERE wave_id = $1 AND status = 'sending'`,
+          [wave.id],
+        )
+      )[0].n;
+    /** Answers what the provider holds, waits for it to be recorded, then checks that nothing more goes out. */
+    const settled = async () => {
+      sms.release();
+      await waitFor(inFlight, (n) => n === 0);
+      const sent = sms.sent.length;
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(sms.sent.length).toBe(sent);
+      expect(await inFlight()).toBe(0);
+      return sent;
+    };
+    sms.hold();
     await launch(wave.id);
     await waitFor(
-      () => sms.sent.length - before,
+      () => sms.held,
       (n) => n >= 1,
     );
     await t.http().post(`/waves/${wave.id}/pause`).set(as('staff')).expect(200);
-    await new Promise((r) => setTimeout(r, 1000));
-    const paused = sms.sent.length;
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(sms.sent.length).toBe(paused);
+    const paused = await settled();
+    expect(paused - before).toBeGreaterThan(0);
+    expect(paused - before).toBeLessThanOrEqual(10); // SMS_CONCURRENCY
     const left = await t.db.dataSource.query(
       `SELECT count(*)::int AS n FROM messages WHERE wave_id = $1 AND status = 'queued'`,
       [wave.id],
     );
-    expect(left[0].n).toBeGreaterThan(0);
+    expect(left[0].n).toBe(50 - (paused - before));
+
+    sms.hold();
     await t.http().post(`/waves/${wave.id}/resume`).set(as('staff')).expect(200);
     await waitFor(
-      () => sms.sent.length,
-      (n) => n > paused,
+      () => sms.held,
+      (n) => n >= 1,
     );
     await t.http().post(`/waves/${wave.id}/cancel`).set(as('staff')).expect(200);
-    await new Promise((r) => setTimeout(r, 1000));
-    const cancelled = sms.sent.length;
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(sms.sent.length).toBe(cancelled);
+    const cancelled = await settled();
+    expect(cancelled - paused).toBeGreaterThan(0);
+    expect(cancelled - paused).toBeLessThanOrEqual(10);
     const status = (await t.http().get(`/waves/${wave.id}`).set(as('staff')).expect(200)).body;
     expect(status.status).toBe('cancelled');
     expect(status.progress.byStatus.skipped).toBeGreaterThan(0);
+    const unsent = (await ledger(wave.id)).filter((r) => r.error_code === 'cancelled');
+    expect(unsent.length).toBe(50 - (cancelled - before));
     const listed = (
       await t.http().get(`/waves/${wave.id}/messages?status=sent&perPage=5`).set(as('staff')).expect(200)
     ).body;
