@@ -347,6 +347,52 @@ describe('waves', () => {
     expect(listed.items).toHaveLength(5);
   });
 
+  it('a scheduled wave slow to start holds up no wave already sending', async () => {
+    const later = await createWave({
+      name: 'later',
+      channel: 'email',
+      audience: {},
+      templateStrategy: 'fixed',
+      templateKey: 'jobs',
+      scheduledAt: new Date(Date.now() + 500).toISOString(),
+    });
+    await launch(later.id);
+    // Starting it waits for this lock, as it would wait while writing a ledger of a million rows.
+    const blocker = t.db.dataSource.createQueryRunner();
+    await blocker.startTransaction();
+    try {
+      await blocker.query(`SELECT 1 FROM waves WHERE id = $1 FOR UPDATE`, [later.id]);
+      await waitFor(
+        async () =>
+          (
+            await t.db.dataSource.query<{ n: number }[]>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+               WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE waves SET status = ''sending''%'`,
+            )
+          )[0].n,
+        (n) => n === 1,
+      );
+      const before = sms.sent.length;
+      const now = await createWave({
+        name: 'now',
+        channel: 'sms',
+        audience: {},
+        templateStrategy: 'fixed',
+        templateKey: 'jobs',
+      });
+      const { final } = (await t.http().post(`/waves/${now.id}/preview`).set(as('staff')).expect(200)).body;
+      await launch(now.id);
+      await waitFor(
+        () => sms.sent.length - before,
+        (n) => n === final,
+      );
+    } finally {
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    expect((await finished(later.id)).status).toBe('completed');
+  });
+
   it('validates a wave and its state changes', async () => {
     const res = await t
       .http()

@@ -78,6 +78,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private durable?: pg.Pool;
   private fast?: pg.Pool;
   private lastHousekeeping = 0;
+  private housekeepingBusy = false;
   private housekeeping?: Promise<void>;
   /** Template versions never change, so their content is read once. */
   private readonly contents = new Map<string, Localized<TemplateContent>>();
@@ -153,7 +154,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     let answers: Answer[] = [];
     while (this.running) {
       try {
-        await this.tick();
+        this.tick();
         const rows = await this.step(channel, slots, answers, limiter);
         answers = [];
         if (rows.length === 0) await sleep(IDLE_MS);
@@ -343,14 +344,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  /** About once a second per process: start scheduled waves, close dead workers' rows, finish done waves. */
-  private async tick() {
-    if (Date.now() - this.lastHousekeeping < 1000) return this.housekeeping;
+  /**
+   * About once a second per process: start scheduled waves, close dead workers' rows, finish done waves. The lanes
+   * do not wait for it: starting a scheduled wave of a million contacts writes its ledger for half a minute.
+   */
+  private tick() {
+    if (this.housekeepingBusy || Date.now() - this.lastHousekeeping < 1000) return;
+    this.housekeepingBusy = true;
     this.lastHousekeeping = Date.now();
-    this.housekeeping = this.housekeep().catch((e: unknown) =>
-      this.logger.error(`housekeeping: ${String(e)}`),
-    );
-    return this.housekeeping;
+    this.housekeeping = this.housekeep()
+      .catch((e: unknown) => this.logger.error(`housekeeping: ${String(e)}`))
+      .finally(() => (this.housekeepingBusy = false));
   }
 
   private async housekeep() {
