@@ -78,7 +78,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private durable?: pg.Pool;
   private fast?: pg.Pool;
   private lastHousekeeping = 0;
-  private housekeepingBusy = false;
+  /** The housekeeping under way, if any. */
   private housekeeping?: Promise<void>;
   /** Template versions never change, so their content is read once. */
   private readonly contents = new Map<string, Localized<TemplateContent>>();
@@ -349,12 +349,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
    * do not wait for it: starting a scheduled wave of a million contacts writes its ledger for half a minute.
    */
   private tick() {
-    if (this.housekeepingBusy || Date.now() - this.lastHousekeeping < 1000) return;
-    this.housekeepingBusy = true;
+    if (this.housekeeping || Date.now() - this.lastHousekeeping < 1000) return;
     this.lastHousekeeping = Date.now();
     this.housekeeping = this.housekeep()
       .catch((e: unknown) => this.logger.error(`housekeeping: ${String(e)}`))
-      .finally(() => (this.housekeepingBusy = false));
+      .finally(() => (this.housekeeping = undefined));
   }
 
   private async housekeep() {
