@@ -3,11 +3,11 @@ import { ConsentService } from '../src/consent/consent.service.js';
 import { ConfirmationService } from '../src/messaging/confirmation.service.js';
 import { parseKeys, signLink } from '../src/links/signed-links.js';
 import { startTestApp, type TestApp } from './app.js';
-import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
+import { startFakeTwilio, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
+import { PUBLIC } from './waves.js';
 
-const PUBLIC = 'https://kampagne.example.org';
 const OLD_KEY = 'k1:first-secret-that-is-long-enough-0000';
 const NEW_KEY = 'k2:second-secret-that-is-long-enough-000';
 const HEADER =
@@ -230,15 +230,7 @@ describe('consent, channels and the supporters’ pages', () => {
   describe('SMS keywords', () => {
     const inboundUrl = `${PUBLIC}/webhooks/twilio/inbound`;
     const inbound = (params: Record<string, string>, signature?: string) =>
-      t
-        .http()
-        .post('/webhooks/twilio/inbound')
-        .type('form')
-        .set(
-          'X-Twilio-Signature',
-          signature ?? twilio.getExpectedTwilioSignature(sms.authToken, inboundUrl, params),
-        )
-        .send(params);
+      twilioWebhook(t, sms, '/webhooks/twilio/inbound', params, signature);
     let id: string;
     const phone = '+4915112345678';
     beforeAll(async () => {
@@ -323,21 +315,8 @@ describe('consent, channels and the supporters’ pages', () => {
         statusCallback: `${PUBLIC}/webhooks/twilio/status`,
       });
       const params = { MessageSid: sent.sid, MessageStatus: 'delivered' };
-      const statusUrl = `${PUBLIC}/webhooks/twilio/status`;
-      await t
-        .http()
-        .post('/webhooks/twilio/status')
-        .type('form')
-        .set('X-Twilio-Signature', 'forged')
-        .send(params)
-        .expect(403);
-      await t
-        .http()
-        .post('/webhooks/twilio/status')
-        .type('form')
-        .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(sms.authToken, statusUrl, params))
-        .send(params)
-        .expect(204);
+      await twilioWebhook(t, sms, '/webhooks/twilio/status', params, 'forged').expect(403);
+      await twilioWebhook(t, sms, '/webhooks/twilio/status', params).expect(204);
       const [row] = await t.db.dataSource.query(`SELECT status, provider_id FROM messages WHERE id = $1`, [
         res.body.messageId,
       ]);
@@ -471,16 +450,7 @@ describe('consent, channels and the supporters’ pages', () => {
       textVersion: 'signup-2026-01',
     });
     const params = { From: '+4915122223333', Body: 'Yes' };
-    await t
-      .http()
-      .post('/webhooks/twilio/inbound')
-      .type('form')
-      .set(
-        'X-Twilio-Signature',
-        twilio.getExpectedTwilioSignature(sms.authToken, `${PUBLIC}/webhooks/twilio/inbound`, params),
-      )
-      .send(params)
-      .expect(200);
+    await twilioWebhook(t, sms, '/webhooks/twilio/inbound', params).expect(200);
     expect(await consent.maySend(id, 'sms', 'election-day')).toEqual({ allowed: true });
     expect(await consent.maySend(id, 'sms', 'event-reminders')).toEqual({
       allowed: false,

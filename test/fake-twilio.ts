@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import type { TestApp } from './app.js';
+import { PUBLIC } from './waves.js';
 
 export interface SentSms {
   sid: string;
@@ -138,4 +141,15 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
+}
+
+/** A POST to one of the app's Twilio webhooks as Twilio sends it: form-encoded, signed for the app's public URL. */
+export function twilioWebhook(
+  t: TestApp,
+  fake: FakeTwilio,
+  path: string,
+  params: Record<string, string>,
+  signature = twilio.getExpectedTwilioSignature(fake.authToken, `${PUBLIC}${path}`, params),
+) {
+  return t.http().post(path).type('form').set('X-Twilio-Signature', signature).send(params);
 }

@@ -33,6 +33,23 @@ describe('quiet hours, frequency cap and cut-off', () => {
     );
   const id = async (email: string): Promise<string> =>
     (await t.db.dataSource.query(`SELECT id FROM contacts WHERE email = $1`, [email]))[0].id;
+  /** An SMS wave with the `peace` template. */
+  const peaceSms = async (name: string, audience: object): Promise<{ id: string }> =>
+    (
+      await t
+        .http()
+        .post('/waves')
+        .set(staff())
+        .send({
+          name,
+          channel: 'sms',
+          purpose: 'campaign-news',
+          audience,
+          templateStrategy: 'fixed',
+          templateKey: 'peace',
+        })
+        .expect(201)
+    ).body;
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -73,21 +90,7 @@ describe('quiet hours, frequency cap and cut-off', () => {
       .set(staff())
       .send({ channel: 'email', purpose: 'campaign-news', template: 'peace' })
       .expect(201);
-    const wave = (
-      await t
-        .http()
-        .post('/waves')
-        .set(staff())
-        .send({
-          name: 'rules',
-          channel: 'sms',
-          purpose: 'campaign-news',
-          audience: {},
-          templateStrategy: 'fixed',
-          templateKey: 'peace',
-        })
-        .expect(201)
-    ).body as { id: string };
+    const wave = await peaceSms('rules', {});
     const preview = (await t.http().post(`/waves/${wave.id}/preview`).set(staff()).expect(200)).body;
     expect(preview.steps.find((s: { reason: string }) => s.reason === 'frequency-cap').excluded).toBe(1);
     expect(preview.final).toBe(2);
@@ -144,21 +147,7 @@ describe('quiet hours, frequency cap and cut-off', () => {
     await t.db.dataSource.query(
       `INSERT INTO suppressions (hash, channel, reason) VALUES (suppression_hash('+4915140000097'), 'sms', 'hard-bounce')`,
     );
-    const wave = (
-      await t
-        .http()
-        .post('/waves')
-        .set(staff())
-        .send({
-          name: 'steps',
-          channel: 'sms',
-          purpose: 'campaign-news',
-          audience: { languages: ['en'] },
-          templateStrategy: 'fixed',
-          templateKey: 'peace',
-        })
-        .expect(201)
-    ).body as { id: string };
+    const wave = await peaceSms('steps', { languages: ['en'] });
     const preview = (await t.http().post(`/waves/${wave.id}/preview`).set(staff()).expect(200)).body;
     const counted = Object.fromEntries(
       preview.steps

@@ -1,7 +1,6 @@
-import twilio from 'twilio';
 import { ConsentService } from '../src/consent/consent.service.js';
 import { startTestApp, type TestApp } from './app.js';
-import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
+import { startFakeTwilio, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 import { isCampaign, ledgerId, loadWaveData, PUBLIC, recipient, waitFor } from './waves.js';
 
@@ -62,6 +61,9 @@ describe('waves', () => {
         .send({ purpose: 'campaign-news', ...body })
         .expect(201)
     ).body as { id: string };
+  /** A wave to every contact who may get it, with one fixed template. */
+  const fixedWave = (name: string, channel: 'email' | 'sms', templateKey: string, more: object = {}) =>
+    createWave({ name, channel, audience: {}, templateStrategy: 'fixed', templateKey, ...more });
   const launch = (id: string) => t.http().post(`/waves/${id}/launch`).set(as('staff')).expect(200);
   const finished = (id: string) =>
     waitFor(
@@ -168,13 +170,7 @@ describe('waves', () => {
 
   it('an SMS wave with one fixed template reaches exactly the SMS-confirmed numbers', async () => {
     const before = sms.sent.length;
-    const wave = await createWave({
-      name: 'SMS',
-      channel: 'sms',
-      audience: {},
-      templateStrategy: 'fixed',
-      templateKey: 'transit',
-    });
+    const wave = await fixedWave('SMS', 'sms', 'transit');
     const preview = (await t.http().post(`/waves/${wave.id}/preview`).set(as('staff')).expect(200)).body;
     expect(preview.final).toBe(60);
     expect(preview.sms).toMatchObject({ pricePerSegment: 0.08, segments: expect.any(Number) });
@@ -195,13 +191,7 @@ describe('waves', () => {
 
   it('a withdrawal committed while the wave is sending stops every later message to that person', async () => {
     const before = sms.sent.length;
-    const wave = await createWave({
-      name: 'mid-wave',
-      channel: 'sms',
-      audience: {},
-      templateStrategy: 'fixed',
-      templateKey: 'jobs',
-    });
+    const wave = await fixedWave('mid-wave', 'sms', 'jobs');
     // Held answers keep the wave sending, with no more than the provider's concurrency handed over.
     sms.hold();
     await launch(wave.id);
@@ -215,17 +205,8 @@ describe('waves', () => {
       [wave.id],
     );
     expect(waiting.length).toBe(10);
-    const inboundUrl = `${PUBLIC}/webhooks/twilio/inbound`;
-    for (const w of waiting) {
-      const params = { From: w.phone, Body: 'STOP' };
-      await t
-        .http()
-        .post('/webhooks/twilio/inbound')
-        .type('form')
-        .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(sms.authToken, inboundUrl, params))
-        .send(params)
-        .expect(200);
-    }
+    for (const w of waiting)
+      await twilioWebhook(t, sms, '/webhooks/twilio/inbound', { From: w.phone, Body: 'STOP' }).expect(200);
     sms.release();
     await finished(wave.id);
     const reached = new Set(sms.sent.slice(before).map((s) => s.to));
@@ -241,20 +222,8 @@ describe('waves', () => {
     const port = Number(new URL(smtp.url).port);
     await smtp.close();
     sms.failEvery = 3;
-    const email = await createWave({
-      name: 'retry mail',
-      channel: 'email',
-      audience: {},
-      templateStrategy: 'fixed',
-      templateKey: 'health',
-    });
-    const text = await createWave({
-      name: 'retry sms',
-      channel: 'sms',
-      audience: {},
-      templateStrategy: 'fixed',
-      templateKey: 'health',
-    });
+    const email = await fixedWave('retry mail', 'email', 'health');
+    const text = await fixedWave('retry sms', 'sms', 'health');
     const smsBefore = sms.sent.length;
     const { final } = (await t.http().post(`/waves/${email.id}/preview`).set(as('staff')).expect(200)).body;
     await launch(email.id);
@@ -285,13 +254,7 @@ describe('waves', () => {
 
   it('pause, resume and cancel stop the wave at once: only messages already with the provider finish', async () => {
     const before = sms.sent.length;
-    const wave = await createWave({
-      name: 'pause',
-      channel: 'sms',
-      audience: {},
-      templateStrategy: 'fixed',
-      templateKey: 'pensions',
-    });
+    const wave = await fixedWave('pause', 'sms', 'pensions');
     const inFlight = async () =>
       (
         await t.db.dataSource.query<{ n: number }[]>(
@@ -348,12 +311,7 @@ describe('waves', () => {
   });
 
   it('a scheduled wave slow to start holds up no wave already sending', async () => {
-    const later = await createWave({
-      name: 'later',
-      channel: 'email',
-      audience: {},
-      templateStrategy: 'fixed',
-      templateKey: 'jobs',
+    const later = await fixedWave('later', 'email', 'jobs', {
       scheduledAt: new Date(Date.now() + 500).toISOString(),
     });
     await launch(later.id);
@@ -373,13 +331,7 @@ describe('waves', () => {
         (n) => n === 1,
       );
       const before = sms.sent.length;
-      const now = await createWave({
-        name: 'now',
-        channel: 'sms',
-        audience: {},
-        templateStrategy: 'fixed',
-        templateKey: 'jobs',
-      });
+      const now = await fixedWave('now', 'sms', 'jobs');
       const { final } = (await t.http().post(`/waves/${now.id}/preview`).set(as('staff')).expect(200)).body;
       await launch(now.id);
       await waitFor(
@@ -412,13 +364,7 @@ describe('waves', () => {
       'templateStrategy "fixed" needs templateKey',
     ]);
     await t.http().post('/waves').set(as('staff')).send({ channel: 'fax' }).expect(422);
-    const wave = await createWave({
-      name: 'states',
-      channel: 'email',
-      audience: {},
-      templateStrategy: 'fixed',
-      templateKey: 'peace',
-    });
+    const wave = await fixedWave('states', 'email', 'peace');
     await t.http().post(`/waves/${wave.id}/resume`).set(as('staff')).expect(409);
     await t.http().post(`/waves/${wave.id}/cancel`).set(as('staff')).expect(200);
     await t.http().post(`/waves/${wave.id}/launch`).set(as('staff')).expect(409);
