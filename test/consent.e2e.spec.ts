@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { PUBLIC } from './waves.js';
+import { PUBLIC, settled, waitFor } from './waves.js';
 
 const OLD_KEY = 'k1:first-secret-that-is-long-enough-0000';
 const NEW_KEY = 'k2:second-secret-that-is-long-enough-000';
@@ -38,6 +38,7 @@ describe('consent, channels and the supporters’ pages', () => {
       TWILIO_FROM: '+4915730000000',
       TWILIO_API_URL: sms.url,
       SENDER_NAME: 'Kampagne Test',
+      QUIET_HOURS_SMS: 'off',
     });
     consent = t.app.get(ConsentService);
   });
@@ -84,11 +85,26 @@ describe('consent, channels and the supporters’ pages', () => {
       .set(staff())
       .send({ channel: 'email', purpose: 'campaign-news', template: 'housing' })
       .expect(201);
-    expect(refused.body).toEqual({ sent: false, reason: 'requested' });
+    expect(refused.body).toEqual({ queued: false, reason: 'requested' });
 
     const link = /https:\/\/kampagne\.example\.org\/confirm\/\S+/.exec(mails[0].text ?? '')![0];
+    // Opening the link (as a mail scanner does) shows what would be confirmed and a button, and confirms nothing.
+    const prompt = await t.http().get(pathOf(link)).set('User-Agent', 'Link-Scanner/2.0').expect(200);
+    expect(prompt.text).toContain('<form method="post"');
+    expect(prompt.text).toContain('Neuigkeiten aus der Kampagne');
+    expect(await consent.maySend(id, 'email', 'campaign-news')).toEqual({
+      allowed: false,
+      reason: 'requested',
+    });
+    expect((await consent.history(id)).map((e) => e.action)).toEqual(['requested']);
     const before = Date.now();
-    const page = await t.http().get(pathOf(link)).set('User-Agent', 'Test-Browser/1.0').expect(200);
+    const page = await t
+      .http()
+      .post(pathOf(link))
+      .type('form')
+      .send({ confirm: 'yes' })
+      .set('User-Agent', 'Test-Browser/1.0')
+      .expect(200);
     expect(page.text).toContain('Anmeldung bestätigt');
     expect(page.text).toContain('Neuigkeiten aus der Kampagne');
     const event = await lastEvent(id);
@@ -100,8 +116,8 @@ describe('consent, channels and the supporters’ pages', () => {
     });
     expect(event.ip).toMatch(/127\.0\.0\.1|::1/);
     expect(new Date(event.occurred_at).getTime()).toBeGreaterThanOrEqual(before - 1000);
-    // Following the link again changes nothing; sweeping or asking again sends nothing.
-    await t.http().get(pathOf(link)).expect(200);
+    // Pressing the button again changes nothing; sweeping or asking again sends nothing.
+    await t.http().post(pathOf(link)).type('form').send({ confirm: 'yes' }).expect(200);
     expect((await consent.history(id)).filter((e) => e.action === 'confirmed')).toHaveLength(1);
     await t.app.get(ConfirmationService).sweep();
     const again = await t
@@ -110,18 +126,21 @@ describe('consent, channels and the supporters’ pages', () => {
       .set(staff())
       .send({ channel: 'email' })
       .expect(201);
-    expect(again.body).toEqual({ sent: false, reason: 'not-requested' });
+    expect(again.body).toEqual({ queued: false, reason: 'not-requested' });
     expect(mailsTo('dana@example.org')).toHaveLength(1);
   });
 
   it('a second request within the window sends no second confirmation', async () => {
     await importLines('d2,Rolf,Zweimal,rolf@example.org,,en,yes,,,,,,');
     await t.app.get(ConfirmationService).sweep();
-    await smtp.waitFor(smtp.messages.length);
+    await waitFor(
+      () => mailsTo('rolf@example.org').length,
+      (n) => n === 1,
+    );
     const form = { email: 'rolf@example.org', purposes: 'event-reminders', language: 'en' };
     await t.http().post('/signup').type('form').send(form).expect(200);
     await t.app.get(ConfirmationService).sweep();
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1000));
     const mails = mailsTo('rolf@example.org');
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Please confirm your subscription');
@@ -129,18 +148,21 @@ describe('consent, channels and the supporters’ pages', () => {
 
   it('the one-click POST from List-Unsubscribe withdraws at once; the GET page waits for its button', async () => {
     await importLines(CONFIRMED('o1', 'olga@example.org'), CONFIRMED('o2', 'otto@example.org'));
-    const send = async (email: string) =>
-      (
-        await t
-          .http()
-          .post(`/contacts/${await contactId(email)}/messages`)
-          .set(staff())
-          .send({ channel: 'email', purpose: 'campaign-news', template: 'housing' })
-          .expect(201)
-      ).body;
-    expect(await send('olga@example.org')).toMatchObject({ sent: true, status: 'sent' });
-    expect(await send('otto@example.org')).toMatchObject({ sent: true, status: 'sent' });
-    const [olga] = await smtp.waitFor(smtp.messages.length).then(() => mailsTo('olga@example.org'));
+    const send = async (email: string) => {
+      const { body } = await t
+        .http()
+        .post(`/contacts/${await contactId(email)}/messages`)
+        .set(staff())
+        .send({ channel: 'email', purpose: 'campaign-news', template: 'housing' })
+        .expect(201);
+      return body.queued ? { ...body, status: (await settled(t, body.messageId)).status } : body;
+    };
+    expect(await send('olga@example.org')).toMatchObject({ queued: true, status: 'sent' });
+    expect(await send('otto@example.org')).toMatchObject({ queued: true, status: 'sent' });
+    const [olga] = await waitFor(
+      () => mailsTo('olga@example.org'),
+      (m) => m.length === 1,
+    );
     const header = (mail: typeof olga, name: string) =>
       mail.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(name.length + 1).trim());
     expect(header(olga, 'list-unsubscribe-post')).toEqual(['List-Unsubscribe=One-Click']);
@@ -164,7 +186,7 @@ describe('consent, channels and the supporters’ pages', () => {
       source: 'link',
       user_agent: 'Mail-Provider/1',
     });
-    expect(await send('olga@example.org')).toEqual({ sent: false, reason: 'withdrawn' });
+    expect(await send('olga@example.org')).toEqual({ queued: false, reason: 'withdrawn' });
 
     const [otto] = mailsTo('otto@example.org');
     const ottoUrl = /<(https:[^>]+)>/.exec(header(otto, 'list-unsubscribe')[0])![1];
@@ -250,16 +272,55 @@ describe('consent, channels and the supporters’ pages', () => {
       'quit',
       'REVOKE',
       'optout',
-    ])('%s withdraws every SMS purpose; START confirms again', async (keyword) => {
+    ])('%s withdraws the SMS purposes given, and only those; START confirms them again', async (keyword) => {
       const stop = await inbound({ From: phone, Body: keyword, MessageSid: 'SM1' }).expect(200);
       expect(stop.headers['content-type']).toMatch(/xml/);
       expect(stop.text).toContain('<Response><Message>Kampagne Test: Sie sind abgemeldet');
       expect(await smsState()).toBe(false);
-      for (const purpose of ['campaign-news', 'event-reminders', 'election-day'])
-        expect(await consent.maySend(id, 'sms', purpose)).toEqual({ allowed: false, reason: 'withdrawn' });
+      expect(await consent.maySend(id, 'sms', 'campaign-news')).toEqual({
+        allowed: false,
+        reason: 'withdrawn',
+      });
+      for (const purpose of ['event-reminders', 'election-day'])
+        expect(await consent.maySend(id, 'sms', purpose)).toEqual({ allowed: false, reason: 'no-consent' });
       expect(await lastEvent(id, 'sms')).toMatchObject({ source: 'sms-keyword', action: 'withdrawn' });
       await inbound({ From: phone, Body: 'START' }).expect(200);
       expect(await smsState()).toBe(true);
+      for (const purpose of ['event-reminders', 'election-day'])
+        expect(await consent.maySend(id, 'sms', purpose)).toEqual({ allowed: false, reason: 'no-consent' });
+    });
+
+    it('STOP then START restores exactly what was given: confirmed stays confirmed, requested comes back confirmed, the rest stays none', async () => {
+      const other = '+4915112340000';
+      await importLines(CONFIRMED('s2', 'stella@example.org', other));
+      const stella = await contactId('stella@example.org');
+      await consent.change(stella, 'sms', ['event-reminders'], 'requested', { source: 'form' });
+      const states = async () =>
+        Object.fromEntries(
+          (await consent.states(stella)).filter((s) => s.channel === 'sms').map((s) => [s.purpose, s.status]),
+        );
+      await inbound({ From: other, Body: 'STOP' }).expect(200);
+      expect(await states()).toEqual({
+        'campaign-news': 'withdrawn',
+        'event-reminders': 'withdrawn',
+        'election-day': 'none',
+      });
+      await inbound({ From: other, Body: 'Ja' }).expect(200);
+      expect(await states()).toEqual({
+        'campaign-news': 'confirmed',
+        'event-reminders': 'confirmed',
+        'election-day': 'none',
+      });
+      // A purpose withdrawn by the person on another way (a link) is not brought back by START.
+      await consent.change(stella, 'sms', ['campaign-news'], 'withdrawn', { source: 'link' });
+      await inbound({ From: other, Body: 'START' }).expect(200);
+      expect((await states())['campaign-news']).toBe('withdrawn');
+      const history = (await t.http().get(`/contacts/${stella}/consent`).set(staff()).expect(200)).body;
+      const said = history.events.map((e: { description: string }) => e.description);
+      expect(said).toContain('SMS, event-reminders: withdrawn by the SMS keyword "STOP"');
+      expect(said).toContain(
+        'SMS, event-reminders: confirmed again by the SMS keyword "Ja" (restores what STOP withdrew)',
+      );
     });
 
     it.each(['START', 'ja', 'Yes', 'unstop'])('%s confirms', async (keyword) => {
@@ -307,7 +368,8 @@ describe('consent, channels and the supporters’ pages', () => {
         .set(staff())
         .send({ channel: 'sms', purpose: 'campaign-news', template: 'housing' })
         .expect(201);
-      expect(res.body).toMatchObject({ sent: true, status: 'sent' });
+      expect(res.body).toMatchObject({ queued: true, status: 'queued' });
+      expect((await settled(t, res.body.messageId)).status).toBe('sent');
       const sent = sms.sent.at(-1)!;
       expect(sent).toMatchObject({
         to: phone,
@@ -339,14 +401,12 @@ describe('consent, channels and the supporters’ pages', () => {
         .set(staff())
         .send({ channel, purpose: 'campaign-news', template: 'jobs' })
         .expect(201);
-      return (
-        await t.db.dataSource.query(`SELECT status, error_code FROM messages WHERE id = $1`, [
-          res.body.messageId,
-        ])
-      )[0];
+      const { status, error_code } = await settled(t, res.body.messageId);
+      return { status, error_code };
     };
-    expect(await send('bounce@example.org', 'email')).toEqual({ status: 'failed', error_code: 'smtp-550' });
-    expect(await send('busy@example.org', 'email')).toEqual({ status: 'failed', error_code: 'smtp-451' });
+    // Permanent: bounced or failed for good; transient: queued again for a later try.
+    expect(await send('bounce@example.org', 'email')).toEqual({ status: 'bounced', error_code: 'smtp-550' });
+    expect(await send('busy@example.org', 'email')).toEqual({ status: 'queued', error_code: 'smtp-451' });
     expect(await send('bounce@example.org', 'sms')).toEqual({ status: 'failed', error_code: '21610' });
     const bounced = await contactId('bounce@example.org');
     expect(await consent.maySend(bounced, 'sms', 'campaign-news')).toEqual({
@@ -354,7 +414,7 @@ describe('consent, channels and the supporters’ pages', () => {
       reason: 'withdrawn',
     });
     sms.rateLimited = true;
-    expect(await send('busy@example.org', 'sms')).toEqual({ status: 'failed', error_code: '20429' });
+    expect(await send('busy@example.org', 'sms')).toEqual({ status: 'queued', error_code: '20429' });
     sms.rateLimited = false;
   });
 
@@ -427,7 +487,6 @@ describe('consent, channels and the supporters’ pages', () => {
       .send({ email: 'not-an-email', language: 'en' })
       .expect(422);
     expect(bad.text).toContain('Please check what you entered');
-    const count = smtp.messages.length;
     await t
       .http()
       .post('/signup')
@@ -437,9 +496,14 @@ describe('consent, channels and the supporters’ pages', () => {
       )
       .set('User-Agent', 'Phone-Browser')
       .expect(200);
-    await smtp.waitFor(count + 1);
-    expect(mailsTo('sami@example.org')).toHaveLength(1);
-    expect(sms.sent.at(-1)).toMatchObject({ to: '+4915122223333' });
+    await waitFor(
+      () => mailsTo('sami@example.org').length,
+      (n) => n === 1,
+    );
+    await waitFor(
+      () => sms.sent.at(-1)?.to,
+      (to) => to === '+4915122223333',
+    );
     expect(sms.sent.at(-1)!.body).toContain('YES');
     const id = await contactId('sami@example.org');
     const first = (await consent.history(id))[0];

@@ -25,6 +25,10 @@ export interface FakeTwilio {
   rateLimited: boolean;
   /** When above 0, every n-th send fails, alternately with 429 and 500 (nothing is sent). */
   failEvery: number;
+  /** When set, every accepted message gets this sid (a misbehaving provider, like a static mock). */
+  fixedSid: string | null;
+  /** While true, accepted sends are answered 201 with a body that is not the message resource. */
+  garbage: boolean;
   /** Sends answered, including the failed ones. */
   requests: number;
   /** Sends waiting for an answer while held. */
@@ -51,6 +55,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     optedOut: new Set(),
     rateLimited: false,
     failEvery: 0,
+    fixedSid: null,
+    garbage: false,
     requests: 0,
     held: 0,
     hold: () => void (waiting ??= []),
@@ -98,7 +104,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
           "A 'From' or 'MessagingServiceSid' parameter is required to send a message",
         );
       if (fake.optedOut.has(to)) return error(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
-      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const sid = fake.fixedSid ?? `SM${randomBytes(16).toString('hex')}`;
       const body = form.get('Body') ?? '';
       fake.sent.push({
         sid,
@@ -108,6 +114,10 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         body,
         statusCallback: form.get('StatusCallback'),
       });
+      if (fake.garbage)
+        return res
+          .writeHead(201, { 'Content-Type': 'application/json' })
+          .end('{"sid": "\\u0000\\u0000", "status": 7}');
       const now = new Date().toUTCString().replace('GMT', '+0000');
       res.writeHead(201, { 'Content-Type': 'application/json' }).end(
         JSON.stringify({

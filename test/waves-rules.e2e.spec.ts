@@ -1,8 +1,9 @@
+import { ConfirmationService } from '../src/messaging/confirmation.service.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { PUBLIC, waitFor } from './waves.js';
+import { PUBLIC, settled, waitFor } from './waves.js';
 
 /** A UTC offset whose local hour is `hour` now, as an IANA zone (Etc/GMT signs are inverted). */
 function zoneAt(hour: number): string {
@@ -84,12 +85,13 @@ describe('quiet hours, frequency cap and cut-off', () => {
 
   it('defers an SMS in quiet hours to 08:00 local time and sends it then; the frequency cap excludes', async () => {
     // "busy" already had a message this week.
-    await t
+    const single = await t
       .http()
       .post(`/contacts/${await id('busy@example.org')}/messages`)
       .set(staff())
       .send({ channel: 'email', purpose: 'campaign-news', template: 'peace' })
       .expect(201);
+    expect((await settled(t, single.body.messageId)).status).toBe('sent');
     const wave = await peaceSms('rules', {});
     const preview = (await t.http().post(`/waves/${wave.id}/preview`).set(staff()).expect(200)).body;
     expect(preview.steps.find((s: { reason: string }) => s.reason === 'frequency-cap').excluded).toBe(1);
@@ -132,6 +134,46 @@ describe('quiet hours, frequency cap and cut-off', () => {
       (n) => n >= 2,
     );
     expect(sms.sent.map((s) => s.to)).toEqual(['+4915140000002', '+4915140000001']);
+  });
+
+  it('a confirmation SMS asked for at 23:00 in the contact’s zone waits until 08:00 there; confirmations are never capped', async () => {
+    const zone = zoneAt(23);
+    const before = sms.sent.length;
+    await runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile('phone,language,sms_consent\n+4915140000777,de,ja\n'),
+    );
+    const [late] = await t.db.dataSource.query(`SELECT id FROM contacts WHERE phone = '+4915140000777'`);
+    await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE id = $2`, [zone, late.id]);
+    // "busy" has had a campaign message this week (the cap is 1): its confirmation still goes.
+    const busy = await id('busy@example.org');
+    await t.db.dataSource.query(`UPDATE contacts SET time_zone = $1 WHERE id = $2`, [zoneAt(13), busy]);
+    await t
+      .http()
+      .post(`/contacts/${busy}/consent`)
+      .set({ Authorization: `Bearer ${t.tokens.admin}` })
+      .send({ channel: 'sms', purposes: ['election-day'], action: 'requested', evidence: 'call 2026-11' })
+      .expect(201);
+    const asked = await t.http().post(`/contacts/${busy}/confirmation`).set(staff()).send({ channel: 'sms' });
+    expect(asked.body).toMatchObject({ queued: true, status: 'queued' });
+    expect((await settled(t, asked.body.messageId)).status).toBe('sent');
+    expect(await t.app.get(ConfirmationService).sweep()).toBe(1);
+    const row = await waitFor(
+      async () =>
+        (
+          await t.db.dataSource.query(
+            `SELECT status, due_at, (due_at AT TIME ZONE $2)::text AS local_due FROM messages
+             WHERE contact_id = $1 AND kind = 'confirmation'`,
+            [late.id, zone],
+          )
+        )[0] as { status: string; due_at: Date; local_due: string } | undefined,
+      (r) => !!r && r.due_at.getTime() > Date.now(),
+    );
+    expect(row).toMatchObject({ status: 'queued' });
+    expect(row!.local_due).toMatch(/ 08:00:00$/);
+    expect(row!.due_at.getTime() - Date.now()).toBeLessThan(9.1 * 3600_000);
+    expect(sms.sent.slice(before).map((s) => s.to)).toEqual(['+4915140000003']);
   });
 
   it('the preview counts each exclusion as the launch records it', async () => {

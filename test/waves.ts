@@ -61,3 +61,17 @@ export const recipient = (m: ParsedMail) =>
   (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0].address!.toLowerCase();
 
 export const ledgerId = (m: ParsedMail) => /^<([0-9a-f-]{36})@/.exec(m.messageId ?? '')?.[1];
+
+/** A queued message's ledger row once the dispatcher has dealt with it: sent, failed, skipped, or queued for a retry. */
+export async function settled(t: TestApp, messageId: string) {
+  return waitFor(
+    async () =>
+      (
+        await t.db.dataSource.query(
+          `SELECT status, error_code, provider_id, due_at FROM messages WHERE id = $1`,
+          [messageId],
+        )
+      )[0] as { status: string; error_code: string | null; provider_id: string | null; due_at: Date },
+    (r) => r && r.status !== 'sending' && (r.status !== 'queued' || r.error_code !== null),
+  );
+}

@@ -27,6 +27,18 @@ export function campaignRefusalSql(status: string, address: string): string {
 }
 
 /**
+ * The confirmation rule, at the moment of sending: it asks about the purposes still only requested (`requested`, an
+ * array, NULL when none is), so none left means nothing to ask.
+ */
+export function confirmationRefusalSql(requested: string, address: string): string {
+  return `CASE
+    WHEN ${requested} IS NULL THEN 'not-requested'
+    WHEN ${address} IS NULL THEN 'no-address'
+    WHEN ${suppressedSql(address)} THEN 'suppressed'
+  END`;
+}
+
+/**
  * Whether an address is on the suppression list. The first test spares the hashing while the list is empty; `IN`
  * lets the planner probe the primary key for a few addresses or hash the list once for a million, in parallel workers.
  */
@@ -47,6 +59,15 @@ export function refusalOfFactsSql(status: string, hasAddress: string, suppressed
     WHEN NOT ${hasAddress} THEN 'no-address'
     WHEN ${suppressed} THEN 'suppressed'
   END`;
+}
+
+/**
+ * Whether a ledger row `m` is a confirmation request that counts for the resend window: one that is waiting, going
+ * or gone, or that may have gone (ambiguous). One that failed for sure or was skipped leaves room for another.
+ */
+export function confirmationCountsSql(m: string): string {
+  return `(${m}.kind = 'confirmation' AND (${m}.status IN ('queued', 'sending', 'sent', 'delivered')
+    OR (${m}.status = 'failed' AND ${m}.error_code = 'ambiguous')))`;
 }
 
 export interface ConfirmationFacts {

@@ -7,6 +7,7 @@ import type { Channel, ConsentAction, ConsentSource, ConsentStatus } from './con
 import { ConsentEvent } from './consent-event.entity.js';
 import {
   campaignRefusalSql,
+  confirmationCountsSql,
   suppressedSql,
   decideConfirmation,
   type GateDecision,
@@ -51,11 +52,14 @@ export class ConsentService {
       has_address: boolean;
       suppressed: boolean;
       last_confirmation: Date | null;
+      any_requested: boolean;
     }[] = await manager.query(
       `SELECT s.status, ${campaignRefusalSql('s.status', address)} AS refusal, ${address} IS NOT NULL AS has_address,
          ${address} IS NOT NULL AND ${suppressedSql(address)} AS suppressed,
-         (SELECT max(created_at) FROM messages m WHERE m.contact_id = c.id AND m.channel = $2 AND m.kind = 'confirmation'
-            AND m.status <> 'failed') AS last_confirmation
+         (SELECT max(created_at) FROM messages m WHERE m.contact_id = c.id AND m.channel = $2
+            AND ${confirmationCountsSql('m')}) AS last_confirmation,
+         EXISTS (SELECT 1 FROM consent_current q WHERE q.contact_id = c.id AND q.channel = $2
+            AND q.status = 'requested') AS any_requested
        FROM contacts c
        LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $2 AND s.purpose = $3
        WHERE c.id = $1`,
@@ -66,7 +70,8 @@ export class ConsentService {
     if (kind === 'campaign') return row.refusal ? { allowed: false, reason: row.refusal } : { allowed: true };
     return decideConfirmation(
       {
-        status: row.status ?? 'none',
+        // A confirmation asks about every purpose still requested on the channel.
+        status: row.any_requested ? 'requested' : 'none',
         hasAddress: row.has_address,
         suppressed: row.suppressed,
         lastConfirmationAt: row.last_confirmation,
@@ -105,14 +110,12 @@ export class ConsentService {
     manager?: EntityManager,
   ): Promise<string[]> {
     const run = async (m: EntityManager) => {
-      const locked: unknown[] = await m.query(`SELECT id FROM contacts WHERE id = $1 FOR UPDATE`, [
-        contactId,
-      ]);
-      if (locked.length === 0) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+      await this.lock(m, contactId);
       const current: { purpose: string; status: ConsentAction }[] = await m.query(
         `SELECT purpose, status FROM consent_current WHERE contact_id = $1 AND channel = $2 AND purpose = ANY($3)`,
         [contactId, channel, purposes],
       );
+      if (purposes.length === 0) return [];
       const changed = purposes.filter((p) => current.find((c) => c.purpose === p)?.status !== action);
       if (changed.length)
         await m.getRepository(ConsentEvent).insert(
@@ -135,9 +138,63 @@ export class ConsentService {
     return manager ? run(manager) : this.db.transaction(run);
   }
 
+  /**
+   * Withdraws what the person had given on the channel (requested or confirmed), and nothing else: a purpose never
+   * given stays *none*. The events are marked restorable, so that a START can bring back exactly these.
+   */
+  async withdrawGiven(contactId: string, channel: Channel, evidence: Evidence): Promise<string[]> {
+    return this.db.transaction(async (m) => {
+      await this.lock(m, contactId);
+      const given = await this.purposesIn(contactId, channel, ['requested', 'confirmed'], m);
+      return this.change(
+        contactId,
+        channel,
+        given,
+        'withdrawn',
+        { ...evidence, details: { ...evidence.details, restorable: true } },
+        m,
+      );
+    });
+  }
+
+  /**
+   * The person's own "yes" after a STOP (START, JA, YES …): confirms exactly the purposes that a STOP or the
+   * provider's opt-out withdrew, and those still only requested (the reply is their confirmation); nothing else.
+   */
+  async restoreStopped(contactId: string, channel: Channel, evidence: Evidence): Promise<string[]> {
+    return this.db.transaction(async (m) => {
+      await this.lock(m, contactId);
+      const rows: { purpose: string }[] = await m.query(
+        `SELECT s.purpose FROM consent_current s JOIN consent_events e ON e.id = s.event_id
+         WHERE s.contact_id = $1 AND s.channel = $2
+           AND (s.status = 'requested' OR (s.status = 'withdrawn' AND (e.details ->> 'restorable')::boolean IS TRUE))
+         ORDER BY s.purpose`,
+        [contactId, channel],
+      );
+      return this.change(
+        contactId,
+        channel,
+        rows.map((r) => r.purpose),
+        'confirmed',
+        { ...evidence, details: { ...evidence.details, restored: true } },
+        m,
+      );
+    });
+  }
+
+  private async lock(m: EntityManager, contactId: string) {
+    const locked: unknown[] = await m.query(`SELECT id FROM contacts WHERE id = $1 FOR UPDATE`, [contactId]);
+    if (locked.length === 0) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+  }
+
   /** Purposes on this channel whose current state is one of `statuses`. */
-  async purposesIn(contactId: string, channel: Channel, statuses: ConsentAction[]): Promise<string[]> {
-    const rows: { purpose: string }[] = await this.db.query(
+  async purposesIn(
+    contactId: string,
+    channel: Channel,
+    statuses: ConsentAction[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<string[]> {
+    const rows: { purpose: string }[] = await manager.query(
       `SELECT purpose FROM consent_current WHERE contact_id = $1 AND channel = $2 AND status = ANY($3) ORDER BY purpose`,
       [contactId, channel, statuses],
     );

@@ -5,7 +5,7 @@ import { ConsentEvent } from '../consent/consent-event.entity.js';
 import { ConsentCurrent } from '../consent/consent-current.entity.js';
 import { ConsentState } from '../consent/consent-state.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
-import { Message } from '../messaging/message.entity.js';
+import { Message, MessageEvent } from '../messaging/message.entity.js';
 import { AppSecret, RetentionRule, Suppression } from '../privacy/privacy.entities.js';
 import { CampaignEvent, RateWindow, Wave } from '../waves/wave.entities.js';
 import { ImportJob } from '../imports/import-job.entity.js';
@@ -40,6 +40,7 @@ export const ENTITIES = [
   IssueTemplateVersion,
   SegmentMatch,
   Message,
+  MessageEvent,
   Suppression,
   AppSecret,
   RetentionRule,

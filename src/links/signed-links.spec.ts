@@ -53,6 +53,22 @@ describe('signed links', () => {
       expect(verifyLink(bad, current)).toEqual({ ok: false, reason: 'malformed' });
   });
 
+  it('refuses every single-bit change of any character of the payload or the signature', () => {
+    const token = signLink(claims, current);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    let tried = 0;
+    for (let i = 0; i < token.length; i++) {
+      const at = alphabet.indexOf(token[i]);
+      if (at < 0) continue; // the dot between the parts
+      for (let bit = 0; bit < 6; bit++) {
+        const flipped = token.slice(0, i) + alphabet[at ^ (1 << bit)] + token.slice(i + 1);
+        expect(verifyLink(flipped, current).ok).toBe(false);
+        tried++;
+      }
+    }
+    expect(tried).toBe((token.length - 1) * 6);
+  });
+
   it('refuses an expired link', () => {
     const old = signLink({ ...claims, expires: 1_000 }, current);
     expect(verifyLink(old, current)).toEqual({ ok: false, reason: 'expired' });

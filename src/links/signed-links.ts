@@ -50,11 +50,16 @@ export function verifyLink(token: string, keys: SigningKey[], now = Date.now()):
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined || !/^[\w-]+$/.test(payload + signature))
     return { ok: false, reason: 'malformed' };
-  const fields = Buffer.from(payload, 'base64url').toString('utf8').split('|');
+  const payloadBytes = Buffer.from(payload, 'base64url');
+  const given = Buffer.from(signature, 'base64url');
+  // Base64url has several spellings of the same bytes (the unused low bits of the last character): only the one we
+  // write is a link we made, so an altered character can never pass.
+  if (payloadBytes.toString('base64url') !== payload || given.toString('base64url') !== signature)
+    return { ok: false, reason: 'forged' };
+  const fields = payloadBytes.toString('utf8').split('|');
   if (fields.length !== FIELDS) return { ok: false, reason: 'malformed' };
   const [contactId, channel, purpose, action, expires, keyId] = fields;
   const key = keys.find((k) => k.id === keyId);
-  const given = Buffer.from(signature, 'base64url');
   if (!key) return { ok: false, reason: 'forged' };
   const expected = mac(key.secret, payload);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))

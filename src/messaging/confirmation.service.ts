@@ -1,20 +1,31 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { Email } from '../channels/email.channel.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
-import { ConsentService } from '../consent/consent.service.js';
+import { confirmationCountsSql } from '../consent/consent-gate.js';
 import { LinkService } from '../links/link.service.js';
 import { escapeHtml } from '../templates/placeholders.js';
 import { fill, purposeName, stringsFor } from '../public/strings.js';
-import { MessagingService, type SendResult } from './messaging.service.js';
+import { MessagingService, type QueueResult } from './messaging.service.js';
 
 const SWEEP_BATCH = 500;
 const SWEEP_EVERY_MS = 60_000;
 
+/** What a confirmation message is written for, as the dispatcher hands it over. */
+export interface ConfirmationSource {
+  contactId: string;
+  firstName: string | null;
+  language: string;
+  /** The purposes still only requested when it goes out: what the message asks the person to confirm. */
+  purposes: string[];
+}
+
 /**
  * Double opt-in: a contact whose consent on a channel is only *requested* gets one confirmation message (email
- * with a signed link; SMS asking for JA/YES), and no second one within CONFIRMATION_RESEND_HOURS.
+ * with a signed link to a page with a button; SMS asking for JA/YES), and no second one within
+ * CONFIRMATION_RESEND_HOURS. The messages are ledger rows that the dispatcher sends, so quiet hours hold for them.
  */
 @Injectable()
 export class ConfirmationService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,7 +36,6 @@ export class ConfirmationService implements OnApplicationBootstrap, OnApplicatio
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly env: Env,
-    private readonly consent: ConsentService,
     private readonly messaging: MessagingService,
     private readonly links: LinkService,
   ) {}
@@ -40,66 +50,58 @@ export class ConfirmationService implements OnApplicationBootstrap, OnApplicatio
     await this.running?.catch(() => undefined);
   }
 
-  async request(contactId: string, channel: Channel): Promise<SendResult> {
-    const purposes = await this.consent.purposesIn(contactId, channel, ['requested']);
-    const rows: { language: string }[] = await this.db.query(`SELECT language FROM contacts WHERE id = $1`, [
-      contactId,
-    ]);
-    const { language, t } = stringsFor(rows[0]?.language);
-    return this.messaging.send(contactId, channel, purposes[0] ?? '-', 'confirmation', {
-      language,
-      email: (contact) => {
-        const link = this.links.url('confirm', { contactId: contact.id, channel: 'email', purpose: '*' });
-        const text = fill(t.confirmText, {
-          name: contact.firstName ?? '',
-          sender: this.env.SENDER_NAME,
-          link,
-        });
-        const topics = `<ul>${purposes.map((p) => `<li>${escapeHtml(purposeName(t, p))}</li>`).join('')}</ul>`;
-        const button = `<p><a href="${escapeHtml(link)}">${escapeHtml(t.confirmButton)}</a></p>`;
-        const html = text
-          .split('\n\n')
-          .map((paragraph) =>
-            paragraph.includes(link)
-              ? `<p>${escapeHtml(paragraph.replace(link, '').trim())}</p>${topics}${button}`
-              : `<p>${escapeHtml(paragraph)}</p>`,
-          )
-          .join('');
-        return {
-          to: contact.email!,
-          subject: t.confirmSubject,
-          text,
-          html,
-          language,
-        };
-      },
-      sms: () => fill(t.confirmSms, { sender: this.env.SENDER_NAME }),
-    });
+  /** Queues the confirmation request for the contact's requested purposes on the channel (the gate decides). */
+  request(contactId: string, channel: Channel): Promise<QueueResult> {
+    return this.messaging.enqueue(contactId, channel, '*', 'confirmation');
   }
 
-  /** Sends every confirmation that is due, in batches; one sweep at a time per process. */
+  email(c: ConfirmationSource, to: string): Email {
+    const { language, t } = stringsFor(c.language);
+    const link = this.links.url('confirm', { contactId: c.contactId, channel: 'email', purpose: '*' });
+    const text = fill(t.confirmText, { name: c.firstName ?? '', sender: this.env.SENDER_NAME, link });
+    const topics = `<ul>${c.purposes.map((p) => `<li>${escapeHtml(purposeName(t, p))}</li>`).join('')}</ul>`;
+    const button = `<p><a href="${escapeHtml(link)}">${escapeHtml(t.confirmButton)}</a></p>`;
+    const html = text
+      .split('\n\n')
+      .map((paragraph) =>
+        paragraph.includes(link)
+          ? `<p>${escapeHtml(paragraph.replace(link, '').trim())}</p>${topics}${button}`
+          : `<p>${escapeHtml(paragraph)}</p>`,
+      )
+      .join('');
+    return { to, subject: t.confirmSubject, text, html, language };
+  }
+
+  sms(c: ConfirmationSource): string {
+    return fill(stringsFor(c.language).t.confirmSms, { sender: this.env.SENDER_NAME });
+  }
+
+  /** Queues every confirmation that is due, in batches; one sweep at a time per process. */
   sweep(): Promise<number> {
     this.running ??= this.sweepAll().finally(() => (this.running = undefined));
     return this.running;
   }
 
   private async sweepAll(): Promise<number> {
-    let sent = 0;
+    let queued = 0;
     let after = { contact: '00000000-0000-0000-0000-000000000000', channel: '' };
     for (;;) {
       const due: { contact_id: string; channel: Channel }[] = await this.db.query(
         `SELECT DISTINCT cc.contact_id, cc.channel FROM consent_current cc
          WHERE cc.status = 'requested' AND (cc.contact_id, cc.channel) > ($1::uuid, $4::text)
            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = cc.contact_id AND m.channel = cc.channel
-             AND m.kind = 'confirmation' AND m.status <> 'failed' AND m.created_at > now() - make_interval(hours => $2))
+             AND ${confirmationCountsSql('m')} AND m.created_at > now() - make_interval(hours => $2))
          ORDER BY cc.contact_id, cc.channel LIMIT $3`,
         [after.contact, this.env.CONFIRMATION_RESEND_HOURS, SWEEP_BATCH, after.channel],
       );
-      for (const { contact_id, channel } of due) {
-        const result = await this.request(contact_id, channel);
-        if (result.sent) sent++;
-      }
-      if (due.length < SWEEP_BATCH) return sent;
+      // Each on its own: one that cannot be queued (a contact erased meanwhile) holds up no other.
+      for (const { contact_id, channel } of due)
+        try {
+          if ((await this.request(contact_id, channel)).queued) queued++;
+        } catch (e) {
+          this.logger.warn(`a confirmation could not be queued: ${String(e)}`);
+        }
+      if (due.length < SWEEP_BATCH) return queued;
       const last = due[due.length - 1];
       after = { contact: last.contact_id, channel: last.channel };
     }

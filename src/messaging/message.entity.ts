@@ -84,7 +84,8 @@ export class Message {
   @Column('text')
   status: MessageStatus;
 
-  @Index({ unique: true, where: 'provider_id IS NOT NULL' })
+  /** For callbacks; not unique, since a misbehaving provider may answer one id twice. */
+  @Index({ where: 'provider_id IS NOT NULL' })
   @Column('text', { name: 'provider_id', nullable: true })
   providerId: string | null;
 
@@ -116,4 +117,56 @@ export class Message {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+}
+
+/**
+ * Every delivery report a provider sent us, as it came (append-only): what the message's own status is made of.
+ * `shared` flags a report whose provider id belongs to several messages (only ever a misbehaving provider).
+ */
+@Entity('message_events')
+@Index(['messageId'])
+export class MessageEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  /** Empty when no message has the provider id. */
+  @Column('uuid', { name: 'message_id', nullable: true })
+  messageId: string | null;
+
+  @Column('text')
+  channel: Channel;
+
+  @Column('text', { name: 'provider_id' })
+  providerId: string;
+
+  /** The provider's own word for the state (e.g. Twilio's `undelivered`). */
+  @Column('text', { name: 'reported' })
+  reported: string;
+
+  /** The ledger's status it means, when it means one. */
+  @Column('text', { nullable: true })
+  status: MessageStatus | null;
+
+  @Column('text', { name: 'provider_code', nullable: true })
+  providerCode: string | null;
+
+  @Column('boolean', { default: false })
+  shared: boolean;
+
+  /** Whether it moved the message's status (a late, earlier state does not). */
+  @Column('boolean')
+  applied: boolean;
+
+  @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt: Date;
+}
+
+/**
+ * How far along a message is. A report moves a message only forward: a late `sent` never undoes `delivered`; a
+ * failure after `sent` is applied (the provider could not deliver), and `delivered` lifts even a failed row (an
+ * ambiguous one that did go out).
+ */
+export function statusRankSql(status: string): string {
+  return `CASE ${status} WHEN 'queued' THEN 0 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2
+    WHEN 'failed' THEN 3 WHEN 'bounced' THEN 3 WHEN 'delivered' THEN 4 ELSE -1 END`;
 }

@@ -1,33 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { EmailChannel, type Email } from '../channels/email.channel.js';
-import { SmsChannel } from '../channels/sms.channel.js';
-import { refusedChannel, TWILIO_OPTED_OUT, type SendOutcome } from '../channels/delivery.js';
+import { refusedChannel } from '../channels/delivery.js';
 import { AppError, ErrorCode } from '../common/errors.js';
-import { consentPurposes, Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
 import type { Refusal, SendKind } from '../consent/consent-gate.js';
 import { ConsentService } from '../consent/consent.service.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { LinkService } from '../links/link.service.js';
-import { renderMessage } from '../templates/render-message.js';
 import { IssueTemplate } from '../templates/template.entities.js';
-import { Message, type MessageStatus } from './message.entity.js';
+import { Message, statusRankSql, type MessageStatus } from './message.entity.js';
 
-/** What a send did: a ledger row, or the gate's reason for not sending. */
-export type SendResult =
-  | { sent: true; messageId: string; status: MessageStatus; outcome: SendOutcome }
-  | { sent: false; reason: Refusal };
-
-export interface Outgoing {
-  /** The email, given the contact and its signed links; or the SMS body. */
-  email?: (contact: Contact) => Email;
-  sms?: (contact: Contact) => string;
-  templateKey?: string;
-  templateVersion?: number;
-  language?: string;
+/** A provider's delivery report: its message, by the provider's id, and what it says. */
+export interface DeliveryReport {
+  channel: Channel;
+  providerId: string;
+  /** The provider's own word, kept as it came. */
+  reported: string;
+  /** What it means in the ledger, if anything. */
+  status: MessageStatus | null;
+  code: string | null;
 }
+
+/** What asking for a message did: a ledger row the dispatcher will send, or the gate's reason for refusing it. */
+export type QueueResult =
+  { queued: true; messageId: string; status: 'queued'; dueAt: Date } | { queued: false; reason: Refusal };
+
+/** The language a message is written in: German, else English. */
+export const messageLanguage = (language: string | null | undefined): 'de' | 'en' =>
+  language === 'de' ? 'de' : 'en';
 
 @Injectable()
 export class MessagingService {
@@ -35,118 +34,108 @@ export class MessagingService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly env: Env,
     private readonly consent: ConsentService,
-    private readonly links: LinkService,
-    private readonly email: EmailChannel,
-    private readonly sms: SmsChannel,
   ) {}
 
   /**
-   * The one way a message leaves: under a lock on the contact, ask the consent gate, write the ledger row, commit;
-   * then hand the message to the channel and record its answer. Two concurrent sends to one contact queue on the
-   * lock, so the second sees the first one's row.
+   * The one way a single message (a confirmation request, a test send) enters the ledger: under a lock on the
+   * contact, ask the consent gate and write a `queued` row. The dispatcher sends it like a wave's message, after the
+   * same last check (consent, quiet hours, frequency cap), so no process that does not dispatch ever sends anything.
+   * Two concurrent requests for one contact queue on the lock, so the second sees the first one's row.
    */
-  async send(
+  async enqueue(
     contactId: string,
     channel: Channel,
     purpose: string,
     kind: SendKind,
-    outgoing: Outgoing,
-  ): Promise<SendResult> {
-    const claimed = await this.db.transaction(async (m) => {
-      const contact = await m
-        .getRepository(Contact)
-        .createQueryBuilder('c')
-        .setLock('pessimistic_write')
-        .where('c.id = :contactId', { contactId })
-        .getOne();
+    template?: { key: string; version: number },
+  ): Promise<QueueResult> {
+    return this.db.transaction(async (m) => {
+      const contact: { language: string | null }[] = await m.query(
+        `SELECT language FROM contacts WHERE id = $1 FOR UPDATE`,
+        [contactId],
+      );
+      if (contact.length === 0) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
       const decision = await this.consent.maySend(contactId, channel, purpose, kind, m);
-      if (!decision.allowed) return { refused: decision.reason };
-      const row = await m.getRepository(Message).save(
-        m.getRepository(Message).create({
-          kind: kind === 'confirmation' ? 'confirmation' : 'campaign',
+      if (!decision.allowed) return { queued: false, reason: decision.reason };
+      const [row]: { id: string; due_at: Date }[] = await m.query(
+        `INSERT INTO messages (id, kind, contact_id, channel, purpose, template_key, template_version, language,
+           status, due_at)
+         VALUES (ledger_id(), $1, $2, $3, $4, $5, $6, $7, 'queued', now()) RETURNING id, due_at`,
+        [
+          kind,
           contactId,
           channel,
           purpose,
-          address: channel === 'email' ? contact!.email : contact!.phone,
-          templateKey: outgoing.templateKey ?? null,
-          templateVersion: outgoing.templateVersion ?? null,
-          language: outgoing.language ?? contact!.language,
-          status: 'sending',
-          attempts: 1,
-        }),
+          template?.key ?? null,
+          template?.version ?? null,
+          messageLanguage(contact[0].language),
+        ],
       );
-      return { contact: contact!, row };
+      return { queued: true, messageId: row.id, status: 'queued', dueAt: row.due_at };
     });
-    if ('refused' in claimed) return { sent: false, reason: claimed.refused! };
-    const { contact, row } = claimed;
-    const outcome =
-      channel === 'email'
-        ? await this.email.send(outgoing.email!(contact))
-        : await this.sms.send(contact.phone!, outgoing.sms!(contact));
-    const status = await this.recordOutcome(row.id, outcome);
-    return { sent: true, messageId: row.id, status, outcome };
   }
 
-  /** Stores the provider's answer; an opted-out number at the provider withdraws its SMS consent here too. */
-  async recordOutcome(messageId: string, outcome: SendOutcome): Promise<MessageStatus> {
-    const status: MessageStatus = outcome.ok ? 'sent' : 'failed';
-    await this.db
-      .getRepository(Message)
-      .update(
-        messageId,
-        outcome.ok
-          ? { status, providerId: outcome.providerId, sentAt: new Date() }
-          : { status, errorCode: outcome.code, error: outcome.reason.slice(0, 1000) },
-      );
-    if (!outcome.ok && outcome.code === TWILIO_OPTED_OUT) await this.withdrawRefused(messageId, outcome.code);
-    return status;
+  /** One issue template to one contact, in the contact's language, with signed opt-out links. */
+  async enqueueTemplate(
+    contactId: string,
+    channel: Channel,
+    purpose: string,
+    templateKey: string,
+  ): Promise<QueueResult> {
+    const template = await this.db.getRepository(IssueTemplate).findOneBy({ key: templateKey });
+    if (!template) throw new AppError(ErrorCode.BadRequest, `No template with the key ${templateKey}`);
+    return this.enqueue(contactId, channel, purpose, 'campaign', {
+      key: template.key,
+      version: template.version,
+    });
+  }
+
+  /**
+   * Appends the report to the message events and moves each message with that provider id forward (never back: see
+   * `statusRankSql`); a refusal code withdraws the address's consent. Returns the messages it concerned.
+   */
+  async recordReport(report: DeliveryReport): Promise<string[]> {
+    const rank = (s: string) => statusRankSql(s);
+    const rows: { id: string; applied: boolean }[] = await this.db.query(
+      `WITH found AS (
+         SELECT id, status FROM messages WHERE provider_id = $1 AND channel = $2
+       ), moved AS (
+         UPDATE messages m SET status = $3,
+           error_code = CASE WHEN $3 IN ('failed', 'bounced') THEN COALESCE($5, m.error_code)
+             WHEN $3 = 'delivered' THEN NULL ELSE m.error_code END,
+           error = CASE WHEN $3 IN ('failed', 'bounced') THEN 'provider reported ' || $4
+             WHEN $3 = 'delivered' THEN NULL ELSE m.error END,
+           updated_at = now()
+         FROM found f WHERE m.id = f.id AND $3::text IS NOT NULL AND ${rank('$3::text')} > ${rank('f.status')}
+         RETURNING m.id
+       ), logged AS (
+         INSERT INTO message_events (message_id, channel, provider_id, reported, status, provider_code, shared, applied)
+         SELECT f.id, $2, $1, $4, $3, $5, (SELECT count(*) FROM found) > 1, f.id IN (SELECT id FROM moved)
+         FROM (SELECT id FROM found UNION ALL SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM found)) f
+         RETURNING message_id, applied
+       )
+       SELECT message_id AS id, applied FROM logged WHERE message_id IS NOT NULL`,
+      [report.providerId, report.channel, report.status, report.reported.slice(0, 100), report.code],
+    );
+    if (rows.length > 1)
+      this.logger.warn(`${rows.length} messages share one provider id; the report went to each of them`);
+    if (report.code) for (const row of rows) await this.withdrawRefused(row.id, report.code);
+    return rows.map((r) => r.id);
   }
 
   /**
    * A provider refused the address for good (Twilio 21610: the number opted out; SMTP 550/551/553: no such mailbox):
-   * that channel's consent ends for every purpose, with the provider's word as the source.
+   * that channel's consent ends for the purposes the person had given, with the provider's word as the source.
    */
   async withdrawRefused(messageId: string, code: string) {
     const channel = refusedChannel(code);
     if (!channel) return;
     const message = await this.db.getRepository(Message).findOneBy({ id: messageId });
     if (!message?.contactId) return;
-    const purposes = [...new Set([...consentPurposes(this.env), message.purpose])];
-    await this.consent.change(message.contactId, channel, purposes, 'withdrawn', {
+    await this.consent.withdrawGiven(message.contactId, channel, {
       source: 'api',
       details: { provider: channel === 'sms' ? 'twilio' : 'smtp', code, messageId },
-    });
-  }
-
-  /** One issue template to one contact, in the contact's language, with signed opt-out links. */
-  async sendTemplate(
-    contactId: string,
-    channel: Channel,
-    purpose: string,
-    templateKey: string,
-  ): Promise<SendResult> {
-    const template = await this.db.getRepository(IssueTemplate).findOneBy({ key: templateKey });
-    if (!template) throw new AppError(ErrorCode.BadRequest, `No template with the key ${templateKey}`);
-    const contact = await this.db.getRepository(Contact).findOneBy({ id: contactId });
-    if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
-    const language = contact.language === 'de' ? 'de' : 'en';
-    const content = template.content[language];
-    const region: { name: string }[] = contact.regionId
-      ? await this.db.query(`SELECT name FROM regions WHERE id = $1`, [contact.regionId])
-      : [];
-    const values = { first_name: contact.firstName ?? '', region_name: region[0]?.name ?? '' };
-    return this.send(contactId, channel, purpose, 'campaign', {
-      templateKey: template.key,
-      templateVersion: template.version,
-      language,
-      email: (c) => {
-        const unsubscribeUrl = this.links.url('unsubscribe', { contactId: c.id, channel: 'email', purpose });
-        const { subject, html, text } = renderMessage(content, { ...values, opt_out_link: unsubscribeUrl });
-        return { to: c.email!, subject, html, text, unsubscribeUrl, language };
-      },
-      sms: () => renderMessage(content, values).sms,
     });
   }
 }

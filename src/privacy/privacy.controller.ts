@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { ConsentService } from '../consent/consent.service.js';
+import { describeConsentEvent } from '../consent/consent.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { ConfirmationDto, RecordConsentDto, RetentionRuleDto, SendMessageDto } from './privacy.dto.js';
@@ -27,7 +28,10 @@ export class PrivacyController {
   @Roles('staff')
   async history(@Param('id', ParseUUIDPipe) id: string) {
     const events = await this.consent.history(id);
-    return { states: await this.consent.states(id), events };
+    return {
+      states: await this.consent.states(id),
+      events: events.map((e) => ({ ...e, description: describeConsentEvent(e) })),
+    };
   }
 
   /** A consent given outside the product (a paper form, a phone call), with its evidence. */
@@ -62,7 +66,7 @@ export class PrivacyController {
     await this.privacy.erase(id, staff.id);
   }
 
-  /** One message of an issue template to one contact, through the consent gate (e.g. a test send). */
+  /** Queues one message of an issue template to one contact, through the consent gate (e.g. a test send). */
   @Post('contacts/:id/messages')
   @Roles('staff')
   async send(
@@ -70,18 +74,15 @@ export class PrivacyController {
     @Body() dto: SendMessageDto,
     @CurrentStaff() staff: StaffPrincipal,
   ) {
-    const result = await this.messaging.sendTemplate(id, dto.channel, dto.purpose, dto.template);
-    await this.audit.record(staff.id, 'message.send', 'contact', id, { ...dto, sent: result.sent });
-    return result.sent
-      ? { sent: true, messageId: result.messageId, status: result.status }
-      : { sent: false, reason: result.reason };
+    const result = await this.messaging.enqueueTemplate(id, dto.channel, dto.purpose, dto.template);
+    await this.audit.record(staff.id, 'message.send', 'contact', id, { ...dto, queued: result.queued });
+    return result;
   }
 
   @Post('contacts/:id/confirmation')
   @Roles('staff')
   async confirmation(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConfirmationDto) {
-    const result = await this.confirmations.request(id, dto.channel);
-    return result.sent ? { sent: true, messageId: result.messageId } : { sent: false, reason: result.reason };
+    return this.confirmations.request(id, dto.channel);
   }
 
   @Get('retention-rules')

@@ -1,5 +1,5 @@
 import { escapeHtml as e } from '../templates/placeholders.js';
-import { purposeName, type PageLanguage, type Strings } from './strings.js';
+import { fill, purposeName, type PageLanguage, type Strings } from './strings.js';
 
 /** A plain page that works on a phone and without JavaScript. */
 export function page(language: PageLanguage, title: string, body: string): string {
@@ -25,6 +25,24 @@ export const invalidLinkPage = (language: PageLanguage, t: Strings) =>
 
 export const tooManyPage = (language: PageLanguage, t: Strings) =>
   page(language, t.tooManyTitle, `<p>${e(t.tooManyBody)}</p>`);
+
+/** What the link would confirm, and the button that does it: a link opened by a mail scanner confirms nothing. */
+export const confirmPage = (
+  language: PageLanguage,
+  t: Strings,
+  channel: 'email' | 'sms',
+  purposes: string[],
+  action: string,
+) =>
+  page(
+    language,
+    t.confirmTitle,
+    purposes.length
+      ? `<p>${e(fill(t.confirmBody, { channel: t.channels[channel] }))}</p>${list(t, purposes)}
+<form method="post" action="${e(action)}"><input type="hidden" name="confirm" value="yes">
+<button type="submit">${e(t.confirmButton)}</button></form>`
+      : `<p>${e(t.confirmNothing)}</p>`,
+  );
 
 export const confirmedPage = (language: PageLanguage, t: Strings, purposes: string[], preferences: string) =>
   page(
@@ -74,6 +92,8 @@ export const preferencesPage = (
   languages: readonly string[],
   action: string,
   saved: boolean,
+  consentText: string,
+  textVersion: string,
 ) =>
   page(
     language,
@@ -95,6 +115,7 @@ ${(['email', 'sms'] as const)
 <label>${e(t.language)} <select name="language">${languages
       .map((l) => `<option value="${e(l)}"${l === language ? ' selected' : ''}>${e(l)}</option>`)
       .join('')}</select></label>
+<p><small>${e(consentText)} (${e(textVersion)})</small></p>
 <button type="submit">${e(t.save)}</button></form>`,
   );
 

@@ -15,6 +15,7 @@ import { LinkService } from '../links/link.service.js';
 import type { LinkAction, LinkClaims } from '../links/signed-links.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 import {
+  confirmPage,
   confirmedPage,
   invalidLinkPage,
   preferencesPage,
@@ -48,7 +49,18 @@ export class PublicController {
     this.limiter = new RateLimiterMemory({ points: env.PUBLIC_REQUESTS_PER_MINUTE, duration: 60 });
   }
 
+  /** Shows what the link confirms and a button; opening the link alone changes nothing. */
   @Get('confirm/:token')
+  async confirmPrompt(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
+    const found = await this.open(token, 'confirm', req, res);
+    if (!found) return;
+    const { claims, contact, language, t } = found;
+    const requested = await this.consent.purposesIn(contact.id, claims.channel, ['requested']);
+    this.html(res, 200, confirmPage(language, t, claims.channel, requested, req.originalUrl));
+  }
+
+  /** The person's button: confirms what is requested, with IP, user agent, time and the text version asked with. */
+  @Post('confirm/:token')
   async confirm(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'confirm', req, res);
     if (!found) return;
@@ -111,7 +123,8 @@ export class PublicController {
     const found = await this.open(token, 'preferences', req, res);
     if (!found) return;
     const { claims, contact } = found;
-    const evidence = this.evidence(req, 'link');
+    // The preference page shows the consent text: the version is that of what the person saw when choosing.
+    const evidence = { ...this.evidence(req, 'link'), textVersion: this.env.CONSENT_TEXT_VERSION };
     const all = await this.consent.states(contact.id);
     for (const channel of CHANNELS) {
       const states = all.filter((s) => s.channel === channel);
@@ -240,7 +253,21 @@ export class PublicController {
       purpose: s.purpose,
       on: s.status === 'confirmed' || s.status === 'requested',
     }));
-    this.html(res, 200, preferencesPage(language, t, rows, PAGE_LANGUAGES, req.originalUrl, saved));
+    const consentText = fill(t.consentText, { sender: this.env.SENDER_NAME });
+    this.html(
+      res,
+      200,
+      preferencesPage(
+        language,
+        t,
+        rows,
+        PAGE_LANGUAGES,
+        req.originalUrl,
+        saved,
+        consentText,
+        this.env.CONSENT_TEXT_VERSION,
+      ),
+    );
   }
 
   /** Rate limit, verify the link, find its contact; on any failure the response is already sent. */

@@ -46,6 +46,9 @@ export const STRINGS = {
     confirmText:
       'Hallo {name},\n\nbitte bestätigen Sie, dass Sie Nachrichten von {sender} erhalten möchten:\n{link}\n\nWenn Sie sich nicht angemeldet haben, ignorieren Sie diese E-Mail; Sie hören dann nichts mehr von uns.',
     confirmButton: 'Anmeldung bestätigen',
+    confirmTitle: 'Anmeldung bestätigen',
+    confirmBody:
+      'Mit dem Knopf bestätigen Sie, dass Sie unsere Nachrichten über {channel} erhalten möchten zu:',
     confirmSms: '{sender}: Antworten Sie JA, um unsere SMS zu erhalten. Ohne Antwort senden wir nichts.',
     smsStopped:
       '{sender}: Sie sind abgemeldet und erhalten keine SMS mehr. Mit START melden Sie sich wieder an.',
@@ -95,6 +98,9 @@ export const STRINGS = {
     confirmText:
       'Hello {name},\n\nplease confirm that you would like to receive messages from {sender}:\n{link}\n\nIf you did not sign up, ignore this email; you will not hear from us again.',
     confirmButton: 'Confirm subscription',
+    confirmTitle: 'Confirm your subscription',
+    confirmBody:
+      'With the button you confirm that you would like to receive our messages by {channel} about:',
     confirmSms: '{sender}: Reply YES to receive our text messages. Without a reply we send nothing.',
     smsStopped:
       '{sender}: You are unsubscribed and will receive no more texts. Reply START to subscribe again.',

@@ -138,7 +138,7 @@ function audienceParts(q: AudienceQuery) {
   const cap = q.frequencyCap;
   const recent = cap
     ? `LEFT JOIN (SELECT contact_id, count(*) AS n FROM messages
-         WHERE status IN ('sending', 'sent', 'delivered') AND sent_at > now() - make_interval(days => ${param(cap.days)})
+         WHERE kind = 'campaign' AND status IN ('sending', 'sent', 'delivered') AND sent_at > now() - make_interval(days => ${param(cap.days)})
          GROUP BY contact_id) f ON f.contact_id = b.contact_id`
     : '';
   const capped = cap ? `COALESCE(f.n, 0) >= ${param(cap.messages)}` : 'false';

@@ -9,8 +9,10 @@ import { SmsChannel } from '../channels/sms.channel.js';
 import { isHardBounce, type SendOutcome } from '../channels/delivery.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
-import { campaignRefusalSql } from '../consent/consent-gate.js';
+import { campaignRefusalSql, confirmationRefusalSql } from '../consent/consent-gate.js';
 import { LinkService } from '../links/link.service.js';
+import { ConfirmationService } from '../messaging/confirmation.service.js';
+import type { MessageKind } from '../messaging/message.entity.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { renderMessage } from '../templates/render-message.js';
 import { parseFrequencyCap } from './audience.js';
@@ -30,11 +32,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A ledger row as the hand-over statement returns it, with what its message needs. */
 interface HandedOver extends PlaceholderSource {
   id: string;
-  wave_id: string;
+  wave_id: string | null;
+  kind: MessageKind;
   contact_id: string;
   purpose: string;
-  template_key: string;
-  template_version: number;
+  template_key: string | null;
+  template_version: number | null;
+  /** A confirmation's purposes still requested. */
+  requested: string[] | null;
   language: 'de' | 'en';
   /** Attempts including this one. */
   attempts: number;
@@ -48,6 +53,16 @@ function laneSlots(concurrency: number): number[] {
   const count = Math.ceil(concurrency / LANE_SLOTS);
   return Array.from({ length: count }, (_, k) => Math.floor((concurrency + k) / count));
 }
+
+/** Text a provider sent back, made safe to store: no NUL character (PostgreSQL refuses it), bounded. */
+function storable(text: unknown, max: number): string | null {
+  if (typeof text !== 'string' || text === '') return null;
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u0000/g, '').slice(0, max) || null;
+}
+
+/** A statement refused for what it writes (SQLSTATE classes 22 and 23), not for a lost connection. */
+const isDataError = (e: unknown) => /^2[23]/.test(String((e as { code?: unknown }).code ?? ''));
 
 /** A provider's answer, waiting to be written with the next hand-over. */
 interface Answer {
@@ -88,6 +103,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     @InjectDataSource() private readonly db: DataSource,
     private readonly waves: WavesService,
     private readonly messaging: MessagingService,
+    private readonly confirmations: ConfirmationService,
     private readonly links: LinkService,
     private readonly email: EmailChannel,
     private readonly sms: SmsChannel,
@@ -191,7 +207,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       rows = await this.handOver(channel, tokens, answers);
     } catch (e) {
       limiter.giveBack(tokens);
-      throw e;
+      if (answers.length === 0 || !isDataError(e)) throw e;
+      // One answer the database refuses must not hold up the others (nor the lane): each is written on its own.
+      await this.recordEach(channel, answers);
+      rows = [];
     }
     limiter.giveBack(tokens - rows.filter((r) => r.decision === 'send').length);
     for (const answer of answers)
@@ -200,13 +219,34 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     return rows;
   }
 
+  /** Writes answers one by one; one still refused is recorded in its definite state without the provider's data. */
+  private async recordEach(channel: Channel, answers: Answer[]) {
+    for (const answer of answers)
+      try {
+        await this.handOver(channel, 0, [answer]);
+      } catch (e) {
+        this.logger.error(`message ${answer.id}: the provider's answer could not be recorded: ${String(e)}`);
+        await this.durable!.query(
+          `UPDATE messages SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() END,
+             error_code = 'unrecordable', error = $4, lease_until = NULL, claimed_by = NULL, updated_at = now()
+           WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
+          [
+            answer.id,
+            this.worker,
+            answer.status === 'queued' ? 'failed' : answer.status,
+            `the provider's answer could not be recorded: ${storable(String(e), 500)}`,
+          ],
+        );
+      }
+  }
+
   /** The provider's answer: sent, queued again after a backoff with jitter, or failed with the provider's code. */
   private answer(row: HandedOver, outcome: SendOutcome): Answer {
     if (outcome.ok)
       return {
         id: row.id,
         status: 'sent',
-        providerId: outcome.providerId,
+        providerId: storable(outcome.providerId, 200),
         code: null,
         reason: null,
         backoffSeconds: 0,
@@ -222,8 +262,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       id: row.id,
       status,
       providerId: null,
-      code: outcome.code,
-      reason: outcome.reason.slice(0, 1000),
+      code: storable(outcome.code, 100),
+      reason: storable(outcome.reason, 1000),
       backoffSeconds: backoff * (0.5 + Math.random()),
     };
   }
@@ -251,22 +291,28 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
            AS a(id, status, provider_id, error_code, error, backoff)
          WHERE m.id = a.id AND m.status = 'sending' AND m.claimed_by = $1
        ), due AS (
-         SELECT x.id FROM messages x JOIN waves w ON w.id = x.wave_id
-         WHERE x.status = 'queued' AND x.channel = $2 AND x.due_at <= now() AND w.status = 'sending'
+         SELECT x.id FROM messages x LEFT JOIN waves w ON w.id = x.wave_id
+         WHERE x.status = 'queued' AND x.channel = $2 AND x.due_at <= now()
+           AND (x.wave_id IS NULL OR w.status = 'sending')
          ORDER BY x.due_at, x.id LIMIT ${Math.trunc(want)} FOR UPDATE OF x SKIP LOCKED
        ), target AS MATERIALIZED (
-         SELECT m.id, w.cutoff_at, c.id AS contact, c.time_zone, ${address} AS address, c.first_name,
-           r.name AS region, e.starts_at, e.place,
-           ${campaignRefusalSql('s.status', address)} AS refusal,
-           (SELECT count(*) FROM messages x WHERE x.contact_id = m.contact_id AND x.id <> m.id
+         SELECT m.id, m.kind, w.cutoff_at, c.id AS contact, c.time_zone, ${address} AS address, c.first_name,
+           r.name AS region, e.starts_at, e.place, rq.purposes AS requested,
+           CASE WHEN m.kind = 'confirmation' THEN ${confirmationRefusalSql('rq.purposes', address)}
+             ELSE ${campaignRefusalSql('s.status', address)} END AS refusal,
+           CASE WHEN m.kind = 'campaign' THEN (SELECT count(*) FROM messages x
+             WHERE x.contact_id = m.contact_id AND x.id <> m.id AND x.kind = 'campaign'
               AND x.status IN ('sending', 'sent', 'delivered')
-              AND COALESCE(x.sent_at, x.updated_at) > now() - make_interval(days => COALESCE($5::int, 0))) AS recent,
+              AND COALESCE(x.sent_at, x.updated_at) > now() - make_interval(days => COALESCE($5::int, 0))) END AS recent,
            (now() AT TIME ZONE COALESCE(c.time_zone, 'UTC')) AS local
-         FROM due JOIN messages m ON m.id = due.id JOIN waves w ON w.id = m.wave_id
+         FROM due JOIN messages m ON m.id = due.id LEFT JOIN waves w ON w.id = m.wave_id
          LEFT JOIN campaign_events e ON e.id = w.event_id
          LEFT JOIN contacts c ON c.id = m.contact_id
          LEFT JOIN regions r ON r.id = c.region_id
          LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = m.channel AND s.purpose = m.purpose
+         LEFT JOIN LATERAL (SELECT array_agg(q.purpose ORDER BY q.purpose) AS purposes FROM consent_current q
+           WHERE m.kind = 'confirmation' AND q.contact_id = c.id AND q.channel = m.channel AND q.status = 'requested'
+         ) rq ON true
        ), decided AS MATERIALIZED (
          SELECT *, date_trunc('day', local) + make_interval(hours => COALESCE($7::int, 0)) AS quiet_end,
            CASE
@@ -295,8 +341,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
          lease_until = CASE WHEN d.decision = 'send' THEN now() + make_interval(secs => $3) END,
          updated_at = now()
        FROM decided d WHERE m.id = d.id
-       RETURNING m.id, m.wave_id, m.contact_id, m.purpose, m.template_key, m.template_version, m.language,
-         m.attempts, d.decision, d.address, d.first_name, d.region, d.starts_at, d.place`,
+       RETURNING m.id, m.wave_id, m.kind, m.contact_id, m.purpose, m.template_key, m.template_version, m.language,
+         m.attempts, d.decision, d.address, d.first_name, d.region, d.starts_at, d.place, d.requested`,
       values: [
         this.worker,
         channel,
@@ -318,12 +364,24 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async readContents(rows: HandedOver[]) {
-    const missing = rows.filter((r) => !this.contents.has(`${r.template_key}@${r.template_version}`));
+    const missing = rows.filter(
+      (r) => r.template_key && !this.contents.has(`${r.template_key}@${r.template_version}`),
+    );
     if (missing.length === 0) return;
     for (const [ref, content] of await this.waves.contents(missing)) this.contents.set(ref, content);
   }
 
   private send(channel: Channel, row: HandedOver, address: string) {
+    if (row.kind === 'confirmation') {
+      const source = {
+        contactId: row.contact_id,
+        firstName: row.first_name,
+        language: row.language,
+        purposes: row.requested ?? [],
+      };
+      if (channel === 'sms') return this.sms.send(address, this.confirmations.sms(source));
+      return this.email.send({ ...this.confirmations.email(source, address), id: row.id });
+    }
     const content = this.contents.get(`${row.template_key}@${row.template_version}`)![row.language];
     const values = placeholders(row);
     if (channel === 'sms') return this.sms.send(address, renderMessage(content, values).sms);
@@ -389,7 +447,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     const { rowCount } = await this.durable!.query(
       `UPDATE messages SET status = 'failed', error_code = 'ambiguous', claimed_by = NULL, lease_until = NULL,
          error = 'handed to the provider when its worker stopped; not resent, so that nobody gets it twice'
-       WHERE status = 'sending' AND ${own ? `claimed_by = $1` : `lease_until < now()`}`,
+       WHERE status = 'sending' AND ${own ? `claimed_by = $1` : `(lease_until IS NULL OR lease_until < now())`}`,
       own ? [this.worker] : [],
     );
     if (rowCount) this.logger.warn(`${rowCount} message(s) left ambiguous by a stopped worker`);

@@ -7,8 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators.js';
 import { Env, publicUrl } from '../config/config.js';
 import { ConsentService } from '../consent/consent.service.js';
-import { TWILIO_OPTED_OUT } from '../channels/delivery.js';
-import { Message, type MessageStatus } from '../messaging/message.entity.js';
+import type { MessageStatus } from '../messaging/message.entity.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { fill, stringsFor } from '../public/strings.js';
 import { keywordIntent } from './sms-keywords.js';
@@ -38,7 +37,10 @@ export class TwilioWebhooksController {
     private readonly messaging: MessagingService,
   ) {}
 
-  /** STOP and its synonyms withdraw SMS consent for every purpose; START/JA/YES confirm; HELP explains. */
+  /**
+   * STOP and its synonyms withdraw the SMS purposes the person had given; START/JA/YES confirm what is requested and
+   * bring back exactly what a STOP withdrew; HELP explains. The TwiML reply goes at once (carriers require it).
+   */
   @Post('inbound')
   async inbound(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
     if (!this.signed(req, body, 'inbound')) return res.status(403).type('text').send('invalid signature');
@@ -55,17 +57,10 @@ export class TwilioWebhooksController {
     };
     let reply: string | null = null;
     if (intent === 'stop') {
-      for (const c of contacts) {
-        // states() lists every configured purpose and any other the contact holds.
-        const purposes = [...new Set((await this.consent.states(c.id)).map((s) => s.purpose))];
-        await this.consent.change(c.id, 'sms', purposes, 'withdrawn', evidence);
-      }
+      for (const c of contacts) await this.consent.withdrawGiven(c.id, 'sms', evidence);
       reply = t.smsStopped;
     } else if (intent === 'start') {
-      for (const c of contacts) {
-        const purposes = await this.consent.purposesIn(c.id, 'sms', ['requested', 'withdrawn']);
-        await this.consent.change(c.id, 'sms', purposes, 'confirmed', evidence);
-      }
+      for (const c of contacts) await this.consent.restoreStopped(c.id, 'sms', evidence);
       reply = t.smsStarted;
     } else if (intent === 'help') reply = t.smsHelp;
     const twiml = new twilio.twiml.MessagingResponse();
@@ -73,23 +68,20 @@ export class TwilioWebhooksController {
     res.status(200).type('text/xml').send(twiml.toString());
   }
 
-  /** Delivery status against the ledger row; an "unsubscribed recipient" error withdraws the number. */
+  /** Delivery status: appended to the message's events, and its status moved forward (never back). */
   @Post('status')
   @HttpCode(204)
   async status(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
     if (!this.signed(req, body, 'status')) return res.status(403).type('text').send('invalid signature');
-    const status = STATUS[body.MessageStatus ?? ''];
-    const message = body.MessageSid
-      ? await this.db.getRepository(Message).findOneBy({ providerId: body.MessageSid })
-      : null;
-    if (message && status) {
-      await this.db.getRepository(Message).update(message.id, {
-        status,
-        ...(body.ErrorCode && { errorCode: body.ErrorCode, error: `twilio ${body.MessageStatus}` }),
+    const reported = body.MessageStatus ?? '';
+    if (body.MessageSid && reported)
+      await this.messaging.recordReport({
+        channel: 'sms',
+        providerId: body.MessageSid,
+        reported,
+        status: STATUS[reported] ?? null,
+        code: body.ErrorCode || null,
       });
-      if (body.ErrorCode === TWILIO_OPTED_OUT)
-        await this.messaging.withdrawRefused(message.id, body.ErrorCode);
-    }
     res.status(204).send();
   }
 

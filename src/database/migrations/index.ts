@@ -5,6 +5,7 @@ import { Waves1795248335617 } from './1795248335617-waves.js';
 import { ConsentState1795250965981 } from './1795250965981-consent-state.js';
 import { DispatchIndexes1795259970404 } from './1795259970404-dispatch-indexes.js';
 import { SuppressionHashInline1795279646162 } from './1795279646162-suppression-hash-inline.js';
+import { DeliveryReports1795300000000 } from './1795300000000-delivery-reports.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ConsentState1795250965981,
   DispatchIndexes1795259970404,
   SuppressionHashInline1795279646162,
+  DeliveryReports1795300000000,
 ];
