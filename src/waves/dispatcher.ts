@@ -62,7 +62,10 @@ function storable(text: unknown, max: number): string | null {
 }
 
 /** A statement refused for what it writes (SQLSTATE classes 22 and 23), not for a lost connection. */
-const isDataError = (e: unknown) => /^2[23]/.test(String((e as { code?: unknown }).code ?? ''));
+const isDataError = (e: unknown) => {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+};
 
 /** A provider's answer, waiting to be written with the next hand-over. */
 interface Answer {

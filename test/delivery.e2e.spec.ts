@@ -1,0 +1,253 @@
+import { Dispatcher } from '../src/waves/dispatcher.js';
+import { startTestApp, type TestApp } from './app.js';
+import { startFakeTwilio, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
+import { startSmtp, type TestSmtp } from './smtp.js';
+import { loadWaveData, PUBLIC, waitFor } from './waves.js';
+
+const BUSY = ['queued', 'sending'];
+
+describe('delivery: no single answer wedges sending, and status only moves forward', () => {
+  let t: TestApp;
+  let smtp: TestSmtp;
+  let sms: FakeTwilio;
+  const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    sms = await startFakeTwilio();
+    t = await startTestApp({
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: PUBLIC,
+      TWILIO_ACCOUNT_SID: sms.accountSid,
+      TWILIO_AUTH_TOKEN: sms.authToken,
+      TWILIO_FROM: '+4915730000000',
+      TWILIO_API_URL: sms.url,
+      QUIET_HOURS_SMS: 'off',
+      FREQUENCY_CAP: 'off',
+    });
+    await loadWaveData(t, 30);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+    await sms.close();
+  });
+
+  /** Launches an SMS wave to everyone who may get one and waits until none of its messages is queued or sending. */
+  async function smsWave(name: string) {
+    const wave = (
+      await t
+        .http()
+        .post('/waves')
+        .set(staff())
+        .send({
+          name,
+          channel: 'sms',
+          purpose: 'campaign-news',
+          audience: {},
+          templateStrategy: 'fixed',
+          templateKey: 'peace',
+        })
+        .expect(201)
+    ).body;
+    await t.http().post(`/waves/${wave.id}/launch`).set(staff()).expect(200);
+    const rows = await waitFor(
+      (): Promise<{ status: string; error_code: string | null; provider_id: string | null }[]> =>
+        t.db.dataSource.query(
+          `SELECT status, error_code, provider_id FROM messages WHERE wave_id = $1 AND status <> 'skipped'`,
+          [wave.id],
+        ),
+      (r) => r.length > 0 && r.every((m) => !BUSY.includes(m.status)),
+    );
+    const completed = await waitFor(
+      async () => (await t.http().get(`/waves/${wave.id}`).set(staff())).body.status,
+      (s) => s === 'completed',
+    );
+    return { rows, completed };
+  }
+
+  it('a provider answering the same id twice: every message is recorded sent, and a report reaches each of them', async () => {
+    sms.fixedSid = 'SM00000000000000000000000000000001';
+    const { rows, completed } = await smsWave('same id');
+    sms.fixedSid = null;
+    expect(completed).toBe('completed');
+    expect(rows.length).toBe(6);
+    for (const row of rows)
+      expect(row).toEqual({
+        status: 'sent',
+        error_code: null,
+        provider_id: 'SM00000000000000000000000000000001',
+      });
+    await twilioWebhook(t, sms, '/webhooks/twilio/status', {
+      MessageSid: 'SM00000000000000000000000000000001',
+      MessageStatus: 'delivered',
+    }).expect(204);
+    const events = await t.db.dataSource.query(
+      `SELECT shared, applied FROM message_events WHERE provider_id = 'SM00000000000000000000000000000001'`,
+    );
+    expect(events).toHaveLength(6);
+    expect(events.every((e: { shared: boolean; applied: boolean }) => e.shared && e.applied)).toBe(true);
+  });
+
+  it('a provider answering garbage: sending goes on and every message ends in a definite state', async () => {
+    sms.garbage = true;
+    const { rows, completed } = await smsWave('garbage');
+    sms.garbage = false;
+    expect(completed).toBe('completed');
+    expect(rows.length).toBe(6);
+    for (const row of rows) expect(row).toEqual({ status: 'sent', error_code: null, provider_id: null });
+    // And the next wave goes as usual.
+    const next = await smsWave('after the garbage');
+    expect(next.rows.every((r) => r.status === 'sent' && /^SM[0-9a-f]{32}$/.test(r.provider_id ?? ''))).toBe(
+      true,
+    );
+  });
+
+  describe('status callbacks in any order', () => {
+    let n = 0;
+    /** A message the provider accepted, with its own provider id, in the given state. */
+    async function message(status: string, errorCode: string | null = null) {
+      const sid = `SM${String(++n).padStart(32, '0')}`;
+      const [{ id }] = await t.db.dataSource.query(
+        `INSERT INTO messages (kind, channel, purpose, status, provider_id, error_code, sent_at)
+         VALUES ('campaign', 'sms', 'campaign-news', $1, $2, $3, now()) RETURNING id`,
+        [status, sid, errorCode],
+      );
+      return { id, sid };
+    }
+    const report = (sid: string, status: string, code?: string) =>
+      twilioWebhook(t, sms, '/webhooks/twilio/status', {
+        MessageSid: sid,
+        MessageStatus: status,
+        ...(code && { ErrorCode: code }),
+      }).expect(204);
+    const row = async (id: string) =>
+      (await t.db.dataSource.query(`SELECT status, error_code FROM messages WHERE id = $1`, [id]))[0];
+
+    const orders: [string, [string, string?][], { status: string; error_code: string | null }][] = [
+      ['sent, delivered', [['sent'], ['delivered']], { status: 'delivered', error_code: null }],
+      ['delivered, then a late sent', [['delivered'], ['sent']], { status: 'delivered', error_code: null }],
+      [
+        'delivered, then a late failure',
+        [['delivered'], ['undelivered', '30003']],
+        { status: 'delivered', error_code: null },
+      ],
+      [
+        'sent, then a failure',
+        [['sent'], ['undelivered', '30003']],
+        { status: 'failed', error_code: '30003' },
+      ],
+      [
+        'a failure, then a late sent',
+        [['failed', '30008'], ['sent']],
+        { status: 'failed', error_code: '30008' },
+      ],
+      [
+        'queued, sent, delivered',
+        [['queued'], ['sent'], ['delivered']],
+        { status: 'delivered', error_code: null },
+      ],
+      [
+        'delivered, queued, sent',
+        [['delivered'], ['queued'], ['sent']],
+        { status: 'delivered', error_code: null },
+      ],
+      [
+        'sent, delivered, queued',
+        [['sent'], ['delivered'], ['queued']],
+        { status: 'delivered', error_code: null },
+      ],
+    ];
+    it.each(orders)('%s', async (_name, reports, expected) => {
+      const { id, sid } = await message('sent');
+      for (const [status, code] of reports) await report(sid, status, code);
+      expect(await row(id)).toEqual(expected);
+      const events = await t.db.dataSource.query(
+        `SELECT reported FROM message_events WHERE message_id = $1 ORDER BY id`,
+        [id],
+      );
+      expect(events.map((e: { reported: string }) => e.reported)).toEqual(reports.map(([s]) => s));
+    });
+
+    it('delivered lifts a message failed as ambiguous', async () => {
+      const { id, sid } = await message('failed', 'ambiguous');
+      await report(sid, 'sent');
+      expect(await row(id)).toEqual({ status: 'failed', error_code: 'ambiguous' });
+      await report(sid, 'delivered');
+      expect(await row(id)).toEqual({ status: 'delivered', error_code: null });
+    });
+
+    it('a report for an unknown id is kept and changes nothing', async () => {
+      await report('SM99999999999999999999999999999999', 'delivered');
+      const [event] = await t.db.dataSource.query(
+        `SELECT message_id, applied FROM message_events WHERE provider_id = 'SM99999999999999999999999999999999'`,
+      );
+      expect(event).toEqual({ message_id: null, applied: false });
+    });
+  });
+});
+
+describe('DISPATCH_IN_API=false', () => {
+  it('the API sends nothing at all: confirmations and single sends wait in the ledger for a worker', async () => {
+    const smtp = await startSmtp();
+    const sms = await startFakeTwilio();
+    const t = await startTestApp({
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: PUBLIC,
+      TWILIO_ACCOUNT_SID: sms.accountSid,
+      TWILIO_AUTH_TOKEN: sms.authToken,
+      TWILIO_FROM: '+4915730000000',
+      TWILIO_API_URL: sms.url,
+      QUIET_HOURS_SMS: 'off',
+      DISPATCH_IN_API: 'false',
+    });
+    try {
+      await loadWaveData(t, 5);
+      const staff = { Authorization: `Bearer ${t.tokens.staff}` };
+      await t
+        .http()
+        .post('/signup')
+        .type('form')
+        .send({
+          email: 'new@example.org',
+          phone: '+4915144440000',
+          purposes: 'campaign-news',
+          language: 'de',
+        })
+        .expect(200);
+      const [confirmed] = await t.db.dataSource.query(
+        `SELECT id FROM contacts WHERE email = 'w0@example.org'`,
+      );
+      const single = await t
+        .http()
+        .post(`/contacts/${confirmed.id}/messages`)
+        .set(staff)
+        .send({ channel: 'email', purpose: 'campaign-news', template: 'housing' })
+        .expect(201);
+      expect(single.body).toMatchObject({ queued: true });
+      await t.imports.idle();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(smtp.messages).toHaveLength(0);
+      expect(sms.requests).toBe(0);
+      const queued = await t.db.dataSource.query(
+        `SELECT kind, channel FROM messages WHERE status = 'queued' ORDER BY kind, channel`,
+      );
+      expect(queued).toEqual([
+        { kind: 'campaign', channel: 'email' },
+        { kind: 'confirmation', channel: 'email' },
+        { kind: 'confirmation', channel: 'sms' },
+      ]);
+      // A worker (here: the dispatcher of this process, started by hand) sends them.
+      t.app.get(Dispatcher).start();
+      await smtp.waitFor(2);
+      await waitFor(
+        () => sms.sent.length,
+        (n) => n === 1,
+      );
+    } finally {
+      await t.close();
+      await smtp.close();
+      await sms.close();
+    }
+  });
+});
