@@ -40,7 +40,7 @@ describe('the CLI', () => {
       updated: 0,
       unchanged: 0,
       rejected: 1,
-      errors: [{ line: 3, column: 'email', reason: '"broken" is not a valid email address' }],
+      errors: [{ line: 3, column: 'email', reason: 'not a valid email address', value: 'broken' }],
     });
   });
 

@@ -129,9 +129,14 @@ describe('the staff API', () => {
       read: 2,
       inserted: 1,
       rejected: 1,
-      errors: [{ line: 3, column: 'email', reason: '"kaputt" is not a valid email address' }],
+      errors: [{ line: 3, column: 'email', reason: 'not a valid email address', value: 'kaputt' }],
     });
     expect(job.body.durationMs).toEqual(expect.any(Number));
+    // A strategist may follow the job, but reads no personal data in it: line, column and reason only.
+    const seen = await t.http().get(`/imports/${res.body.id}`).set(bearer(t.tokens.strategist)).expect(200);
+    expect(seen.body.errors).toEqual([{ line: 3, column: 'email', reason: 'not a valid email address' }]);
+    const listed = await t.http().get('/imports').set(bearer(t.tokens.strategist)).expect(200);
+    expect(JSON.stringify(listed.body)).not.toContain('kaputt');
     expect(Object.keys(job.body.timings).sort()).toEqual([
       'commit',
       'consent',

@@ -124,6 +124,11 @@ describe('waves', () => {
     );
     expect(preview.samples.length).toBeGreaterThan(0);
     expect(preview.samples[0].subject).toEqual(expect.any(String));
+    // Samples are written for a made-up person, not for one of the contacts (whose first names are NameN).
+    const asStrategist = (await t.http().post(`/waves/${wave.id}/preview`).set(as('strategist')).expect(200))
+      .body;
+    expect(JSON.stringify(asStrategist.samples)).not.toMatch(/Name\d/);
+    expect(JSON.stringify(asStrategist.samples)).toMatch(/Erika|Alex/);
     await t.http().post(`/waves/${wave.id}/launch`).set(as('strategist')).expect(403);
 
     await launch(wave.id);

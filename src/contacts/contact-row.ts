@@ -95,7 +95,10 @@ export interface ContactRow {
 
 export interface FieldError {
   column: string;
+  /** Never quotes the value: it may be shown to roles that may not read contacts. */
   reason: string;
+  /** The value refused, for those who may see it. */
+  value?: string;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'y', 'ja', 'j', 'x', 'wahr', 'on']);
@@ -107,7 +110,7 @@ export function parseFlag(raw: string): boolean | null {
   if (v === '') return null;
   if (TRUE.has(v)) return true;
   if (FALSE.has(v)) return false;
-  throw new Error(`"${raw}" is not a yes/no value (use 1/0, true/false, yes/no, ja/nein or x)`);
+  throw new Error(`not a yes/no value (use 1/0, true/false, yes/no, ja/nein or x)`);
 }
 
 const EMAIL =
@@ -116,14 +119,14 @@ const EMAIL =
 export function normaliseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
   if (email.length > 254 || !EMAIL.test(email) || email.includes('..') || email.split('@')[0].length > 64) {
-    throw new Error(`"${raw}" is not a valid email address`);
+    throw new Error(`not a valid email address`);
   }
   return email;
 }
 
 export function normalisePhone(raw: string, country: CountryCode): string {
   const phone = parsePhoneNumberFromString(raw.trim(), country);
-  if (!phone?.isValid()) throw new Error(`"${raw}" is not a valid phone number`);
+  if (!phone?.isValid()) throw new Error(`not a valid phone number`);
   return phone.number;
 }
 
@@ -154,7 +157,7 @@ export function normaliseLanguage(raw: string): string {
   if (/^[a-z]{2}([-_][a-z]{2})?$/.test(v)) return v.slice(0, 2);
   const named = LANGUAGE_NAMES[v];
   if (named) return named;
-  throw new Error(`"${raw}" is not a language code such as de or en`);
+  throw new Error(`not a language code such as de or en`);
 }
 
 const zones = new Map<string, boolean>();
@@ -169,7 +172,7 @@ export function checkTimeZone(raw: string): string {
     }
     zones.set(zone, ok && zone.includes('/'));
   }
-  if (!zones.get(zone)) throw new Error(`"${raw}" is not an IANA time zone such as Europe/Berlin`);
+  if (!zones.get(zone)) throw new Error(`not an IANA time zone such as Europe/Berlin`);
   return zone;
 }
 
@@ -181,17 +184,16 @@ export function parseTimestamp(raw: string): Date {
   if (german) {
     const [, d, m, y, hh = '0', mm = '0', ss = '0'] = german;
     date = new Date(Date.UTC(+y, +m - 1, +d, +hh, +mm, +ss));
-    if (date.getUTCDate() !== +d || date.getUTCMonth() !== +m - 1)
-      throw new Error(`"${raw}" is not a real date`);
+    if (date.getUTCDate() !== +d || date.getUTCMonth() !== +m - 1) throw new Error(`not a real date`);
   } else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) {
     date = new Date(
       /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) || v.length === 10 ? v.replace(' ', 'T') : `${v.replace(' ', 'T')}Z`,
     );
   } else {
-    throw new Error(`"${raw}" is not a date and time (use 2024-12-31T14:05:00Z or 31.12.2024 14:05)`);
+    throw new Error(`not a date and time (use 2024-12-31T14:05:00Z or 31.12.2024 14:05)`);
   }
-  if (Number.isNaN(date.getTime())) throw new Error(`"${raw}" is not a real date`);
-  if (date.getTime() > Date.now() + 24 * 3600 * 1000) throw new Error(`"${raw}" lies in the future`);
+  if (Number.isNaN(date.getTime())) throw new Error(`not a real date`);
+  if (date.getTime() > Date.now() + 24 * 3600 * 1000) throw new Error(`lies in the future`);
   return date;
 }
 
@@ -227,7 +229,7 @@ export function parseContactRow(
     try {
       return parse(raw);
     } catch (e) {
-      errors.push({ column: ctx.header[fields[field]!], reason: (e as Error).message });
+      errors.push({ column: ctx.header[fields[field]!], reason: (e as Error).message, value: raw });
       return null;
     }
   };
@@ -235,11 +237,11 @@ export function parseContactRow(
   const email = check('email', normaliseEmail);
   const phone = check('phone', (raw) => normalisePhone(raw, ctx.country));
   const consentIp = check('consentIp', (raw) => {
-    if (!isIP(raw)) throw new Error(`"${raw}" is not an IP address`);
+    if (!isIP(raw)) throw new Error(`not an IP address`);
     return raw;
   });
   const postalCode = check('postalCode', (raw) => {
-    if (!/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/.test(raw)) throw new Error(`"${raw}" is not a postal code`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/.test(raw)) throw new Error(`not a postal code`);
     return raw.toUpperCase();
   });
   const attributes: Record<string, string | number> = {};

@@ -131,7 +131,7 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
         if (read % 50_000 === 0) ctx.onProgress?.(read);
         if (problem) return errors.add(line, problem);
         const { row, errors: fieldErrors } = parseContactRow(cells, rowContext!);
-        for (const e of fieldErrors) errors.add(line, e.reason, e.column);
+        for (const e of fieldErrors) errors.add(line, e.reason, e.column, e.value);
         if (!row) return;
         buffered += copyLine(line, row);
         if (buffered.length > 64 * 1024) return flush();
@@ -158,8 +158,13 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
 }
 
 async function rejectLines(client: PoolClient, errors: RowErrors, sql: string, params: unknown[] = []) {
-  const { rows } = await client.query<{ line: number; reason: string; column: string | null }>(sql, params);
-  for (const r of rows) errors.add(r.line, r.reason, r.column ?? undefined);
+  const { rows } = await client.query<{
+    line: number;
+    reason: string;
+    column: string | null;
+    value?: string;
+  }>(sql, params);
+  for (const r of rows) errors.add(r.line, r.reason, r.column ?? undefined, r.value ?? undefined);
 }
 
 async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, clock: Stopwatch) {
@@ -201,12 +206,14 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
        COALESCE(cx.id, ce.id, cp.id, gen_random_uuid()) AS contact_id,
        (cx.id IS NULL AND ce.id IS NULL AND cp.id IS NULL) AS is_new,
        CASE
-         WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN 'unknown ' || $1 || ' "' || s.region_code || '"'
+         WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN 'unknown ' || $1
          WHEN cx.id IS NOT NULL AND ce.id IS NOT NULL AND ce.id <> cx.id
-           THEN 'email already belongs to another contact (external id ' || COALESCE(ce.external_id, 'none') || ')'
+           THEN 'email already belongs to another contact (its external id is the value)'
          WHEN cx.id IS NULL AND ce.external_id IS NOT NULL AND s.external_id IS NOT NULL
-           THEN 'email already belongs to the contact with external id ' || ce.external_id
-       END AS problem
+           THEN 'email already belongs to the contact whose external id is the value'
+       END AS problem,
+       CASE WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN s.region_code
+         ELSE COALESCE(ce.external_id, 'none') END AS problem_value
      FROM stage s
      LEFT JOIN regions rc ON rc.level = $1 AND rc.code = s.region_code
      LEFT JOIN postcodes pc ON s.region_code IS NULL AND pc.postcode = s.postal_code
@@ -221,8 +228,10 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
   await rejectLines(
     client,
     errors,
-    `WITH gone AS (DELETE FROM resolved WHERE problem IS NOT NULL RETURNING line, problem, region_code IS NOT NULL AND problem LIKE 'unknown%' AS region)
-     SELECT line, problem AS reason, CASE WHEN region THEN 'region' ELSE 'email' END AS column FROM gone`,
+    `WITH gone AS (DELETE FROM resolved WHERE problem IS NOT NULL
+       RETURNING line, problem, problem_value, region_code IS NOT NULL AND problem LIKE 'unknown%' AS region)
+     SELECT line, problem AS reason, CASE WHEN region THEN 'region' ELSE 'email' END AS column,
+       problem_value AS value FROM gone`,
   );
   // Two rows reaching one stored contact by different keys would update it twice.
   await rejectLines(

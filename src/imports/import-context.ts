@@ -56,9 +56,9 @@ export class RowErrors {
   private readonly lines = new Set<number>();
   private extraLines = 0;
 
-  add(line: number, reason: string, column?: string): void {
+  add(line: number, reason: string, column?: string, value?: string): void {
     if (this.list.length < MAX_STORED_ERRORS)
-      this.list.push(column ? { line, column, reason } : { line, reason });
+      this.list.push({ line, ...(column && { column }), reason, ...(value !== undefined && { value }) });
     if (this.lines.size < 1_000_000) this.lines.add(line);
     else this.extraLines++;
   }

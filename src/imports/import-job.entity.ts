@@ -9,7 +9,10 @@ export type ImportStatus = 'queued' | 'running' | 'completed' | 'rejected' | 'fa
 export interface RowError {
   line: number;
   column?: string;
+  /** In words, without the value. */
   reason: string;
+  /** The value refused: personal data in a contacts import, shown only to roles that may read contacts. */
+  value?: string;
 }
 
 @Entity('import_jobs')

@@ -97,13 +97,13 @@ export class ImportsController {
 
   @Get()
   @ApiOkResponse({ type: [ImportJobDto], description: 'Paginated, newest first' })
-  list(@Query() query: PageQuery) {
-    return this.imports.list(query.page, query.perPage);
+  list(@CurrentStaff() staff: StaffPrincipal, @Query() query: PageQuery) {
+    return this.imports.list(staff, query.page, query.perPage);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ImportJobDto })
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.imports.get(id);
+  get(@CurrentStaff() staff: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.imports.get(staff, id);
   }
 }

@@ -41,7 +41,11 @@ export class CreateImportDto {
 export class RowErrorDto {
   @ApiProperty() line: number;
   @ApiPropertyOptional() column?: string;
-  @ApiProperty() reason: string;
+  @ApiProperty({ description: 'In words; never quotes the value' }) reason: string;
+  @ApiPropertyOptional({
+    description: 'The value refused (contacts imports: only for roles that may read contacts)',
+  })
+  value?: string;
 }
 
 export class ImportJobDto {
@@ -61,8 +65,9 @@ export class ImportJobDto {
   @ApiProperty() createdAt: Date;
 }
 
-/** What the API and the CLI show of a job. */
-export function toDto(job: ImportJob): ImportJobDto {
+/** What the API and the CLI show of a job; a contacts file's values only to those who may see personal data. */
+export function toDto(job: ImportJob, personalData = true): ImportJobDto {
+  const hide = !personalData && job.kind === 'contacts';
   return {
     id: job.id,
     kind: job.kind,
@@ -73,7 +78,7 @@ export function toDto(job: ImportJob): ImportJobDto {
     updated: job.updated,
     unchanged: job.unchanged,
     rejected: job.rejected,
-    errors: job.errors,
+    errors: hide ? job.errors.map(({ value: _value, ...rest }) => rest) : job.errors,
     reason: job.reason,
     durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
     timings: job.timings,

@@ -5,6 +5,7 @@ import { In, type DataSource } from 'typeorm';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { StaffPrincipal } from '../auth/auth.decorators.js';
+import { mayReadContacts } from '../auth/roles.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import type { ImportOptions } from './import-context.js';
@@ -83,16 +84,16 @@ export class ImportsService implements OnApplicationBootstrap {
     await Promise.allSettled([...this.running]);
   }
 
-  async get(id: string) {
+  async get(staff: StaffPrincipal, id: string) {
     const job = await this.db.getRepository(ImportJob).findOneBy({ id });
     if (!job) throw new AppError(ErrorCode.NotFound, 'No import job with this id');
-    return toDto(job);
+    return toDto(job, mayReadContacts(staff.role));
   }
 
-  async list(page: number, perPage: number) {
+  async list(staff: StaffPrincipal, page: number, perPage: number) {
     const [jobs, total] = await this.db
       .getRepository(ImportJob)
       .findAndCount({ order: { createdAt: 'DESC' }, skip: (page - 1) * perPage, take: perPage });
-    return { items: jobs.map(toDto), total, page, perPage };
+    return { items: jobs.map((job) => toDto(job, mayReadContacts(staff.role))), total, page, perPage };
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -33,7 +33,8 @@ type Form = Record<string, string | string[] | undefined>;
  * The supporters' own pages, reached through signed links (and the open sign-up form). They never show anything
  * about anyone but the link's holder, and a bad link gets the same plain page whatever is wrong with it.
  */
-@ApiExcludeController()
+@ApiTags('supporters')
+@ApiProduces('text/html')
 @Public()
 @Controller()
 export class PublicController {
@@ -51,6 +52,10 @@ export class PublicController {
 
   /** Shows what the link confirms and a button; opening the link alone changes nothing. */
   @Get('confirm/:token')
+  @ApiOperation({
+    summary:
+      'Double opt-in: the page showing what the signed link confirms, with its button (changes nothing)',
+  })
   async confirmPrompt(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'confirm', req, res);
     if (!found) return;
@@ -61,6 +66,11 @@ export class PublicController {
 
   /** The person's button: confirms what is requested, with IP, user agent, time and the text version asked with. */
   @Post('confirm/:token')
+  @ApiOperation({
+    summary:
+      'Double opt-in: the button; confirms the requested consent with IP, user agent, time and text version',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
   async confirm(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'confirm', req, res);
     if (!found) return;
@@ -75,6 +85,9 @@ export class PublicController {
   }
 
   @Get('unsubscribe/:token')
+  @ApiOperation({
+    summary: 'Opt-out: the page showing what will be withdrawn, with its button (changes nothing)',
+  })
   async unsubscribePrompt(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'unsubscribe', req, res);
     if (!found) return;
@@ -88,6 +101,10 @@ export class PublicController {
 
   /** The button on the page, and RFC 8058's one-click POST (body `List-Unsubscribe=One-Click`): both withdraw. */
   @Post('unsubscribe/:token')
+  @ApiOperation({
+    summary: 'Opt-out: the button, or RFC 8058 one-click (body List-Unsubscribe=One-Click); withdraws',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
   async unsubscribe(
     @Param('token') token: string,
     @Req() req: Request,
@@ -107,6 +124,9 @@ export class PublicController {
   }
 
   @Get('preferences/:token')
+  @ApiOperation({
+    summary: 'The preference centre of the link’s holder: each channel × purpose, and the language',
+  })
   async preferences(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'preferences', req, res);
     if (!found) return;
@@ -114,6 +134,8 @@ export class PublicController {
   }
 
   @Post('preferences/:token')
+  @ApiOperation({ summary: 'Saves the preference centre (form fields `channel:purpose=on`, `language`)' })
+  @ApiConsumes('application/x-www-form-urlencoded')
   async savePreferences(
     @Param('token') token: string,
     @Req() req: Request,
@@ -153,6 +175,7 @@ export class PublicController {
   }
 
   @Get('signup')
+  @ApiOperation({ summary: 'The public sign-up form (`?lang=de|en`)' })
   async signupForm(@Query('lang') lang: string, @Req() req: Request, @Res() res: Response) {
     if (!(await this.allowed(req, res, lang))) return;
     const { language, t } = stringsFor(lang ?? 'de');
@@ -161,6 +184,11 @@ export class PublicController {
 
   /** Starts double opt-in. The answer is the same whether or not the address was known: it reveals nobody. */
   @Post('signup')
+  @ApiOperation({
+    summary:
+      'Sign-up (form fields firstName, lastName, email, phone, postalCode, purposes, language); starts double opt-in',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
   async signup(@Query('lang') lang: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     if (!(await this.allowed(req, res, lang))) return;
     const { language, t } = stringsFor(typeof body?.language === 'string' ? body.language : (lang ?? 'de'));

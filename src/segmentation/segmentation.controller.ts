@@ -19,6 +19,7 @@ import { SegmentationService } from './segmentation.service.js';
 
 @ApiTags('segmentation')
 @ApiBearerAuth()
+/** Strategists write; staff read what a wave needs (runs, segments, matches, templates). */
 @Roles('strategist')
 @Controller()
 export class SegmentationController {
@@ -37,18 +38,21 @@ export class SegmentationController {
   }
 
   @Get('segmentations')
+  @Roles('strategist', 'staff')
   @ApiOkResponse({ description: 'Runs, newest first' })
   list() {
     return this.segmentation.list();
   }
 
   @Get('segmentations/:id')
+  @Roles('strategist', 'staff')
   @ApiOkResponse({ type: SegmentationRunDto })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.segmentation.get(id);
   }
 
   @Get('segmentations/:id/compare/:otherId')
+  @Roles('strategist', 'staff')
   @ApiOkResponse({ description: '{ ari, regions, moved: [{ code, name, from, to }] }' })
   compare(@Param('id', ParseUUIDPipe) id: string, @Param('otherId', ParseUUIDPipe) otherId: string) {
     return this.segmentation.compare(id, otherId);
@@ -65,6 +69,7 @@ export class SegmentationController {
   }
 
   @Get('segmentations/:id/matches')
+  @Roles('strategist', 'staff')
   @ApiOkResponse({
     description:
       'Per segment: every template scored (Σ weight × z) with its reasons, the proposal and the decision',

@@ -6,22 +6,26 @@ import { TemplatesService } from './templates.service.js';
 
 @ApiTags('templates')
 @ApiBearerAuth()
+/** Strategists write; staff read what a wave needs (runs, segments, matches, templates). */
 @Roles('strategist')
 @Controller('templates')
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
 
   @Get()
+  @Roles('strategist', 'staff')
   list() {
     return this.templates.list();
   }
 
   @Get(':key')
+  @Roles('strategist', 'staff')
   get(@Param('key') key: string) {
     return this.templates.get(key);
   }
 
   @Get(':key/versions')
+  @Roles('strategist', 'staff')
   versions(@Param('key') key: string) {
     return this.templates.versions(key);
   }

@@ -23,6 +23,9 @@ const SAMPLE_TEXT_LIMIT = 4000;
 /** Judging a million contacts sorts and hashes a few hundred MB; in memory it takes a fraction of the time. */
 const AUDIENCE_WORK_MEM = '256MB';
 
+/** The made-up person a preview's samples are written for. */
+const SAMPLE_FIRST_NAME = { de: 'Erika', en: 'Alex' };
+
 @Injectable()
 export class WavesService {
   constructor(
@@ -178,7 +181,12 @@ export class WavesService {
     const seen = new Set<string>();
     for (const g of sending) {
       const content = contents.get(`${g.template_key}@${g.template_version}`)!;
-      const rendered = await this.renderSample(content[g.language as 'de' | 'en'], g.sample, wave);
+      const rendered = await this.renderSample(
+        content[g.language as 'de' | 'en'],
+        g.sample,
+        wave,
+        g.language,
+      );
       const size = smsSegments(rendered.sms);
       smsSegmentsTotal += size.segments * g.n;
       const key = `${g.template_key}@${g.template_version}/${g.language}`;
@@ -253,10 +261,12 @@ export class WavesService {
     return new Map(rows.map((r) => [r.ref, r.content]));
   }
 
-  private async renderSample(content: TemplateContent, contactId: string, wave: Wave) {
+  /** Rendered with the group's region and event, for a made-up person: a preview shows nobody's personal data. */
+  private async renderSample(content: TemplateContent, contactId: string, wave: Wave, language: string) {
     const values = await placeholderValues(this.db.manager, [contactId], wave);
     return renderMessage(content, {
       ...values.get(contactId),
+      first_name: SAMPLE_FIRST_NAME[language === 'de' ? 'de' : 'en'],
       opt_out_link: `${publicUrl(this.env)}/unsubscribe/…`,
     });
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
@@ -26,7 +26,13 @@ const STATUS: Record<string, MessageStatus> = {
 };
 
 /** Inbound SMS and delivery callbacks; only requests Twilio signed for our public URL are taken. */
-@ApiExcludeController()
+@ApiTags('webhooks')
+@ApiConsumes('application/x-www-form-urlencoded')
+@ApiHeader({
+  name: 'X-Twilio-Signature',
+  required: true,
+  description: 'Twilio signs every request; unsigned: 403',
+})
 @Public()
 @Controller('webhooks/twilio')
 export class TwilioWebhooksController {
@@ -42,6 +48,7 @@ export class TwilioWebhooksController {
    * bring back exactly what a STOP withdrew; HELP explains. The TwiML reply goes at once (carriers require it).
    */
   @Post('inbound')
+  @ApiOperation({ summary: 'Inbound SMS (Twilio): STOP, START and HELP keywords; answers TwiML' })
   async inbound(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
     if (!this.signed(req, body, 'inbound')) return res.status(403).type('text').send('invalid signature');
     const intent = keywordIntent(body.Body ?? '');
@@ -70,6 +77,7 @@ export class TwilioWebhooksController {
 
   /** Delivery status: appended to the message's events, and its status moved forward (never back). */
   @Post('status')
+  @ApiOperation({ summary: 'Delivery status callback (Twilio): kept, and moves the message forward' })
   @HttpCode(204)
   async status(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
     if (!this.signed(req, body, 'status')) return res.status(403).type('text').send('invalid signature');
