@@ -1,16 +1,15 @@
-import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { validationFailure } from './common/errors.js';
+import { ScrubbingLogger } from './common/logging.js';
 import type { Env } from './config/config.js';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug'];
 
 /** The configured HTTP application (validation, OpenAPI at /docs), not yet listening. */
 export async function createApp(env: Env, databaseUrl: string): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(env, databaseUrl), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+    logger: new ScrubbingLogger(env.LOG_LEVEL),
   });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,5 +1,7 @@
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { FIXTURES, runImport, tempFile } from './imports.js';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 
 const HEADER =
@@ -258,5 +260,32 @@ describe('malformed CSV', () => {
     ]);
     const rows = await db.dataSource.query(`SELECT first_name FROM contacts WHERE email = 'm1@example.org'`);
     expect(rows).toEqual([{ first_name: 'two\nlines' }]);
+  });
+});
+
+describe('a very long line', () => {
+  let own: TestDatabase;
+  beforeAll(async () => {
+    own = await createTestDatabase();
+    await runImport(own.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'));
+  });
+  afterAll(() => own.drop());
+
+  it('a 200 MB line is rejected with its line number while the file streams, and the rows after it are read', async () => {
+    const path = await tempFile('');
+    const out = createWriteStream(path);
+    out.write(`${HEADER}\n` + 'l1,Lea,Lang,lea@example.org,,,1,de,ja,\n');
+    out.write('l2,Leo,Lang,leo@example.org,,,1,de,ja,');
+    const megabyte = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 200; i++) if (!out.write(megabyte)) await once(out, 'drain');
+    out.write('\nl3,Lia,Lang,lia@example.org,,,1,de,ja,\nl4,Lou,Lang,lou@example.org,,,1,de,ja,\n');
+    await new Promise((done) => out.end(done));
+    const job = await runImport(own.dataSource, 'contacts', path);
+    expect(job).toMatchObject({ status: 'completed', read: 4, inserted: 3, rejected: 1 });
+    expect(job.errors).toEqual([{ line: 3, reason: 'the line is longer than 65536 bytes (MAX_LINE_BYTES)' }]);
+    const [kept] = await own.dataSource.query(
+      `SELECT count(*)::int AS n FROM contacts WHERE email IN ('lia@example.org', 'lou@example.org')`,
+    );
+    expect(kept.n).toBe(2);
   });
 });

@@ -21,6 +21,8 @@ export interface FakeTwilio {
   sent: SentSms[];
   /** Numbers that opted out at the carrier: sending to them answers 21610. */
   optedOut: Set<string>;
+  /** Numbers Twilio calls invalid: sending to them answers 21211, quoting the number as Twilio does. */
+  invalid: Set<string>;
   /** While true, every send answers 429. */
   rateLimited: boolean;
   /** When above 0, every n-th send fails, alternately with 429 and 500 (nothing is sent). */
@@ -53,6 +55,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     authToken: randomBytes(16).toString('hex'),
     sent: [],
     optedOut: new Set(),
+    invalid: new Set(),
     rateLimited: false,
     failEvery: 0,
     fixedSid: null,
@@ -94,7 +97,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
           : error(res, 429, 20429, 'Too Many Requests');
       const form = new URLSearchParams(raw);
       const to = form.get('To') ?? '';
-      if (!/^\+[1-9]\d{6,14}$/.test(to))
+      if (!/^\+[1-9]\d{6,14}$/.test(to) || fake.invalid.has(to))
         return error(res, 400, 21211, `The 'To' number ${to} is not a valid phone number.`);
       if (!form.get('From') && !form.get('MessagingServiceSid'))
         return error(

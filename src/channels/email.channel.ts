@@ -76,7 +76,7 @@ export class EmailChannel implements OnModuleDestroy {
       return { ok: true, providerId: messageId };
     } catch (error) {
       const outcome = smtpFailure(error);
-      this.logger.warn(`email to ${email.to} failed: ${(outcome as { reason: string }).reason}`);
+      this.logger.warn(`email ${email.id ?? ''} failed: ${(outcome as { reason: string }).reason}`);
       return outcome;
     }
   }

@@ -60,7 +60,7 @@ export class SmsChannel {
       return { ok: true, providerId: message.sid };
     } catch (error) {
       const outcome = twilioFailure(error);
-      this.logger.warn(`SMS to ${to} failed: ${(outcome as { reason: string }).reason}`);
+      this.logger.warn(`SMS failed: ${(outcome as { reason: string }).reason}`);
       return outcome;
     }
   }

@@ -41,6 +41,12 @@ export class Env {
   @Min(1024)
   MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
+  /** A line of an uploaded file longer than this is rejected with its line number while the file streams. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MAX_LINE_BYTES = 64 * 1024;
+
   @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_COUNTRY must be an ISO 3166 alpha-2 code such as DE' })
   DEFAULT_COUNTRY = 'DE';
 

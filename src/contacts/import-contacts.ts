@@ -116,6 +116,7 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
       ctx.path,
       {
         encoding: ctx.options.encoding,
+        maxLineBytes: ctx.options.maxLineBytes,
         isHeader: (cells) => isContactsHeader(cells, ctx.options.mapping),
         expectedHeader: 'an email or phone column (email, e-mail, phone, telefon, mobil …)',
         onHeader: (header) => {

@@ -13,6 +13,8 @@ export interface ImportOptions {
   /** Region level that region codes in a contacts or postcodes file refer to. */
   regionLevel?: string;
   defaultCountry?: string;
+  /** A line longer than this is refused (and not held in memory) while the file streams. */
+  maxLineBytes?: number;
 }
 
 export interface ImportContext {

@@ -79,6 +79,7 @@ export function importOptions(env: Env, given: ImportOptions = {}): ImportOption
     regionLevel: env.CONTACT_REGION_LEVEL,
     defaultCountry: env.DEFAULT_COUNTRY,
     purpose: env.DEFAULT_CONSENT_PURPOSE,
+    maxLineBytes: env.MAX_LINE_BYTES,
     ...set,
   };
 }

@@ -17,6 +17,7 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
     ctx.path,
     {
       encoding: ctx.options.encoding,
+      maxLineBytes: ctx.options.maxLineBytes,
       isHeader: (cells) =>
         cells.some((c) => POSTCODE.includes(norm(c))) && cells.some((c) => REGION.includes(norm(c))),
       expectedHeader: 'a postal code column (postcode, plz) and a region column (region, wahlkreis)',

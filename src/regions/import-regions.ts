@@ -16,6 +16,7 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
     ctx.path,
     {
       encoding: ctx.options.encoding,
+      maxLineBytes: ctx.options.maxLineBytes,
       isHeader: isRegionsHeader,
       expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
       onHeader: (h, sniffed) => {

@@ -18,6 +18,7 @@ export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
     ctx.path,
     {
       encoding: ctx.options.encoding,
+      maxLineBytes: ctx.options.maxLineBytes,
       isHeader: isResultsHeader,
       expectedHeader: `the columns ${RESULTS_COLUMNS.join(', ')}`,
       onHeader: (header) => {

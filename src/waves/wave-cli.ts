@@ -1,5 +1,6 @@
-import type { INestApplicationContext, LogLevel } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ScrubbingLogger } from '../common/logging.js';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import type { Env } from '../config/config.js';
@@ -9,13 +10,11 @@ import { WavesService } from './waves.service.js';
 import { WorkerModule } from './worker.module.js';
 import type { CreateWaveDto } from './waves.dto.js';
 
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug'];
-
 async function context(env: Env, dispatch: boolean) {
   const database = await resolveDatabase(env);
   Object.assign(env, { DISPATCH_IN_API: dispatch ? 'true' : 'false' });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env, database.url), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+    logger: new ScrubbingLogger(env.LOG_LEVEL),
   });
   return {
     app,

@@ -13,6 +13,8 @@ export interface CsvRecord {
 
 export interface ReadOptions {
   encoding?: Encoding;
+  /** A longer line is reported as a problem of its own and never held whole in memory (default 64 KiB). */
+  maxLineBytes?: number;
   /** Rows before the first row for which this returns true are preamble and are skipped. */
   isHeader: (cells: string[]) => boolean;
   /** What the file must contain, to say in the error when no header is found. */
@@ -48,6 +50,47 @@ function decoder(encoding: Encoding): Transform {
   });
 }
 
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+/** Stands in for the rest of a line that was too long: no text of a file contains it. */
+const TOO_LONG = '\u0000\u0000line-too-long\u0000\u0000';
+
+/**
+ * Lets at most `limit` bytes (UTF-8) of any line through; the rest of a longer line is dropped as it streams and
+ * marked, so that the reader reports the line and goes on with the next one, with memory bounded by the limit.
+ */
+function capLines(limit: number): Transform {
+  let used = 0;
+  let dropping = false;
+  return new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _enc, done) {
+      let out = '';
+      for (let start = 0; start <= chunk.length;) {
+        const newline = chunk.indexOf('\n', start);
+        const end = newline === -1 ? chunk.length : newline;
+        if (!dropping) {
+          const piece = chunk.slice(start, end);
+          const size = Buffer.byteLength(piece);
+          if (used + size > limit) {
+            dropping = true;
+            out += TOO_LONG;
+          } else {
+            out += piece;
+            used += size;
+          }
+        }
+        if (newline === -1) break;
+        out += '\n';
+        used = 0;
+        dropping = false;
+        start = newline + 1;
+      }
+      done(null, out);
+    },
+  });
+}
+
 /** Checks a record's width against the header. Trailing empty cells (a `;` at line end) are not extra fields. */
 function checkWidth(cells: string[], width: number): string | undefined {
   let n = cells.length;
@@ -75,8 +118,11 @@ export async function readCsv(
 ): Promise<{ header: string[]; sniffed: Sniffed }> {
   const sniffed = sniff(await readSample(path), options.encoding);
   const source = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const text = source.pipe(decoder(sniffed.encoding));
-  source.on('error', (e) => text.destroy(e));
+  const limit = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const decoded = source.pipe(decoder(sniffed.encoding));
+  const text = decoded.pipe(capLines(limit));
+  source.on('error', (e) => decoded.destroy(e));
+  decoded.on('error', (e) => text.destroy(e));
 
   return new Promise((resolve, reject) => {
     let header: string[] | undefined;
@@ -100,7 +146,10 @@ export async function readCsv(
         const line = nextLine;
         nextLine += 1 + countNewlines(cells);
         const quoteError = results.errors.find((e) => e.type === 'Quotes');
-        if (cells.length === 1 && cells[0].trim() === '' && !quoteError) return;
+        const tooLong = cells.some((cell) => cell.includes(TOO_LONG));
+        if (tooLong && !header)
+          return fail(new FileRejected(`line ${line} is longer than ${limit} bytes`), parser);
+        if (cells.length === 1 && cells[0].trim() === '' && !quoteError && !tooLong) return;
         if (!header) {
           if (cells[0]?.startsWith('#')) return;
           if (options.isHeader(cells)) {
@@ -113,8 +162,12 @@ export async function readCsv(
           }
           return;
         }
-        const problem = quoteError ? 'a quoted field is never closed' : checkWidth(cells, header.length);
-        const record: CsvRecord = problem ? { line, cells, problem } : { line, cells };
+        const problem = tooLong
+          ? `the line is longer than ${limit} bytes (MAX_LINE_BYTES)`
+          : quoteError
+            ? 'a quoted field is never closed'
+            : checkWidth(cells, header.length);
+        const record: CsvRecord = problem ? { line, cells: tooLong ? [] : cells, problem } : { line, cells };
         try {
           const pending = onRecord(record);
           if (pending) {
