@@ -42,7 +42,7 @@ async function main() {
   await app.listen(env.PORT, env.HOST);
   const url = `http://${env.HOST}:${env.PORT}`;
   const login = process.argv.includes('--demo') ? await loadDemo(app, env) : undefined;
-  // Contacts loaded from files wait for their double opt-in request; send those now rather than in a minute.
+  // Contacts loaded from files wait for their double opt-in request; queue those now rather than in a minute.
   if (login) await app.get(ConfirmationService).sweep();
   console.log(`\nService:  ${url}\nAPI docs: ${url}/docs\nHealth:   ${url}/health\nSign-up:  ${url}/signup`);
   console.log(`Email:    ${app.get(EmailChannel).target}\nSMS:      ${app.get(SmsChannel).target}`);

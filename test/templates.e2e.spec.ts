@@ -170,11 +170,10 @@ describe('issue templates and matches', () => {
     ]);
   });
 
-  it('is for strategists', async () => {
-    await t
-      .http()
-      .get('/templates')
-      .set({ Authorization: `Bearer ${t.tokens.staff}` })
-      .expect(403);
+  it('strategists write templates; staff read them (a wave needs their keys) but may not change them', async () => {
+    const staff = { Authorization: `Bearer ${t.tokens.staff}` };
+    const list = await t.http().get('/templates').set(staff).expect(200);
+    expect(list.body.map((x: { key: string }) => x.key)).toContain('housing');
+    await t.http().put('/templates/housing').set(staff).send({}).expect(403);
   });
 });
