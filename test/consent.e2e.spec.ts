@@ -540,6 +540,13 @@ describe('consent, channels and the supporters’ pages', () => {
       reason: 'withdrawn',
     });
     expect(await consent.maySend(id, 'email', 'election-day')).toEqual({ allowed: true });
+    // What the person chose there is recorded with the consent text the page showed.
+    expect(page.text).toContain('(signup-2026-01)');
+    expect(await lastEvent(id)).toMatchObject({
+      action: 'confirmed',
+      source: 'link',
+      text_version: 'signup-2026-01',
+    });
     const saved = await t.http().get(url).expect(200);
     expect(saved.text).toContain('<html lang="de">');
   });

@@ -169,6 +169,29 @@ describe('delivery: no single answer wedges sending, and status only moves forwa
       expect(events.map((e: { reported: string }) => e.reported)).toEqual(reports.map(([s]) => s));
     });
 
+    /** Every order of a list. */
+    const permutations = <T>(items: T[]): T[][] =>
+      items.length <= 1
+        ? [items]
+        : items.flatMap((x, i) =>
+            permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]),
+          );
+
+    it('every order of queued, sent, delivered and a late failure ends delivered; without delivered, failed', async () => {
+      for (const reports of permutations(['queued', 'sent', 'delivered', 'undelivered'])) {
+        const { id, sid } = await message('sending');
+        for (const status of reports)
+          await report(sid, status, status === 'undelivered' ? '30003' : undefined);
+        expect({ reports, ...(await row(id)) }).toEqual({ reports, status: 'delivered', error_code: null });
+      }
+      for (const reports of permutations(['queued', 'sent', 'undelivered'])) {
+        const { id, sid } = await message('sending');
+        for (const status of reports)
+          await report(sid, status, status === 'undelivered' ? '30003' : undefined);
+        expect({ reports, ...(await row(id)) }).toEqual({ reports, status: 'failed', error_code: '30003' });
+      }
+    });
+
     it('delivered lifts a message failed as ambiguous', async () => {
       const { id, sid } = await message('failed', 'ambiguous');
       await report(sid, 'sent');
