@@ -3,14 +3,7 @@ import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { PUBLIC, settled, waitFor } from './waves.js';
-
-/** A UTC offset whose local hour is `hour` now, as an IANA zone (Etc/GMT signs are inverted). */
-function zoneAt(hour: number): string {
-  let offset = (hour - new Date().getUTCHours() + 24) % 24;
-  if (offset > 12) offset -= 24;
-  return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
+import { PUBLIC, settled, waitFor, zoneAt } from './waves.js';
 
 describe('quiet hours, frequency cap and cut-off', () => {
   let t: TestApp;

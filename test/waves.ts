@@ -75,3 +75,10 @@ export async function settled(t: TestApp, messageId: string) {
     (r) => r && r.status !== 'sending' && (r.status !== 'queued' || r.error_code !== null),
   );
 }
+
+/** A UTC offset whose local hour is `hour` now, as an IANA zone (Etc/GMT signs are inverted). */
+export function zoneAt(hour: number): string {
+  let offset = (hour - new Date().getUTCHours() + 24) % 24;
+  if (offset > 12) offset -= 24;
+  return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}

@@ -16,6 +16,18 @@ import {
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** Local hours `from`–`to` in which a channel sends nothing (21–8 wraps midnight). */
+export interface QuietHours {
+  from: number;
+  to: number;
+}
+
+/** At most `messages` campaign messages per contact in `days` days, across channels. */
+export interface FrequencyCap {
+  messages: number;
+  days: number;
+}
+
 /** Every setting the service reads from the environment, validated once at boot. */
 export class Env {
   @IsOptional()
@@ -237,7 +249,23 @@ export class Env {
 
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+
+  /** FREQUENCY_CAP and QUIET_HOURS_*, parsed once when the configuration is loaded. */
+  frequencyCap: FrequencyCap | null = null;
+  quietHours: { email: QuietHours | null; sms: QuietHours | null } = { email: null, sms: null };
 }
+
+const parseQuietHours = (text: string): QuietHours | null => {
+  if (text === 'off') return null;
+  const [from, to] = text.split('-').map(Number);
+  return { from, to };
+};
+
+const parseFrequencyCap = (text: string): FrequencyCap | null => {
+  if (text === 'off') return null;
+  const [messages, days] = text.split('/').map(Number);
+  return { messages, days };
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -255,7 +283,7 @@ function describe(errors: ValidationError[]): string[] {
 
 /** Reads and validates the environment; throws a ConfigError listing every problem at once. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
-  const known = Object.keys(new Env());
+  const known = Object.keys(new Env()).filter((k) => /^[A-Z_]+$/.test(k));
   const relevant = Object.fromEntries(
     Object.entries(source).filter(([k, v]) => (known.includes(k) || k === 'DATABASE_URL') && v !== ''),
   );
@@ -271,6 +299,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
   if (env.DKIM_DOMAIN && !(env.DKIM_SELECTOR && env.DKIM_PRIVATE_KEY_FILE))
     problems.push('DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: both are required with DKIM_DOMAIN');
   if (problems.length > 0) throw new ConfigError(problems);
+  env.frequencyCap = parseFrequencyCap(env.FREQUENCY_CAP);
+  env.quietHours = {
+    email: parseQuietHours(env.QUIET_HOURS_EMAIL),
+    sms: parseQuietHours(env.QUIET_HOURS_SMS),
+  };
   return env;
 }
 

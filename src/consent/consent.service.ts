@@ -6,14 +6,13 @@ import { Env } from '../config/config.js';
 import type { Channel, ConsentAction, ConsentSource, ConsentStatus } from './consent.js';
 import { ConsentEvent } from './consent-event.entity.js';
 import {
-  campaignRefusalSql,
   confirmationCountsSql,
+  refusalSql,
   suppressedSql,
-  decideConfirmation,
   type GateDecision,
   type Refusal,
   type SendKind,
-} from './consent-gate.js';
+} from './send-rules.js';
 
 export interface Evidence {
   source: ConsentSource;
@@ -46,39 +45,27 @@ export class ConsentService {
     manager: EntityManager = this.db.manager,
   ): Promise<GateDecision> {
     const address = `c.${ADDRESS[channel]}`;
-    const rows: {
-      status: ConsentStatus | null;
-      refusal: Refusal | null;
-      has_address: boolean;
-      suppressed: boolean;
-      last_confirmation: Date | null;
-      any_requested: boolean;
-    }[] = await manager.query(
-      `SELECT s.status, ${campaignRefusalSql('s.status', address)} AS refusal, ${address} IS NOT NULL AS has_address,
-         ${address} IS NOT NULL AND ${suppressedSql(address)} AS suppressed,
-         (SELECT max(created_at) FROM messages m WHERE m.contact_id = c.id AND m.channel = $2
-            AND ${confirmationCountsSql('m')}) AS last_confirmation,
-         EXISTS (SELECT 1 FROM consent_current q WHERE q.contact_id = c.id AND q.channel = $2
-            AND q.status = 'requested') AS any_requested
-       FROM contacts c
+    const refusal = refusalSql(
+      {
+        status: 's.status',
+        requested: `(SELECT array_agg(q.purpose) FROM consent_current q
+          WHERE q.contact_id = c.id AND q.channel = $2 AND q.status = 'requested')`,
+        hasAddress: `(${address} IS NOT NULL)`,
+        suppressed: `(${address} IS NOT NULL AND ${suppressedSql(address)})`,
+        confirmationSent: `EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = c.id AND m.channel = $2
+          AND ${confirmationCountsSql('m')}
+          AND m.created_at > now() - make_interval(hours => ${Math.trunc(this.env.CONFIRMATION_RESEND_HOURS)}))`,
+      },
+      kind,
+    );
+    const rows: { refusal: Refusal | null }[] = await manager.query(
+      `SELECT ${refusal} AS refusal FROM contacts c
        LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $2 AND s.purpose = $3
        WHERE c.id = $1`,
       [contactId, channel, purpose],
     );
-    const row = rows[0];
-    if (!row) return { allowed: false, reason: 'unknown-contact' };
-    if (kind === 'campaign') return row.refusal ? { allowed: false, reason: row.refusal } : { allowed: true };
-    return decideConfirmation(
-      {
-        // A confirmation asks about every purpose still requested on the channel.
-        status: row.any_requested ? 'requested' : 'none',
-        hasAddress: row.has_address,
-        suppressed: row.suppressed,
-        lastConfirmationAt: row.last_confirmation,
-      },
-      new Date(),
-      this.env.CONFIRMATION_RESEND_HOURS * 3600_000,
-    );
+    if (rows.length === 0) return { allowed: false, reason: 'erased' };
+    return rows[0].refusal ? { allowed: false, reason: rows[0].refusal } : { allowed: true };
   }
 
   /** The current state per channel × purpose, every configured purpose listed ('none' where nothing was said). */

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Email } from '../channels/email.channel.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
-import { confirmationCountsSql } from '../consent/consent-gate.js';
+import { confirmationCountsSql } from '../consent/send-rules.js';
 import { LinkService } from '../links/link.service.js';
 import { escapeHtml } from '../templates/placeholders.js';
 import { fill, purposeName, stringsFor } from '../public/strings.js';

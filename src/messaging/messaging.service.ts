@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { refusedChannel } from '../channels/delivery.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import type { Channel } from '../consent/consent.js';
-import type { Refusal, SendKind } from '../consent/consent-gate.js';
+import type { Refusal, SendKind } from '../consent/send-rules.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { IssueTemplate } from '../templates/template.entities.js';
 import { Message, statusRankSql, type MessageStatus } from './message.entity.js';

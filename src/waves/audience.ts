@@ -1,19 +1,16 @@
+import type { FrequencyCap, QuietHours } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
-import { refusalOfFactsSql, suppressedSql } from '../consent/consent-gate.js';
+import {
+  frequencyCapCountsSql,
+  inQuietHoursSql,
+  localTimeSql,
+  quietHoursEndSql,
+  refusalSql,
+  suppressedSql,
+  zoneSql,
+  type SendFacts,
+} from '../consent/send-rules.js';
 import type { Audience } from './wave.entities.js';
-
-/** Why a contact of the audience gets nothing, in the order the preview reports the steps. */
-export const EXCLUSIONS = [
-  'no-consent',
-  'requested',
-  'withdrawn',
-  'no-address',
-  'suppressed',
-  'frequency-cap',
-  'duplicate-address',
-  'no-template',
-] as const;
-export type Exclusion = (typeof EXCLUSIONS)[number];
 
 export interface AudienceQuery {
   channel: Channel;
@@ -25,7 +22,9 @@ export interface AudienceQuery {
   templateKey: string | null;
   /** Regions (with their sub-regions) an event concerns, on top of the audience's own. */
   eventRegionIds?: string[];
-  frequencyCap: { messages: number; days: number } | null;
+  frequencyCap: FrequencyCap | null;
+  /** The channel's quiet hours: the preview says how many messages wait for their end, and until when. */
+  quietHours: QuietHours | null;
   /** SMS: the phones shared by several contacts who may be messaged, each with the one who gets it (`householdsSql`). */
   households?: { address: string; first: string }[];
 }
@@ -48,13 +47,19 @@ export function audienceSql(q: AudienceQuery): { sql: string; params: unknown[] 
 export function previewSql(q: AudienceQuery): { sql: string; params: unknown[] } {
   const { ctes, params } = audienceFacts(q);
   const facts =
-    'status, has_address, suppressed, capped, duplicate, segment_id, template_key, template_version, language';
+    'status, has_address, suppressed, capped, duplicate, segment_id, template_key, template_version, language, time_zone';
+  // Quiet hours are judged per time zone (a handful of groups), not per contact.
+  const local = localTimeSql('g.time_zone');
+  const excluded = exclusionSql('g');
   return {
     sql: `${ctes}, counted AS (
         SELECT ${facts}, count(*) AS n, min(contact_id::text) AS sample FROM facts GROUP BY ${facts}
       )
-      SELECT ${exclusionSql('g')} AS excluded, segment_id, template_key, template_version, language,
-        sum(n)::int AS n, min(sample) AS sample
+      SELECT ${excluded} AS excluded, segment_id, template_key, template_version, language,
+        sum(n)::int AS n, min(sample) AS sample,
+        (sum(n) FILTER (WHERE ${excluded} IS NULL AND ${inQuietHoursSql(local, q.quietHours)}))::int AS deferred,
+        max(${quietHoursEndSql(local, zoneSql('g.time_zone'), q.quietHours)})
+          FILTER (WHERE ${excluded} IS NULL AND ${inQuietHoursSql(local, q.quietHours)}) AS deferred_until
       FROM counted g GROUP BY 1, 2, 3, 4, 5`,
     params,
   };
@@ -137,17 +142,17 @@ function audienceParts(q: AudienceQuery) {
   const templateVersion = q.templateStrategy === 'fixed' ? 't.version' : 'sx.template_version';
   const cap = q.frequencyCap;
   const recent = cap
-    ? `LEFT JOIN (SELECT contact_id, count(*) AS n FROM messages
-         WHERE kind = 'campaign' AND status IN ('sending', 'sent', 'delivered') AND sent_at > now() - make_interval(days => ${param(cap.days)})
-         GROUP BY contact_id) f ON f.contact_id = b.contact_id`
+    ? `LEFT JOIN (SELECT x.contact_id, count(*) AS n FROM messages x
+         WHERE ${frequencyCapCountsSql('x', param(cap.days))} GROUP BY x.contact_id) f ON f.contact_id = b.contact_id`
     : '';
   const capped = cap ? `COALESCE(f.n, 0) >= ${param(cap.messages)}` : 'false';
   const judged = (conditions: string[]) => `
     SELECT b.contact_id, b.segment_id, b.language, b.address, t.key AS template_key,
       ${templateVersion} AS template_version, b.status, b.address IS NOT NULL AS has_address,
-      b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed, ${capped} AS capped
+      b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed, ${capped} AS capped, b.time_zone
     FROM (
-      SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address, s.status
+      SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address, s.status,
+        c.time_zone
       FROM contacts c ${join}
       LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $1 AND s.purpose = $2
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -155,20 +160,23 @@ function audienceParts(q: AudienceQuery) {
   return { judged, where, params, param };
 }
 
-/** The campaign refusal or the frequency cap of a row of facts, NULL when neither holds. */
+/** A judged row's facts for the rulebook, before the shared phones and the template are known. */
+const personFacts = (r: string): SendFacts => ({
+  status: `${r}.status`,
+  hasAddress: `${r}.has_address`,
+  suppressed: `${r}.suppressed`,
+  capped: `${r}.capped`,
+});
+
+/** Whether a contact may be messaged at all (consent, address, suppression, cap): NULL when it may. */
 function refusedSql(r: string): string {
-  return `COALESCE(${refusalOfFactsSql(`${r}.status`, `${r}.has_address`, `${r}.suppressed`)},
-    CASE WHEN ${r}.capped THEN 'frequency-cap' END)`;
+  return refusalSql(personFacts(r), 'campaign');
 }
 
 /** Why a row of facts (one contact, or a group of contacts sharing them) gets nothing; NULL when it may go. */
 function exclusionSql(r: string): string {
-  return `COALESCE(${refusedSql(r)},
-    CASE WHEN ${r}.duplicate THEN 'duplicate-address' WHEN ${r}.template_key IS NULL THEN 'no-template' END)`;
-}
-
-export function parseFrequencyCap(text: string): { messages: number; days: number } | null {
-  if (text === 'off') return null;
-  const [messages, days] = text.split('/').map(Number);
-  return { messages, days };
+  return refusalSql(
+    { ...personFacts(r), duplicate: `${r}.duplicate`, templateKey: `${r}.template_key` },
+    'campaign',
+  );
 }

@@ -9,13 +9,20 @@ import { SmsChannel } from '../channels/sms.channel.js';
 import { isHardBounce, type SendOutcome } from '../channels/delivery.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
-import { campaignRefusalSql, confirmationRefusalSql } from '../consent/consent-gate.js';
+import {
+  frequencyCapCountsSql,
+  inQuietHoursSql,
+  localTimeSql,
+  quietHoursEndSql,
+  refusalSql,
+  suppressedSql,
+  zoneSql,
+} from '../consent/send-rules.js';
 import { LinkService } from '../links/link.service.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 import type { MessageKind } from '../messaging/message.entity.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { renderMessage } from '../templates/render-message.js';
-import { parseFrequencyCap } from './audience.js';
 import { DatabaseRateLimiter } from './rate-limiter.js';
 import { Wave } from './wave.entities.js';
 import type { TemplateContent } from '../templates/default-templates.js';
@@ -277,9 +284,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
    */
   private async handOver(channel: Channel, want: number, answers: Answer[]): Promise<HandedOver[]> {
     const address = channel === 'email' ? 'c.email' : 'c.phone';
-    const cap = parseFrequencyCap(this.env.FREQUENCY_CAP);
-    const hours = channel === 'email' ? this.env.QUIET_HOURS_EMAIL : this.env.QUIET_HOURS_SMS;
-    const quiet = hours === 'off' ? [] : hours.split('-').map(Number);
+    const cap = this.env.frequencyCap;
+    const quiet = this.env.quietHours[channel];
+    // The last check, from the rulebook: the facts of each due row, then the first rule that holds.
+    const refusal = refusalSql(
+      {
+        kind: 'kind',
+        contact: 'contact',
+        cutoff: 'cutoff_at',
+        status: 'status',
+        requested: 'requested',
+        hasAddress: '(address IS NOT NULL)',
+        suppressed: 'suppressed',
+        capped: cap ? `(recent >= ${cap.messages})` : 'false',
+      },
+      'any',
+    );
     // Named, and with the group size written in: prepared once per connection with one generic plan, instead of a
     // plan made for every group (planning this statement costs more than running it).
     const { rows } = await this.durable!.query<HandedOver>({
@@ -290,7 +310,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
            error_code = a.error_code, error = a.error, lease_until = NULL, claimed_by = NULL,
            due_at = CASE WHEN a.status = 'queued' THEN now() + make_interval(secs => a.backoff) ELSE m.due_at END,
            updated_at = now()
-         FROM unnest($8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[], $13::float8[])
+         FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[])
            AS a(id, status, provider_id, error_code, error, backoff)
          WHERE m.id = a.id AND m.status = 'sending' AND m.claimed_by = $1
        ), due AS (
@@ -300,14 +320,15 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
          ORDER BY x.due_at, x.id LIMIT ${Math.trunc(want)} FOR UPDATE OF x SKIP LOCKED
        ), target AS MATERIALIZED (
          SELECT m.id, m.kind, w.cutoff_at, c.id AS contact, c.time_zone, ${address} AS address, c.first_name,
-           r.name AS region, e.starts_at, e.place, rq.purposes AS requested,
-           CASE WHEN m.kind = 'confirmation' THEN ${confirmationRefusalSql('rq.purposes', address)}
-             ELSE ${campaignRefusalSql('s.status', address)} END AS refusal,
-           CASE WHEN m.kind = 'campaign' THEN (SELECT count(*) FROM messages x
-             WHERE x.contact_id = m.contact_id AND x.id <> m.id AND x.kind = 'campaign'
-              AND x.status IN ('sending', 'sent', 'delivered')
-              AND COALESCE(x.sent_at, x.updated_at) > now() - make_interval(days => COALESCE($5::int, 0))) END AS recent,
-           (now() AT TIME ZONE COALESCE(c.time_zone, 'UTC')) AS local
+           r.name AS region, e.starts_at, e.place, s.status, rq.purposes AS requested,
+           ${address} IS NOT NULL AND ${suppressedSql(address)} AS suppressed,
+           ${
+             cap
+               ? `CASE WHEN m.kind = 'campaign' THEN (SELECT count(*) FROM messages x
+                   WHERE x.contact_id = m.contact_id AND ${frequencyCapCountsSql('x', String(cap.days))}) END`
+               : 'NULL::bigint'
+           } AS recent,
+           ${localTimeSql('c.time_zone')} AS local
          FROM due JOIN messages m ON m.id = due.id LEFT JOIN waves w ON w.id = m.wave_id
          LEFT JOIN campaign_events e ON e.id = w.event_id
          LEFT JOIN contacts c ON c.id = m.contact_id
@@ -317,17 +338,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
            WHERE m.kind = 'confirmation' AND q.contact_id = c.id AND q.channel = m.channel AND q.status = 'requested'
          ) rq ON true
        ), decided AS MATERIALIZED (
-         SELECT *, date_trunc('day', local) + make_interval(hours => COALESCE($7::int, 0)) AS quiet_end,
-           CASE
-             WHEN cutoff_at IS NOT NULL AND now() > cutoff_at THEN 'cut-off'
-             WHEN contact IS NULL THEN 'erased'
-             WHEN refusal IS NOT NULL THEN refusal
-             WHEN $4::int IS NOT NULL AND recent >= $4::int THEN 'frequency-cap'
-             WHEN $6::int IS NOT NULL AND CASE WHEN $6::int > $7::int
-               THEN extract(hour FROM local) >= $6::int OR extract(hour FROM local) < $7::int
-               ELSE extract(hour FROM local) >= $6::int AND extract(hour FROM local) < $7::int END THEN 'defer'
-             ELSE 'send'
-           END AS decision
+         SELECT *, COALESCE(${refusal},
+             CASE WHEN ${inQuietHoursSql('local', quiet)} THEN 'defer' END, 'send') AS decision
          FROM target
        )
        UPDATE messages m SET
@@ -336,9 +348,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
          address = CASE WHEN d.decision = 'send' THEN d.address END,
          contact_id = d.contact,
          attempts = m.attempts + CASE WHEN d.decision = 'send' THEN 1 ELSE 0 END,
-         due_at = CASE WHEN d.decision = 'defer'
-           THEN (d.quiet_end + CASE WHEN d.quiet_end <= d.local THEN interval '1 day' ELSE interval '0' END)
-                AT TIME ZONE COALESCE(d.time_zone, 'UTC')
+         due_at = CASE WHEN d.decision = 'defer' THEN ${quietHoursEndSql('d.local', zoneSql('d.time_zone'), quiet)}
            ELSE m.due_at END,
          claimed_by = CASE WHEN d.decision = 'send' THEN $1 END,
          lease_until = CASE WHEN d.decision = 'send' THEN now() + make_interval(secs => $3) END,
@@ -350,10 +360,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         this.worker,
         channel,
         this.env.LEASE_SECONDS,
-        cap?.messages ?? null,
-        cap?.days ?? null,
-        quiet[0] ?? null,
-        quiet[1] ?? null,
         answers.map((a) => a.id),
         answers.map((a) => a.status),
         answers.map((a) => a.providerId),

@@ -8,14 +8,8 @@ import type { TemplateContent } from '../templates/default-templates.js';
 import { renderMessage } from '../templates/render-message.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
-import {
-  type AudienceQuery,
-  audienceSql,
-  EXCLUSIONS,
-  householdsSql,
-  parseFrequencyCap,
-  previewSql,
-} from './audience.js';
+import { EXCLUSIONS, meaningOf, QUIET_HOURS } from '../consent/send-rules.js';
+import { type AudienceQuery, audienceSql, householdsSql, previewSql } from './audience.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
 
@@ -141,7 +135,8 @@ export class WavesService {
       templateStrategy: wave.templateStrategy,
       templateKey: wave.templateKey,
       eventRegionIds: event?.regionIds,
-      frequencyCap: parseFrequencyCap(this.env.FREQUENCY_CAP),
+      frequencyCap: this.env.frequencyCap,
+      quietHours: this.env.quietHours[wave.channel],
     };
     if (q.channel === 'sms') {
       const households = householdsSql(q);
@@ -161,6 +156,8 @@ export class WavesService {
       language: string;
       n: number;
       sample: string;
+      deferred: number | null;
+      deferred_until: Date | null;
     }[] = await this.db.transaction(async (m) => {
       await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
       const { sql, params } = previewSql(await this.audienceOf(wave, m));
@@ -171,8 +168,13 @@ export class WavesService {
     const steps = EXCLUSIONS.map((reason) => {
       const excluded = groups.filter((g) => g.excluded === reason).reduce((s, g) => s + g.n, 0);
       remaining -= excluded;
-      return { reason, excluded, remaining };
+      return { reason, meaning: meaningOf(reason), excluded, remaining };
     });
+    const deferred = groups.reduce((s, g) => s + (g.deferred ?? 0), 0);
+    const until = groups
+      .map((g) => g.deferred_until)
+      .filter((d): d is Date => d !== null)
+      .sort((a, b) => b.getTime() - a.getTime())[0];
     const sending = groups.filter((g) => g.excluded === null);
     const labels = await this.segmentLabels(sending.map((g) => g.segment_id).filter((s): s is string => !!s));
     const contents = await this.contents(sending);
@@ -218,6 +220,8 @@ export class WavesService {
       audience,
       steps,
       final,
+      // Part of `final`: they go out when quiet hours end in the contact's zone.
+      deferred: { ...QUIET_HOURS, count: deferred, until: until ?? null },
       groups: sending.map((g) => ({
         segmentId: g.segment_id,
         segment: g.segment_id ? (labels.get(g.segment_id) ?? null) : null,
