@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmailChannel } from '../src/channels/email.channel.js';
-import { loadConfig } from '../src/config/config.js';
+import { Env, loadConfig } from '../src/config/config.js';
 import { startTestApp, type TestApp } from './app.js';
 import { runImport, tempFile } from './imports.js';
 import { settled } from './waves.js';
@@ -11,7 +11,7 @@ describe('with no SMTP or Twilio configured', () => {
   let outbox: string;
   beforeAll(async () => {
     t = await startTestApp({ PUBLIC_REQUESTS_PER_MINUTE: '5', QUIET_HOURS_SMS: 'off' });
-    outbox = join(t.app.get(EmailChannel)['env'].DATA_DIR, 'outbox');
+    outbox = join(t.app.get(Env).DATA_DIR, 'outbox');
   });
   afterAll(() => t.close());
 

@@ -1,14 +1,21 @@
-import { smtpFailure, twilioFailure } from './delivery.js';
+import { smtpFailure } from './drivers/smtp.js';
+import { twilioFailure } from './drivers/twilio.js';
 
 describe('failure classes', () => {
   it('SMTP: 5xx permanent, 4xx and connection problems transient', () => {
     expect(smtpFailure({ responseCode: 550, response: '550 no such user' })).toEqual({
       ok: false,
+      failure: 'hard-bounce',
       permanent: true,
       code: 'smtp-550',
       reason: '550 no such user',
     });
+    expect(smtpFailure({ responseCode: 554, message: 'spam' })).toMatchObject({
+      failure: 'rejected',
+      permanent: true,
+    });
     expect(smtpFailure({ responseCode: 451, message: 'try later' })).toMatchObject({
+      failure: 'transient',
       permanent: false,
       code: 'smtp-451',
     });
@@ -21,11 +28,20 @@ describe('failure classes', () => {
 
   it('Twilio: 4xx with a code permanent, 429 and 5xx and no answer transient', () => {
     expect(twilioFailure({ status: 400, code: 21610, message: 'unsubscribed' })).toMatchObject({
+      failure: 'opted-out',
       permanent: true,
       code: '21610',
     });
-    expect(twilioFailure({ status: 400, code: 21211 })).toMatchObject({ permanent: true, code: '21211' });
-    expect(twilioFailure({ status: 429, code: 20429 })).toMatchObject({ permanent: false, code: '20429' });
+    expect(twilioFailure({ status: 400, code: 21211 })).toMatchObject({
+      failure: 'invalid-address',
+      permanent: true,
+      code: '21211',
+    });
+    expect(twilioFailure({ status: 429, code: 20429 })).toMatchObject({
+      failure: 'rate-limited',
+      permanent: false,
+      code: '20429',
+    });
     expect(twilioFailure({ status: 503 })).toMatchObject({ permanent: false, code: 'http-503' });
     expect(twilioFailure({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })).toMatchObject({
       permanent: false,

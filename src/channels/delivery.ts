@@ -1,56 +1,56 @@
 /**
- * What a channel says about one send. `permanent` failures (a refused address, an opted-out number) are final;
- * transient ones (a busy server, a rate limit, a dropped connection) may succeed when tried again.
+ * What a provider said about one send, in words no other part of the product needs to translate: sent with the
+ * provider's id, or failed with a neutral class (and the provider's own code and text, kept for the ledger).
+ * `opted-out` and `hard-bounce` end the address's consent; `permanent` failures are final, the others may succeed
+ * when tried again.
  */
+export type FailureClass =
+  'opted-out' | 'hard-bounce' | 'invalid-address' | 'rejected' | 'rate-limited' | 'transient';
+
 export type SendOutcome =
-  { ok: true; providerId: string } | { ok: false; permanent: boolean; code: string; reason: string };
+  | { ok: true; providerId: string }
+  | { ok: false; failure: FailureClass; permanent: boolean; code: string; reason: string };
 
-/** Node's and nodemailer's codes for a server that could not be reached or answered too late. */
-const CONNECTION_CODES = new Set([
-  'ECONNECTION',
-  'ETIMEDOUT',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ESOCKET',
-  'EDNS',
-]);
+export const failed = (failure: FailureClass, code: string, reason: string): SendOutcome => ({
+  ok: false,
+  failure,
+  permanent: failure !== 'rate-limited' && failure !== 'transient',
+  code,
+  reason,
+});
 
-/** SMTP: 5xx replies are permanent, 4xx transient, as are connection problems; anything unknown is transient. */
-export function smtpFailure(error: unknown): SendOutcome {
-  const e = error as { responseCode?: number; code?: string; message?: string; response?: string };
-  const reason = e.response ?? e.message ?? String(error);
-  if (typeof e.responseCode === 'number')
-    return { ok: false, permanent: e.responseCode >= 500, code: `smtp-${e.responseCode}`, reason };
-  if (e.code && CONNECTION_CODES.has(e.code)) return { ok: false, permanent: false, code: e.code, reason };
-  if (e.code === 'EENVELOPE') return { ok: false, permanent: true, code: e.code, reason };
-  return { ok: false, permanent: false, code: e.code ?? 'unknown', reason };
+/** The channel whose address a failure declares dead or opted out, if it does. */
+export function refusedChannel(failure: FailureClass | null): 'email' | 'sms' | null {
+  return failure === 'opted-out' ? 'sms' : failure === 'hard-bounce' ? 'email' : null;
+}
+
+/** An email as the product writes it, for any email driver. */
+export interface Email {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** The signed one-click URL: becomes List-Unsubscribe with List-Unsubscribe-Post (RFC 8058). */
+  unsubscribeUrl?: string;
+  language?: string;
+  /** Makes the Message-ID: the ledger row's id, so a message can be traced from any inbox back to its row. */
+  id?: string;
 }
 
 /**
- * Twilio: a 4xx answer with an error code (21610 unsubscribed recipient, 21211 invalid number, 21614 not a mobile
- * number …) is permanent; 429, 5xx and failures to connect are transient.
+ * A way to send SMS. Adding a provider: one file in `channels/drivers/` implementing this, and its name in
+ * `SMS_PROVIDER` (see `sms.channel.ts`).
  */
-export function twilioFailure(error: unknown): SendOutcome {
-  const e = error as { status?: number; code?: number | string; message?: string };
-  const reason = e.message ?? String(error);
-  if (typeof e.status === 'number') {
-    const permanent = e.status >= 400 && e.status < 500 && e.status !== 429;
-    return { ok: false, permanent, code: String(e.code ?? `http-${e.status}`), reason };
-  }
-  return { ok: false, permanent: false, code: typeof e.code === 'string' ? e.code : 'unknown', reason };
+export interface SmsDriver {
+  /** Where messages go, for the start-up message. */
+  readonly target: string;
+  send(to: string, body: string): Promise<SendOutcome>;
+  close?(): void;
 }
 
-/** Twilio codes that mean the person does not want our messages: the number is withdrawn, not just failed. */
-export const TWILIO_OPTED_OUT = '21610';
-
-/** SMTP replies that say the mailbox does not exist: the address is dead, not just this message refused. */
-const HARD_BOUNCES = new Set(['smtp-550', 'smtp-551', 'smtp-553']);
-
-export function isHardBounce(outcome: SendOutcome): boolean {
-  return !outcome.ok && HARD_BOUNCES.has(outcome.code);
-}
-
-/** The channel whose address a provider's code declares dead or opted out, if it does. */
-export function refusedChannel(code: string): 'email' | 'sms' | null {
-  return code === TWILIO_OPTED_OUT ? 'sms' : HARD_BOUNCES.has(code) ? 'email' : null;
+/** A way to send email; adding one: a file in `channels/drivers/` and its name in `EMAIL_PROVIDER`. */
+export interface EmailDriver {
+  readonly target: string;
+  send(email: Email, messageId: string): Promise<SendOutcome>;
+  close?(): void;
 }

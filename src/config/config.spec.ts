@@ -25,4 +25,22 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/DATABASE_URL/);
     expect(problems).toMatch(/DEFAULT_COUNTRY/);
   });
+
+  it('parses the frequency cap and quiet hours once, into typed values', () => {
+    const env = loadConfig({ FREQUENCY_CAP: '2/5', QUIET_HOURS_SMS: '22-7', QUIET_HOURS_EMAIL: 'off' });
+    expect(env.frequencyCap).toEqual({ messages: 2, days: 5 });
+    expect(env.quietHours).toEqual({ sms: { from: 22, to: 7 }, email: null });
+    expect(loadConfig({ FREQUENCY_CAP: 'off' }).frequencyCap).toBeNull();
+  });
+
+  it('chooses the providers by name, and refuses one without its settings', () => {
+    expect(loadConfig({ SMS_PROVIDER: 'outbox' }).SMS_PROVIDER).toBe('outbox');
+    expect(() => loadConfig({ SMS_PROVIDER: 'twilio' })).toThrow(
+      /TWILIO_ACCOUNT_SID: required with SMS_PROVIDER=twilio/,
+    );
+    expect(() => loadConfig({ EMAIL_PROVIDER: 'smtp' })).toThrow(
+      /SMTP_URL: required with EMAIL_PROVIDER=smtp/,
+    );
+    expect(() => loadConfig({ SMS_PROVIDER: 'carrier-pigeon' })).toThrow(/SMS_PROVIDER/);
+  });
 });

@@ -176,6 +176,16 @@ export class Env {
   @Matches(/^https?:\/\//, { message: 'TWILIO_API_URL must be an http(s) URL' })
   TWILIO_API_URL: string | undefined = undefined;
 
+  /** Which email driver sends (`channels/drivers/`): `smtp` (needs SMTP_URL) or `outbox`; unset: smtp when SMTP_URL is set. */
+  @IsOptional()
+  @IsIn(['smtp', 'outbox'])
+  EMAIL_PROVIDER: 'smtp' | 'outbox' | undefined = undefined;
+
+  /** Which SMS driver sends: `twilio` (needs TWILIO_ACCOUNT_SID) or `outbox`; unset: twilio when TWILIO_ACCOUNT_SID is set. */
+  @IsOptional()
+  @IsIn(['twilio', 'outbox'])
+  SMS_PROVIDER: 'twilio' | 'outbox' | undefined = undefined;
+
   /** Messages per second per channel, shared by every worker (0: no limit). */
   @Transform(toInt)
   @IsInt()
@@ -296,6 +306,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
     problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID)
     problems.push('TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is required with TWILIO_ACCOUNT_SID');
+  if (env.EMAIL_PROVIDER === 'smtp' && !env.SMTP_URL)
+    problems.push('SMTP_URL: required with EMAIL_PROVIDER=smtp');
+  if (env.SMS_PROVIDER === 'twilio' && !env.TWILIO_ACCOUNT_SID)
+    problems.push('TWILIO_ACCOUNT_SID: required with SMS_PROVIDER=twilio');
   if (env.DKIM_DOMAIN && !(env.DKIM_SELECTOR && env.DKIM_PRIVATE_KEY_FILE))
     problems.push('DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: both are required with DKIM_DOMAIN');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { refusedChannel } from '../channels/delivery.js';
+import { refusedChannel, type FailureClass } from '../channels/delivery.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import type { Channel } from '../consent/consent.js';
 import type { Refusal, SendKind } from '../consent/send-rules.js';
@@ -17,7 +17,9 @@ export interface DeliveryReport {
   reported: string;
   /** What it means in the ledger, if anything. */
   status: MessageStatus | null;
+  /** The provider's error code as it came, and what it means. */
   code: string | null;
+  failure: FailureClass | null;
 }
 
 /** What asking for a message did: a ledger row the dispatcher will send, or the gate's reason for refusing it. */
@@ -120,22 +122,22 @@ export class MessagingService {
     );
     if (rows.length > 1)
       this.logger.warn(`${rows.length} messages share one provider id; the report went to each of them`);
-    if (report.code) for (const row of rows) await this.withdrawRefused(row.id, report.code);
+    if (report.failure) for (const row of rows) await this.withdrawRefused(row.id, report.failure);
     return rows.map((r) => r.id);
   }
 
   /**
-   * A provider refused the address for good (Twilio 21610: the number opted out; SMTP 550/551/553: no such mailbox):
-   * that channel's consent ends for the purposes the person had given, with the provider's word as the source.
+   * A provider refused the address for good (the number opted out; no such mailbox): that channel's consent ends
+   * for the purposes the person had given, with the provider's word as the source.
    */
-  async withdrawRefused(messageId: string, code: string) {
-    const channel = refusedChannel(code);
+  async withdrawRefused(messageId: string, failure: FailureClass) {
+    const channel = refusedChannel(failure);
     if (!channel) return;
     const message = await this.db.getRepository(Message).findOneBy({ id: messageId });
     if (!message?.contactId) return;
     await this.consent.withdrawGiven(message.contactId, channel, {
       source: 'api',
-      details: { provider: channel === 'sms' ? 'twilio' : 'smtp', code, messageId },
+      details: { refusal: failure, code: message.errorCode, messageId },
     });
   }
 }

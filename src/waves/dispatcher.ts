@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { EmailChannel } from '../channels/email.channel.js';
 import { SmsChannel } from '../channels/sms.channel.js';
-import { isHardBounce, type SendOutcome } from '../channels/delivery.js';
+import { failed, type FailureClass, type SendOutcome } from '../channels/delivery.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
 import {
@@ -79,6 +79,7 @@ interface Answer {
   id: string;
   status: 'sent' | 'queued' | 'bounced' | 'failed';
   providerId: string | null;
+  failure: FailureClass | null;
   code: string | null;
   reason: string | null;
   backoffSeconds: number;
@@ -189,12 +190,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         answers = await Promise.all(
           sending.map((row) =>
             this.send(channel, row, row.address!)
-              .catch((e: unknown): SendOutcome => ({
-                ok: false,
-                permanent: true,
-                code: 'internal',
-                reason: String(e),
-              }))
+              .catch((e: unknown): SendOutcome => ({ ...failed('rejected', 'internal', String(e)) }))
               .then((outcome) => this.answer(row, outcome)),
           ),
         );
@@ -224,8 +220,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     }
     limiter.giveBack(tokens - rows.filter((r) => r.decision === 'send').length);
     for (const answer of answers)
-      if (answer.code && answer.status !== 'queued')
-        await this.messaging.withdrawRefused(answer.id, answer.code);
+      if (answer.failure && answer.status !== 'queued')
+        await this.messaging.withdrawRefused(answer.id, answer.failure);
     return rows;
   }
 
@@ -257,6 +253,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         id: row.id,
         status: 'sent',
         providerId: storable(outcome.providerId, 200),
+        failure: null,
         code: null,
         reason: null,
         backoffSeconds: 0,
@@ -264,7 +261,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     const status =
       !outcome.permanent && row.attempts < this.env.SEND_MAX_ATTEMPTS
         ? 'queued'
-        : isHardBounce(outcome)
+        : outcome.failure === 'hard-bounce'
           ? 'bounced'
           : 'failed';
     const backoff = Math.min(MAX_BACKOFF_S, this.env.RETRY_BASE_SECONDS * 2 ** (row.attempts - 1));
@@ -272,6 +269,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       id: row.id,
       status,
       providerId: null,
+      failure: outcome.failure,
       code: storable(outcome.code, 100),
       reason: storable(outcome.reason, 1000),
       backoffSeconds: backoff * (0.5 + Math.random()),

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators.js';
 import { Env, publicUrl } from '../config/config.js';
 import { ConsentService } from '../consent/consent.service.js';
+import { twilioFailureClass } from '../channels/drivers/twilio.js';
 import type { MessageStatus } from '../messaging/message.entity.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { fill, stringsFor } from '../public/strings.js';
@@ -89,6 +90,7 @@ export class TwilioWebhooksController {
         reported,
         status: STATUS[reported] ?? null,
         code: body.ErrorCode || null,
+        failure: body.ErrorCode ? twilioFailureClass(body.ErrorCode) : null,
       });
     res.status(204).send();
   }
