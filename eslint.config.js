@@ -12,6 +12,7 @@ export default tseslint.config(
       'bench/run.js',
       'eslint.config.js',
       'jest.config.js',
+      '.dependency-cruiser.cjs',
     ],
   },
   js.configs.recommended,

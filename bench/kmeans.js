@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { seededRandom } from '../dist/synthetic/random.js';
+import { seededRandom } from '../dist/common/random.js';
 
 const run = promisify(execFile);
 const { values } = parseArgs({

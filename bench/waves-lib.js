@@ -12,7 +12,7 @@ import { loadConfig } from '../dist/config/config.js';
 import { startEmbeddedPostgres } from '../dist/database/embedded-postgres.js';
 import { ensureDefaultTemplates } from '../dist/templates/templates.service.js';
 import { WavesService } from '../dist/waves/waves.service.js';
-import { WorkerModule } from '../dist/waves/worker.module.js';
+import { WorkerModule } from '../dist/worker.js';
 
 export const root = resolve(import.meta.dirname, '..');
 

@@ -6,10 +6,13 @@ import { AuthModule } from './auth/auth.module.js';
 import { AppExceptionFilter } from './common/errors.js';
 import { Env } from './config/config.js';
 import { ContactsModule } from './contacts/contacts.module.js';
-import { dataSourceOptions } from './database/data-source.js';
+import { dataSourceOptions } from './data-source.js';
 import { HealthController } from './health/health.controller.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
+import { PublicModule } from './public/public.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WavesModule } from './waves/waves.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { SegmentationModule } from './segmentation/segmentation.module.js';
@@ -32,6 +35,9 @@ export class AppModule {
         SegmentationModule,
         TemplatesModule,
         MessagingModule,
+        PublicModule,
+        PrivacyModule,
+        WebhooksModule,
         WavesModule,
       ],
       controllers: [HealthController],

@@ -11,14 +11,16 @@ import { hashPassword } from './auth/passwords.js';
 import { StaffUser } from './auth/staff-user.entity.js';
 import { ROLES, type Role } from './auth/roles.js';
 import { ConfigError, loadConfig, type Env } from './config/config.js';
-import { connect } from './database/connect.js';
+import { connect } from './data-source.js';
 import { AppError } from './common/errors.js';
 import { matchesCommand, segmentCommand } from './segmentation/segmentation-cli.js';
-import { waveCommand, workerCommand } from './waves/wave-cli.js';
+import { waveCommand } from './waves/wave-cli.js';
+import { runWorker, workerContext } from './worker.js';
 import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
 import { importFile, importOptions } from './imports/import-runner.js';
 import { toDto } from './imports/imports.dto.js';
-import type { Encoding } from './imports/csv/sniff.js';
+import { parseMapping } from './imports/imports.service.js';
+import type { Encoding } from './csv/sniff.js';
 import { regionWeights } from './synthetic/region-weights.js';
 import { syntheticContacts } from './synthetic/synthetic-contacts.js';
 import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regions.js';
@@ -54,9 +56,7 @@ async function importCommand(env: Env, args: string[]) {
   const [kind, file] = positionals;
   if (!IMPORT_KINDS.includes(kind as ImportKind) || !file)
     throw new UsageError(`import needs a kind (${IMPORT_KINDS.join(', ')}) and a file`);
-  const mapping = values.mapping
-    ? (JSON.parse(await readFile(values.mapping, 'utf8')) as Record<string, string>)
-    : undefined;
+  const mapping = values.mapping ? parseMapping(await readFile(values.mapping, 'utf8')) : undefined;
   const db = await connect(env);
   const interactive = process.stderr.isTTY && !values.json;
   const bar = interactive
@@ -230,7 +230,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'wave':
       try {
-        return await waveCommand(env, args);
+        return await waveCommand(env, args, (dispatch) => workerContext(env, dispatch));
       } catch (e) {
         if (!(e instanceof AppError) && !(e instanceof Error && /^(--|wave needs|give the)/.test(e.message)))
           throw e;
@@ -238,7 +238,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
     case 'worker':
-      return workerCommand(env, args);
+      return runWorker(env, args);
     case 'migrate': {
       const db = await connect(env);
       await db.close();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { ImportOptions } from '../src/imports/import-context.js';
+import type { ImportOptions } from '../src/csv/import-context.js';
 import type { ImportKind } from '../src/imports/import-job.entity.js';
 import { importFile } from '../src/imports/import-runner.js';
 

@@ -8,7 +8,8 @@ import {
   ManyToOne,
   type Relation,
 } from 'typeorm';
-import { Contact } from '../contacts/contact.entity.js';
+import type { Contact } from '../contacts/contact.entity.js';
+// By name, not by class: the entity of a higher room is only a type here (see .dependency-cruiser.cjs).
 import type { Channel, ConsentAction, ConsentSource } from './consent.js';
 
 /**
@@ -26,7 +27,7 @@ export class ConsentEvent {
   @Column('uuid', { name: 'contact_id', nullable: true })
   contactId: string | null;
 
-  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true })
+  @ManyToOne('Contact', { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'contact_id' })
   contact?: Relation<Contact>;
 

@@ -1,5 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Contact } from '../contacts/contact.entity.js';
+import type { Contact } from '../contacts/contact.entity.js';
+// By name, not by class: the entity of a higher room is only a type here (see .dependency-cruiser.cjs).
 import type { Channel, ConsentAction } from './consent.js';
 
 /**
@@ -12,7 +13,7 @@ export class ConsentState {
   @PrimaryColumn('uuid', { name: 'contact_id' })
   contactId: string;
 
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
+  @ManyToOne('Contact', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'contact_id' })
   contact?: Relation<Contact>;
 

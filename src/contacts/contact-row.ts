@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { MAX_FIELD_LENGTH } from '../imports/import-context.js';
+import { MAX_FIELD_LENGTH } from '../csv/import-context.js';
 
 /** Our field names, each with the header names (German and English) that mean it. */
 export const CONTACT_FIELDS = {

@@ -4,8 +4,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
-import { readCsv } from '../imports/csv/csv-reader.js';
-import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import { readCsv } from '../csv/csv-reader.js';
+import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
 import {
   contactColumns,
   isContactsHeader,

@@ -1,19 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { RowError } from '../csv/import-context.js';
+
+export type { RowError } from '../csv/import-context.js';
 
 export const IMPORT_KINDS = ['regions', 'results', 'contacts', 'postcodes'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** queued → running → completed (possibly with rejected rows) | rejected (whole file, nothing written) | failed. */
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'rejected' | 'failed';
-
-export interface RowError {
-  line: number;
-  column?: string;
-  /** In words, without the value. */
-  reason: string;
-  /** The value refused: personal data in a contacts import, shown only to roles that may read contacts. */
-  value?: string;
-}
 
 @Entity('import_jobs')
 export class ImportJob {

@@ -4,8 +4,8 @@ import { importContacts } from '../contacts/import-contacts.js';
 import { importPostcodes } from '../regions/import-postcodes.js';
 import { importRegions } from '../regions/import-regions.js';
 import { importResults } from '../regions/import-results.js';
-import { FileRejected } from './csv/sniff.js';
-import type { ImportContext, ImportCounts, ImportOptions } from './import-context.js';
+import { FileRejected } from '../csv/sniff.js';
+import type { ImportContext, ImportCounts, ImportOptions } from '../csv/import-context.js';
 import { ImportJob, type ImportKind } from './import-job.entity.js';
 
 const IMPORTERS: Record<ImportKind, (ctx: ImportContext) => Promise<ImportCounts>> = {

@@ -24,38 +24,8 @@ import { rm } from 'node:fs/promises';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { PageQuery } from '../common/pagination.js';
-import { CONTACT_FIELDS } from '../contacts/contact-row.js';
 import { CreateImportDto, ImportJobDto } from './imports.dto.js';
-import { ImportsService } from './imports.service.js';
-
-function parseMapping(raw: string | undefined): Record<string, string> | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new AppError(
-      ErrorCode.InvalidInput,
-      'mapping must be a JSON object such as {"email":"Mail-Adresse"}',
-    );
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new AppError(
-      ErrorCode.InvalidInput,
-      'mapping must be a JSON object such as {"email":"Mail-Adresse"}',
-    );
-  }
-  const unknown = Object.keys(parsed).filter((k) => !(k in CONTACT_FIELDS));
-  if (unknown.length) {
-    throw new AppError(ErrorCode.InvalidInput, `unknown fields in mapping: ${unknown.join(', ')}`, {
-      known: Object.keys(CONTACT_FIELDS),
-    });
-  }
-  if (Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new AppError(ErrorCode.InvalidInput, 'mapping values must be column names (strings)');
-  }
-  return parsed as Record<string, string>;
-}
+import { ImportsService, parseMapping } from './imports.service.js';
 
 @ApiTags('imports')
 @ApiBearerAuth()

@@ -8,7 +8,8 @@ import type { StaffPrincipal } from '../auth/auth.decorators.js';
 import { mayReadContacts } from '../auth/roles.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import type { ImportOptions } from './import-context.js';
+import { CONTACT_FIELDS } from '../contacts/contact-row.js';
+import type { ImportOptions } from '../csv/import-context.js';
 import { ImportJob, type ImportKind } from './import-job.entity.js';
 import { createImportJob, importOptions, runImportJob } from './import-runner.js';
 import { toDto } from './imports.dto.js';
@@ -19,6 +20,36 @@ export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
   postcodes: 'strategist',
   contacts: 'staff',
 };
+
+/** A mapping (our field → the file's column) as given by a person, checked the same for the CLI and HTTP. */
+export function parseMapping(raw: string | undefined): Record<string, string> | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      'mapping must be a JSON object such as {"email":"Mail-Adresse"}',
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      'mapping must be a JSON object such as {"email":"Mail-Adresse"}',
+    );
+  }
+  const unknown = Object.keys(parsed).filter((k) => !(k in CONTACT_FIELDS));
+  if (unknown.length) {
+    throw new AppError(ErrorCode.InvalidInput, `unknown fields in mapping: ${unknown.join(', ')}`, {
+      known: Object.keys(CONTACT_FIELDS),
+    });
+  }
+  if (Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new AppError(ErrorCode.InvalidInput, 'mapping values must be column names (strings)');
+  }
+  return parsed as Record<string, string>;
+}
 
 @Injectable()
 export class ImportsService implements OnApplicationBootstrap {

@@ -7,7 +7,7 @@ import type { Channel } from '../consent/consent.js';
 import { confirmationCountsSql } from '../consent/send-rules.js';
 import { LinkService } from '../links/link.service.js';
 import { escapeHtml } from '../templates/placeholders.js';
-import { fill, purposeName, stringsFor } from '../public/strings.js';
+import { fill, purposeName, stringsFor } from '../common/strings.js';
 import { MessagingService, type QueueResult } from './messaging.service.js';
 
 const SWEEP_BATCH = 500;

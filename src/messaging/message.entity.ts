@@ -10,7 +10,8 @@ import {
   type Relation,
 } from 'typeorm';
 import type { Channel } from '../consent/consent.js';
-import { Wave } from '../waves/wave.entities.js';
+import type { Wave } from '../waves/wave.entities.js';
+// By name, not by class: the entity of a higher room is only a type here (see .dependency-cruiser.cjs).
 
 export const MESSAGE_KINDS = ['confirmation', 'campaign', 'reply'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -44,7 +45,7 @@ export class Message {
   @Column('uuid', { name: 'wave_id', nullable: true })
   waveId: string | null;
 
-  @ManyToOne(() => Wave, { onDelete: 'CASCADE', nullable: true })
+  @ManyToOne('Wave', { onDelete: 'CASCADE', nullable: true })
   @JoinColumn({ name: 'wave_id' })
   wave?: Relation<Wave> | null;
 

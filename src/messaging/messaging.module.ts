@@ -3,25 +3,12 @@ import { EmailChannel } from '../channels/email.channel.js';
 import { SmsChannel } from '../channels/sms.channel.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { LinkService } from '../links/link.service.js';
-import { PrivacyController } from '../privacy/privacy.controller.js';
-import { PrivacyService } from '../privacy/privacy.service.js';
-import { PublicController } from '../public/public.controller.js';
-import { TwilioWebhooksController } from '../webhooks/twilio-webhooks.controller.js';
 import { ConfirmationService } from './confirmation.service.js';
 import { MessagingService } from './messaging.service.js';
 
-/** Consent, the channels, the supporters' pages and rights: everything that decides and sends a message. */
+/** Consent, the channels and the ledger's single messages: what decides and queues a message. */
 @Module({
-  controllers: [PublicController, TwilioWebhooksController, PrivacyController],
-  providers: [
-    ConsentService,
-    LinkService,
-    EmailChannel,
-    SmsChannel,
-    MessagingService,
-    ConfirmationService,
-    PrivacyService,
-  ],
+  providers: [ConsentService, LinkService, EmailChannel, SmsChannel, MessagingService, ConfirmationService],
   exports: [ConsentService, MessagingService, ConfirmationService, LinkService, EmailChannel, SmsChannel],
 })
 export class MessagingModule {}

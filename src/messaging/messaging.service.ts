@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { refusedChannel, type FailureClass } from '../channels/delivery.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import { messageLanguage } from '../common/languages.js';
 import type { Channel } from '../consent/consent.js';
 import type { Refusal, SendKind } from '../consent/send-rules.js';
 import { ConsentService } from '../consent/consent.service.js';
@@ -25,10 +26,6 @@ export interface DeliveryReport {
 /** What asking for a message did: a ledger row the dispatcher will send, or the gate's reason for refusing it. */
 export type QueueResult =
   { queued: true; messageId: string; status: 'queued'; dueAt: Date } | { queued: false; reason: Refusal };
-
-/** The language a message is written in: German, else English. */
-export const messageLanguage = (language: string | null | undefined): 'de' | 'en' =>
-  language === 'de' ? 'de' : 'en';
 
 @Injectable()
 export class MessagingService {

@@ -1,5 +1,5 @@
 import { escapeHtml as e } from '../templates/placeholders.js';
-import { fill, purposeName, type PageLanguage, type Strings } from './strings.js';
+import { fill, purposeName, type PageLanguage, type Strings } from '../common/strings.js';
 
 /** A plain page that works on a phone and without JavaScript. */
 export function page(language: PageLanguage, title: string, body: string): string {

@@ -4,16 +4,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
-import type { CountryCode } from 'libphonenumber-js';
 import { Public } from '../auth/auth.decorators.js';
 import { consentPurposes, Env } from '../config/config.js';
-import { CHANNELS, type Channel } from '../consent/consent.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
-import { normaliseEmail, normalisePhone } from '../contacts/contact-row.js';
 import { LinkService } from '../links/link.service.js';
 import type { LinkAction, LinkClaims } from '../links/signed-links.js';
-import { ConfirmationService } from '../messaging/confirmation.service.js';
+import { SupporterService } from './supporter.service.js';
 import {
   confirmPage,
   confirmedPage,
@@ -25,7 +22,7 @@ import {
   unsubscribePage,
   unsubscribedPage,
 } from './pages.js';
-import { fill, PAGE_LANGUAGES, stringsFor } from './strings.js';
+import { fill, PAGE_LANGUAGES, stringsFor } from '../common/strings.js';
 
 type Form = Record<string, string | string[] | undefined>;
 
@@ -45,7 +42,7 @@ export class PublicController {
     @InjectDataSource() private readonly db: DataSource,
     private readonly links: LinkService,
     private readonly consent: ConsentService,
-    private readonly confirmations: ConfirmationService,
+    private readonly supporters: SupporterService,
   ) {
     this.limiter = new RateLimiterMemory({ points: env.PUBLIC_REQUESTS_PER_MINUTE, duration: 60 });
   }
@@ -75,12 +72,7 @@ export class PublicController {
     const found = await this.open(token, 'confirm', req, res);
     if (!found) return;
     const { claims, contact, language, t } = found;
-    const requested = await this.consent.purposesIn(contact.id, claims.channel, ['requested']);
-    await this.consent.change(contact.id, claims.channel, requested, 'confirmed', {
-      ...this.evidence(req, 'link'),
-      textVersion: await this.requestedTextVersion(contact.id, claims.channel),
-    });
-    const confirmed = await this.consent.purposesIn(contact.id, claims.channel, ['confirmed']);
+    const confirmed = await this.supporters.confirm(contact.id, claims.channel, this.evidence(req, 'link'));
     this.html(res, 200, confirmedPage(language, t, confirmed, this.preferencesUrl(claims)));
   }
 
@@ -147,30 +139,7 @@ export class PublicController {
     const { claims, contact } = found;
     // The preference page shows the consent text: the version is that of what the person saw when choosing.
     const evidence = { ...this.evidence(req, 'link'), textVersion: this.env.CONSENT_TEXT_VERSION };
-    const all = await this.consent.states(contact.id);
-    for (const channel of CHANNELS) {
-      const states = all.filter((s) => s.channel === channel);
-      const wanted = states.filter((s) => body?.[`${channel}:${s.purpose}`] === 'on').map((s) => s.purpose);
-      const dropped = states
-        .filter((s) => !wanted.includes(s.purpose) && (s.status === 'confirmed' || s.status === 'requested'))
-        .map((s) => s.purpose);
-      const added = states
-        .filter((s) => wanted.includes(s.purpose) && s.status !== 'confirmed')
-        .map((s) => s.purpose);
-      await this.consent.change(contact.id, channel, dropped, 'withdrawn', evidence);
-      // The link proves control of its own channel only; another channel starts its own double opt-in.
-      if (channel === claims.channel)
-        await this.consent.change(contact.id, channel, added, 'confirmed', evidence);
-      else if (added.length) {
-        await this.consent.change(contact.id, channel, added, 'requested', evidence);
-        await this.confirmations.request(contact.id, channel);
-      }
-    }
-    const language = typeof body?.language === 'string' ? body.language : '';
-    if ((PAGE_LANGUAGES as readonly string[]).includes(language) && language !== contact.language) {
-      await this.db.getRepository(Contact).update(contact.id, { language });
-      contact.language = language;
-    }
+    await this.supporters.savePreferences(contact, claims.channel, body, evidence);
     await this.showPreferences(contact, req, res, true);
   }
 
@@ -192,67 +161,9 @@ export class PublicController {
   async signup(@Query('lang') lang: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     if (!(await this.allowed(req, res, lang))) return;
     const { language, t } = stringsFor(typeof body?.language === 'string' ? body.language : (lang ?? 'de'));
-    const text = (name: string) => (typeof body?.[name] === 'string' ? body[name].trim() : '');
-    const problems: string[] = [];
-    let email: string | null = null;
-    let phone: string | null = null;
-    try {
-      email = text('email') ? normaliseEmail(text('email')) : null;
-    } catch {
-      problems.push(t.email);
-    }
-    try {
-      phone = text('phone') ? normalisePhone(text('phone'), this.env.DEFAULT_COUNTRY as CountryCode) : null;
-    } catch {
-      problems.push(t.phone);
-    }
-    if (!email && !phone && !problems.length) problems.push(`${t.email} / ${t.phone}`);
-    const given = ([] as string[]).concat(body?.purposes ?? []);
-    const purposes = consentPurposes(this.env).filter((p) => given.includes(p));
-    if (purposes.length === 0) problems.push(Object.values(t.purposes).join(' / '));
-    if (problems.length) {
-      const values: Record<string, string> = Object.fromEntries(
-        ['firstName', 'lastName', 'email', 'phone', 'postalCode'].map((k) => [k, text(k)]),
-      );
-      for (const p of purposes) values[`purpose:${p}`] = 'on';
-      return this.html(res, 422, this.signupHtml(language, t, problems, values));
-    }
-    const contactId = await this.db.transaction(async (m) => {
-      const existing: { id: string }[] = await m.query(
-        `SELECT id FROM contacts WHERE ($1::text IS NOT NULL AND email = $1) OR ($1::text IS NULL AND phone = $2)
-         ORDER BY created_at LIMIT 1 FOR UPDATE`,
-        [email, phone],
-      );
-      if (existing.length) return existing[0].id;
-      const region: { region_id: string }[] = text('postalCode')
-        ? await m.query(`SELECT region_id FROM postcodes WHERE postcode = $1`, [text('postalCode')])
-        : [];
-      const created = await m.getRepository(Contact).save(
-        m.getRepository(Contact).create({
-          firstName: text('firstName').slice(0, 200) || null,
-          lastName: text('lastName').slice(0, 200) || null,
-          email,
-          phone,
-          postalCode: text('postalCode').slice(0, 20) || null,
-          regionId: region[0]?.region_id ?? null,
-          language,
-          source: 'form',
-        }),
-      );
-      return created.id;
-    });
-    const evidence = { ...this.evidence(req, 'form'), textVersion: this.env.CONSENT_TEXT_VERSION };
-    const all = await this.consent.states(contactId);
-    for (const [channel, address] of [
-      ['email', email],
-      ['sms', phone],
-    ] as const) {
-      if (!address) continue;
-      const states = all.filter((s) => s.channel === channel);
-      const open = purposes.filter((p) => states.find((s) => s.purpose === p)?.status !== 'confirmed');
-      await this.consent.change(contactId, channel, open, 'requested', evidence);
-      await this.confirmations.request(contactId, channel);
-    }
+    const form = this.supporters.readSignUp(body, t);
+    if (!form.ok) return this.html(res, 422, this.signupHtml(language, t, form.problems, form.values));
+    await this.supporters.signUp(form, language, this.evidence(req, 'form'));
     this.html(res, 200, signupDonePage(language, t));
   }
 
@@ -338,15 +249,6 @@ export class PublicController {
 
   private evidence(req: Request, source: 'link' | 'form'): Evidence {
     return { source, ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 500) ?? null };
-  }
-
-  private async requestedTextVersion(contactId: string, channel: Channel): Promise<string> {
-    const rows: { text_version: string | null }[] = await this.db.query(
-      `SELECT text_version FROM consent_events WHERE contact_id = $1 AND channel = $2 AND action = 'requested'
-       ORDER BY id DESC LIMIT 1`,
-      [contactId, channel],
-    );
-    return rows[0]?.text_version ?? this.env.CONSENT_TEXT_VERSION;
   }
 
   private html(res: Response, status: number, body: string) {

@@ -1,4 +1,4 @@
-import { canonicalAreaNumber, NumberFormatError, parseNumber } from '../imports/csv/numbers.js';
+import { canonicalAreaNumber, NumberFormatError, parseNumber } from '../csv/numbers.js';
 import type { FeatureDefinition, RegionUpsert } from './region-writer.js';
 import { slug } from './strukturdaten.js';
 

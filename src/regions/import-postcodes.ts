@@ -1,6 +1,6 @@
-import { readCsv } from '../imports/csv/csv-reader.js';
-import { RowErrors, type ImportContext, type ImportCounts } from '../imports/import-context.js';
-import { FileRejected } from '../imports/csv/sniff.js';
+import { readCsv } from '../csv/csv-reader.js';
+import { RowErrors, type ImportContext, type ImportCounts } from '../csv/import-context.js';
+import { FileRejected } from '../csv/sniff.js';
 
 const POSTCODE = ['postcode', 'postal_code', 'plz', 'postleitzahl', 'zip'];
 const REGION = ['region', 'region_code', 'wahlkreis', 'wahlkreis-nr.', 'wkr', 'wkr_nr', 'code'];

@@ -1,6 +1,6 @@
-import { readCsv } from '../imports/csv/csv-reader.js';
-import { FileRejected } from '../imports/csv/sniff.js';
-import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import { readCsv } from '../csv/csv-reader.js';
+import { FileRejected } from '../csv/sniff.js';
+import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
 import { isRegionsHeader, regionLayout, type RegionLayout, type RegionRow } from './region-rows.js';
 import { upsertFeatures, upsertRegions } from './region-writer.js';
 

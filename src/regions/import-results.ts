@@ -1,5 +1,5 @@
-import { readCsv } from '../imports/csv/csv-reader.js';
-import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../imports/import-context.js';
+import { readCsv } from '../csv/csv-reader.js';
+import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
 import {
   resultsAccumulator,
   RESULTS_COLUMNS,

@@ -1,9 +1,4 @@
-import {
-  canonicalAreaNumber,
-  NumberFormatError,
-  parseNumber,
-  type NumberStyle,
-} from '../imports/csv/numbers.js';
+import { canonicalAreaNumber, NumberFormatError, parseNumber, type NumberStyle } from '../csv/numbers.js';
 import type { FeatureValues } from './region.entity.js';
 import { officialLevel, slug, strukturdatenFeature, unitOf } from './strukturdaten.js';
 

@@ -1,5 +1,5 @@
 import { kmeans } from 'ml-kmeans';
-import { seededRandom } from '../synthetic/random.js';
+import { seededRandom } from '../common/random.js';
 import type { FeatureMatrix } from './features.js';
 
 export interface Clustering {

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
-import { IssueTemplate, SegmentMatch } from '../templates/template.entities.js';
+import { IssueTemplate } from '../templates/template.entities.js';
+import { SegmentMatch } from './segmentation.entities.js';
 import { rankTemplates } from './matching.js';
 import { Segment } from './segmentation.entities.js';
 

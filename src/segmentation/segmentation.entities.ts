@@ -165,3 +165,33 @@ export class SegmentContactMember {
   @JoinColumn({ name: 'segment_id' })
   segment?: Relation<Segment>;
 }
+
+/** The strategist's choice of template for a segment: the proposal approved, or an override. */
+@Entity('segment_matches')
+export class SegmentMatch {
+  @PrimaryColumn('uuid', { name: 'segment_id' })
+  segmentId: string;
+
+  @ManyToOne(() => Segment, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'segment_id' })
+  segment?: Relation<Segment>;
+
+  @Column('text', { name: 'template_key' })
+  templateKey: string;
+
+  @Column('int', { name: 'template_version' })
+  templateVersion: number;
+
+  /** The best-scoring template at the time of the decision. */
+  @Column('text', { name: 'proposed_key' })
+  proposedKey: string;
+
+  @Column('boolean')
+  overridden: boolean;
+
+  @Column('uuid', { name: 'decided_by' })
+  decidedBy: string;
+
+  @Column('timestamptz', { name: 'decided_at' })
+  decidedAt: Date;
+}

@@ -1,4 +1,4 @@
-import { seededRandom } from '../synthetic/random.js';
+import { seededRandom } from '../common/random.js';
 import { chooseK, stability } from './choose-k.js';
 import { prepareFeatures, type FeatureMatrix } from './features.js';
 import { kmeans } from 'ml-kmeans';

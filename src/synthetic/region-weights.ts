@@ -1,4 +1,4 @@
-import { readCsv } from '../imports/csv/csv-reader.js';
+import { readCsv } from '../csv/csv-reader.js';
 import { isRegionsHeader, regionLayout, type RegionLayout } from '../regions/region-rows.js';
 import type { RegionWeight } from './synthetic-contacts.js';
 

@@ -1,4 +1,4 @@
-import { pick, pickWeighted, seededRandom } from './random.js';
+import { pick, pickWeighted, seededRandom } from '../common/random.js';
 import { syntheticPostcodes } from './synthetic-regions.js';
 
 /** Synthetic supporters only: names are combined from common name lists, emails use reserved example domains. */

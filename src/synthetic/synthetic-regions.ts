@@ -1,4 +1,4 @@
-import { pick, seededRandom } from './random.js';
+import { pick, seededRandom } from '../common/random.js';
 
 /**
  * A made-up country in the official Strukturdaten layout (same preamble, header, `;`, decimal commas, state rows

@@ -1,3 +1,5 @@
+import { messageLanguage } from '../common/languages.js';
+
 /** The values a message can carry. Anything else in {{ }} is refused when a template is saved. */
 export const PLACEHOLDERS = [
   'first_name',
@@ -46,4 +48,27 @@ export function render(
     const value = values[name as Placeholder] ?? '';
     return format === 'html' ? escapeHtml(value) : value;
   });
+}
+
+/** What a message's values are made of: the contact, its region and the wave's event. The one place they are built. */
+export interface PlaceholderSource {
+  first_name: string | null;
+  region: string | null;
+  language: string;
+  starts_at?: Date | null;
+  place?: string | null;
+}
+
+const EVENT_DATE = {
+  de: new Intl.DateTimeFormat('de-DE', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
+};
+
+export function placeholders(r: PlaceholderSource): Record<string, string> {
+  return {
+    first_name: r.first_name ?? '',
+    region_name: r.region ?? '',
+    event_date: r.starts_at ? EVENT_DATE[messageLanguage(r.language)].format(r.starts_at) : '',
+    event_place: r.place ?? '',
+  };
 }

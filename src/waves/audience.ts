@@ -1,3 +1,4 @@
+import { messageLanguageSql } from '../common/languages.js';
 import type { FrequencyCap, QuietHours } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
 import {
@@ -133,7 +134,7 @@ function audienceParts(q: AudienceQuery) {
   if (a.languages?.length) where.push(`c.language = ANY(${param(a.languages)})`);
   if (a.attributes && Object.keys(a.attributes).length)
     where.push(`c.attributes @> ${param(JSON.stringify(a.attributes))}::jsonb`);
-  const language = `CASE WHEN c.language = 'de' THEN 'de' ELSE 'en' END`;
+  const language = messageLanguageSql('c.language');
   const template =
     q.templateStrategy === 'fixed'
       ? `LEFT JOIN issue_templates t ON t.key = ${param(q.templateKey)}`

@@ -27,7 +27,8 @@ import { DatabaseRateLimiter } from './rate-limiter.js';
 import { Wave } from './wave.entities.js';
 import type { TemplateContent } from '../templates/default-templates.js';
 import type { Localized } from '../templates/template.entities.js';
-import { placeholders, type PlaceholderSource, WavesService } from './waves.service.js';
+import { placeholders, type PlaceholderSource } from '../templates/placeholders.js';
+import { WavesService } from './waves.service.js';
 
 const IDLE_MS = 200;
 /** Messages per lane: small groups keep the provider busy while another lane is in the database; larger ones cost

@@ -1,51 +1,19 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ScrubbingLogger } from '../common/logging.js';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import type { Env } from '../config/config.js';
-import { resolveDatabase } from '../database/database-url.js';
-import { Dispatcher } from './dispatcher.js';
 import { WavesService } from './waves.service.js';
-import { WorkerModule } from './worker.module.js';
 import type { CreateWaveDto } from './waves.dto.js';
-
-async function context(env: Env, dispatch: boolean) {
-  const database = await resolveDatabase(env);
-  Object.assign(env, { DISPATCH_IN_API: dispatch ? 'true' : 'false' });
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env, database.url), {
-    logger: new ScrubbingLogger(env.LOG_LEVEL),
-  });
-  return {
-    app,
-    close: async () => {
-      await app.close();
-      await database.stop();
-    },
-  };
-}
 
 const done = (status: string) => ['completed', 'cancelled', 'paused'].includes(status);
 
-/** `worker [--name N]`: dispatches every wave until SIGINT or SIGTERM. */
-export async function workerCommand(env: Env, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { name: { type: 'string' } } });
-  if (values.name) env.WORKER_NAME = values.name;
-  const { app, close } = await context(env, true);
-  console.log(`worker ${app.get(Dispatcher).worker} dispatching; Ctrl-C stops it`);
-  await new Promise<void>((resolve) => {
-    // As in the service: stop the worker first, then an embedded database, not both at once.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await close();
-  return 0;
-}
+/** Opens the worker's application context (dispatching or not); given by the entry point that runs the command. */
+export type OpenContext = (
+  dispatch: boolean,
+) => Promise<{ app: INestApplicationContext; close(): Promise<void> }>;
 
 /** `wave create|preview|launch|send|status …`. */
-export async function waveCommand(env: Env, args: string[]): Promise<number> {
+export async function waveCommand(env: Env, args: string[], open: OpenContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -63,7 +31,7 @@ export async function waveCommand(env: Env, args: string[]): Promise<number> {
   const [action, id] = positionals;
   const print = (value: unknown, table: () => void) =>
     values.json ? console.log(JSON.stringify(value)) : table();
-  const { app, close } = await context(env, action === 'send');
+  const { app, close } = await open(action === 'send');
   const waves = app.get(WavesService);
   try {
     switch (action) {

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import { messageLanguage } from '../common/languages.js';
 import { consentPurposes, Env, publicUrl } from '../config/config.js';
 import type { TemplateContent } from '../templates/default-templates.js';
+import { placeholders } from '../templates/placeholders.js';
 import { renderMessage } from '../templates/render-message.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
@@ -270,7 +272,7 @@ export class WavesService {
     const values = await placeholderValues(this.db.manager, [contactId], wave);
     return renderMessage(content, {
       ...values.get(contactId),
-      first_name: SAMPLE_FIRST_NAME[language === 'de' ? 'de' : 'en'],
+      first_name: SAMPLE_FIRST_NAME[messageLanguage(language)],
       opt_out_link: `${publicUrl(this.env)}/unsubscribe/…`,
     });
   }
@@ -447,26 +449,4 @@ export async function placeholderValues(
     ? await m.query(`SELECT starts_at, place FROM campaign_events WHERE id = $1`, [wave.eventId])
     : [];
   return new Map(rows.map((r) => [r.id, placeholders({ ...r, ...event[0] })]));
-}
-
-export interface PlaceholderSource {
-  first_name: string | null;
-  region: string | null;
-  language: string;
-  starts_at?: Date | null;
-  place?: string | null;
-}
-
-const EVENT_DATE = {
-  de: new Intl.DateTimeFormat('de-DE', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
-};
-
-export function placeholders(r: PlaceholderSource): Record<string, string> {
-  return {
-    first_name: r.first_name ?? '',
-    region_name: r.region ?? '',
-    event_date: r.starts_at ? EVENT_DATE[r.language === 'de' ? 'de' : 'en'].format(r.starts_at) : '',
-    event_place: r.place ?? '',
-  };
 }

@@ -1,17 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
-import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators.js';
 import { Env, publicUrl } from '../config/config.js';
-import { ConsentService } from '../consent/consent.service.js';
 import { twilioFailureClass } from '../channels/drivers/twilio.js';
 import type { MessageStatus } from '../messaging/message.entity.js';
 import { MessagingService } from '../messaging/messaging.service.js';
-import { fill, stringsFor } from '../public/strings.js';
-import { keywordIntent } from './sms-keywords.js';
+import { InboundSmsService } from './inbound-sms.service.js';
 
 type Params = Record<string, string>;
 
@@ -39,8 +35,7 @@ const STATUS: Record<string, MessageStatus> = {
 export class TwilioWebhooksController {
   constructor(
     private readonly env: Env,
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly consent: ConsentService,
+    private readonly inboundSms: InboundSmsService,
     private readonly messaging: MessagingService,
   ) {}
 
@@ -52,27 +47,13 @@ export class TwilioWebhooksController {
   @ApiOperation({ summary: 'Inbound SMS (Twilio): STOP, START and HELP keywords; answers TwiML' })
   async inbound(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
     if (!this.signed(req, body, 'inbound')) return res.status(403).type('text').send('invalid signature');
-    const intent = keywordIntent(body.Body ?? '');
-    const contacts: { id: string; language: string }[] = body.From
-      ? await this.db.query(`SELECT id, language FROM contacts WHERE phone = $1 ORDER BY created_at`, [
-          body.From,
-        ])
-      : [];
-    const { t } = stringsFor(contacts[0]?.language);
-    const evidence = {
-      source: 'sms-keyword' as const,
-      details: { keyword: (body.Body ?? '').trim().slice(0, 40), messageSid: body.MessageSid ?? null },
-    };
-    let reply: string | null = null;
-    if (intent === 'stop') {
-      for (const c of contacts) await this.consent.withdrawGiven(c.id, 'sms', evidence);
-      reply = t.smsStopped;
-    } else if (intent === 'start') {
-      for (const c of contacts) await this.consent.restoreStopped(c.id, 'sms', evidence);
-      reply = t.smsStarted;
-    } else if (intent === 'help') reply = t.smsHelp;
+    const reply = await this.inboundSms.handle({
+      from: body.From ?? null,
+      body: body.Body ?? '',
+      providerId: body.MessageSid ?? null,
+    });
     const twiml = new twilio.twiml.MessagingResponse();
-    if (reply) twiml.message(fill(reply, { sender: this.env.SENDER_NAME }));
+    if (reply) twiml.message(reply);
     res.status(200).type('text/xml').send(twiml.toString());
   }
 

@@ -1,6 +1,8 @@
+import { MESSAGE_LANGUAGES, messageLanguage, type MessageLanguage } from './languages.js';
+
 /** Every word the public pages and consent messages say, one block per language. */
-export const PAGE_LANGUAGES = ['de', 'en'] as const;
-export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
+export const PAGE_LANGUAGES = MESSAGE_LANGUAGES;
+export type PageLanguage = MessageLanguage;
 
 export const STRINGS = {
   de: {
@@ -114,10 +116,8 @@ export type Strings = (typeof STRINGS)['de'];
 
 /** The contact's language when we have pages in it, else English (German contacts get German). */
 export function stringsFor(language: string | null | undefined): { language: PageLanguage; t: Strings } {
-  const language_ = (PAGE_LANGUAGES as readonly string[]).includes(language ?? '')
-    ? (language as PageLanguage)
-    : 'en';
-  return { language: language_, t: STRINGS[language_] };
+  const chosen = messageLanguage(language);
+  return { language: chosen, t: STRINGS[chosen] };
 }
 
 export function fill(text: string, values: Record<string, string>): string {

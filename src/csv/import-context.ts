@@ -1,6 +1,14 @@
 import type { DataSource } from 'typeorm';
-import type { Encoding } from './csv/sniff.js';
-import type { RowError } from './import-job.entity.js';
+import type { Encoding } from './sniff.js';
+
+export interface RowError {
+  line: number;
+  column?: string;
+  /** In words, without the value. */
+  reason: string;
+  /** The value refused: personal data in a contacts import, shown only to roles that may read contacts. */
+  value?: string;
+}
 
 export interface ImportOptions {
   /** Consent purpose that contact consent columns grant (default from config). */

@@ -1,0 +1,91 @@
+// The schema as the application sees it: every entity, the migrations, and how to open the database. At the top of
+// the tree (beside the entry points), since it names the entities of every room.
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Env } from './config/config.js';
+import { resolveDatabase } from './database/database-url.js';
+import { MIGRATIONS } from './database/migrations/index.js';
+import { AuditEntry } from './audit/audit-entry.entity.js';
+import { StaffToken } from './auth/staff-token.entity.js';
+import { StaffUser } from './auth/staff-user.entity.js';
+import { ConsentEvent } from './consent/consent-event.entity.js';
+import { ConsentCurrent } from './consent/consent-current.entity.js';
+import { ConsentState } from './consent/consent-state.entity.js';
+import { Contact } from './contacts/contact.entity.js';
+import { Message, MessageEvent } from './messaging/message.entity.js';
+import { AppSecret, RetentionRule, Suppression } from './privacy/privacy.entities.js';
+import { CampaignEvent, RateWindow, Wave } from './waves/wave.entities.js';
+import { ImportJob } from './imports/import-job.entity.js';
+import { Feature } from './regions/feature.entity.js';
+import { Postcode } from './regions/postcode.entity.js';
+import { Region } from './regions/region.entity.js';
+import {
+  Segment,
+  SegmentationRun,
+  SegmentContactMember,
+  SegmentMatch,
+  SegmentMember,
+} from './segmentation/segmentation.entities.js';
+import { IssueTemplate, IssueTemplateVersion } from './templates/template.entities.js';
+
+export const ENTITIES = [
+  Region,
+  Feature,
+  Postcode,
+  Contact,
+  ConsentEvent,
+  ConsentState,
+  ConsentCurrent,
+  ImportJob,
+  StaffUser,
+  StaffToken,
+  AuditEntry,
+  SegmentationRun,
+  Segment,
+  SegmentMember,
+  SegmentContactMember,
+  IssueTemplate,
+  IssueTemplateVersion,
+  SegmentMatch,
+  Message,
+  MessageEvent,
+  Suppression,
+  AppSecret,
+  RetentionRule,
+  Wave,
+  CampaignEvent,
+  RateWindow,
+];
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    uuidExtension: 'pgcrypto',
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: 10 },
+  };
+}
+
+/** Used by the TypeORM CLI (`npm run migration:generate`); DATABASE_URL must point at a server. */
+export default new DataSource(
+  dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/voter_segments'),
+);
+
+/** A migrated DataSource for the CLI, with a close() that also stops an embedded server it started. */
+export async function connect(env: Env): Promise<{ dataSource: DataSource; close(): Promise<void> }> {
+  const database = await resolveDatabase(env);
+  const dataSource = new DataSource(dataSourceOptions(database.url));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await database.stop();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '../messaging/messaging.module.js';
+import { PrivacyController } from './privacy.controller.js';
+import { PrivacyService } from './privacy.service.js';
+
+/** The rights of the person (history, export, erasure), retention, and staff's single messages. */
+@Module({ imports: [MessagingModule], controllers: [PrivacyController], providers: [PrivacyService] })
+export class PrivacyModule {}
