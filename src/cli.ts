@@ -11,8 +11,8 @@ import { hashPassword } from './auth/passwords.js';
 import { StaffUser } from './auth/staff-user.entity.js';
 import { ROLES, type Role } from './auth/roles.js';
 import { ConfigError, loadConfig, type Env } from './config/config.js';
-import { connect } from './data-source.js';
-import { AppError } from './common/errors.js';
+import { DataSource } from 'typeorm';
+import { AppError, UsageError } from './common/errors.js';
 import { matchesCommand, segmentCommand } from './segmentation/segmentation-cli.js';
 import { waveCommand } from './waves/wave-cli.js';
 import { runWorker, workerContext } from './worker.js';
@@ -39,7 +39,11 @@ const USAGE = `Usage: npm run cli -- <command>
   worker [--name N]                                           (dispatches waves until stopped)
   migrate`;
 
-class UsageError extends Error {}
+/** Every command that needs the database starts the same way: the worker's application context, not dispatching. */
+async function open(env: Env) {
+  const context = await workerContext(env, false, 'warn');
+  return { dataSource: context.app.get(DataSource), app: context.app, close: context.close };
+}
 
 async function importCommand(env: Env, args: string[]) {
   const { values, positionals } = parseArgs({
@@ -57,7 +61,7 @@ async function importCommand(env: Env, args: string[]) {
   if (!IMPORT_KINDS.includes(kind as ImportKind) || !file)
     throw new UsageError(`import needs a kind (${IMPORT_KINDS.join(', ')}) and a file`);
   const mapping = values.mapping ? parseMapping(await readFile(values.mapping, 'utf8')) : undefined;
-  const db = await connect(env);
+  const db = await open(env);
   const interactive = process.stderr.isTTY && !values.json;
   const bar = interactive
     ? new SingleBar({ format: 'importing {bar} {value} rows', barsize: 30, stream: process.stderr })
@@ -114,7 +118,7 @@ async function userCommand(env: Env, args: string[]) {
   }
   const password = values.password ?? randomBytes(12).toString('base64url');
   if (password.length < 12) throw new UsageError('the password needs at least 12 characters');
-  const db = await connect(env);
+  const db = await open(env);
   try {
     const email = values.email.trim().toLowerCase();
     const users = db.dataSource.getRepository(StaffUser);
@@ -204,6 +208,9 @@ async function generateCommand(args: string[]) {
   return 0;
 }
 
+/** node:util's parseArgs refuses an unknown or malformed option with one of these codes. */
+const isParseArgsError = (e: unknown) => /^ERR_PARSE_ARGS_/.test(String((e as { code?: unknown }).code));
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'generate') return generateCommand(args);
@@ -215,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
       return userCommand(env, args);
     case 'segment':
     case 'matches': {
-      const db = await connect(env);
+      const db = await open(env);
       try {
         return command === 'segment'
           ? await segmentCommand(db.dataSource, env, args)
@@ -232,15 +239,14 @@ async function main(argv: string[]): Promise<number> {
       try {
         return await waveCommand(env, args, (dispatch) => workerContext(env, dispatch));
       } catch (e) {
-        if (!(e instanceof AppError) && !(e instanceof Error && /^(--|wave needs|give the)/.test(e.message)))
-          throw e;
+        if (!(e instanceof AppError)) throw e;
         console.error(e.message);
         return 1;
       }
     case 'worker':
       return runWorker(env, args);
     case 'migrate': {
-      const db = await connect(env);
+      const db = await open(env);
       await db.close();
       console.log('Migrations are up to date');
       return 0;
@@ -253,7 +259,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+    if (e instanceof UsageError || isParseArgsError(e)) console.error(`${(e as Error).message}\n\n${USAGE}`);
     else if (e instanceof ConfigError) console.error(e.message);
     else console.error(e);
     process.exit(2);

@@ -30,17 +30,26 @@ export class WorkerModule {
   }
 }
 
+const LEVEL_ORDER: Env['LOG_LEVEL'][] = ['error', 'warn', 'log', 'debug'];
+
 export interface WorkerContext {
   app: INestApplicationContext;
   close(): Promise<void>;
 }
 
 /** The worker's application context, dispatching or not; close() also stops an embedded database it started. */
-export async function workerContext(env: Env, dispatch: boolean): Promise<WorkerContext> {
+export async function workerContext(
+  env: Env,
+  dispatch: boolean,
+  logLevel: Env['LOG_LEVEL'] = env.LOG_LEVEL,
+): Promise<WorkerContext> {
   const database = await resolveDatabase(env);
   Object.assign(env, { DISPATCH_IN_API: dispatch ? 'true' : 'false' });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env, database.url), {
-    logger: new ScrubbingLogger(env.LOG_LEVEL),
+    // A command's output is its answer: below `log`, the start-up lines of every module stay out of it.
+    logger: new ScrubbingLogger(
+      LEVEL_ORDER.indexOf(logLevel) < LEVEL_ORDER.indexOf(env.LOG_LEVEL) ? logLevel : env.LOG_LEVEL,
+    ),
   });
   return {
     app,

@@ -39,6 +39,9 @@ export class AppError extends Error {
   }
 }
 
+/** A command line that cannot be run as given: the CLI prints the reason and its usage, and exits with 2. */
+export class UsageError extends Error {}
+
 /** Field-by-field 422 answers for the global ValidationPipe. */
 export function validationFailure(errors: ValidationError[]): UnprocessableEntityException {
   const fields = errors.flatMap((e) =>

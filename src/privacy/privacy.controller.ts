@@ -1,12 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuditService } from '../audit/audit.service.js';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { AppError, ErrorCode } from '../common/errors.js';
-import { ConsentService } from '../consent/consent.service.js';
-import { describeConsentEvent } from '../consent/consent.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
-import { MessagingService } from '../messaging/messaging.service.js';
 import { ConfirmationDto, RecordConsentDto, RetentionRuleDto, SendMessageDto } from './privacy.dto.js';
 import { PrivacyService } from './privacy.service.js';
 
@@ -17,40 +13,25 @@ const SOURCE = /^[\w.-]{1,100}$/;
 @Controller()
 export class PrivacyController {
   constructor(
-    private readonly consent: ConsentService,
     private readonly privacy: PrivacyService,
-    private readonly messaging: MessagingService,
     private readonly confirmations: ConfirmationService,
-    private readonly audit: AuditService,
   ) {}
 
   @Get('contacts/:id/consent')
   @Roles('staff')
-  async history(@Param('id', ParseUUIDPipe) id: string) {
-    const events = await this.consent.history(id);
-    return {
-      states: await this.consent.states(id),
-      events: events.map((e) => ({ ...e, description: describeConsentEvent(e) })),
-    };
+  history(@Param('id', ParseUUIDPipe) id: string) {
+    return this.privacy.consentHistory(id);
   }
 
   /** A consent given outside the product (a paper form, a phone call), with its evidence. */
   @Post('contacts/:id/consent')
   @Roles('admin')
-  async record(
+  record(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: RecordConsentDto,
     @CurrentStaff() staff: StaffPrincipal,
   ) {
-    const changed = await this.consent.change(id, dto.channel, dto.purposes, dto.action, {
-      source: 'admin',
-      staffUserId: staff.id,
-      occurredAt: dto.occurredAt,
-      textVersion: dto.textVersion,
-      details: { evidence: dto.evidence },
-    });
-    await this.audit.record(staff.id, 'consent.record', 'contact', id, { ...dto, changed });
-    return { changed, states: await this.consent.states(id) };
+    return this.privacy.recordConsent(id, dto, staff.id);
   }
 
   @Get('contacts/:id/export')
@@ -69,14 +50,12 @@ export class PrivacyController {
   /** Queues one message of an issue template to one contact, through the consent gate (e.g. a test send). */
   @Post('contacts/:id/messages')
   @Roles('staff')
-  async send(
+  send(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: SendMessageDto,
     @CurrentStaff() staff: StaffPrincipal,
   ) {
-    const result = await this.messaging.enqueueTemplate(id, dto.channel, dto.purpose, dto.template);
-    await this.audit.record(staff.id, 'message.send', 'contact', id, { ...dto, queued: result.queued });
-    return result;
+    return this.privacy.sendTemplate(id, dto, staff.id);
   }
 
   @Post('contacts/:id/confirmation')

@@ -3,6 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import { describeConsentEvent } from '../consent/consent.js';
+import { ConsentService } from '../consent/consent.service.js';
+import { MessagingService } from '../messaging/messaging.service.js';
+import type { RecordConsentDto, SendMessageDto } from './privacy.dto.js';
 import { RetentionRule } from './privacy.entities.js';
 
 const RETENTION_EVERY_MS = 3600_000;
@@ -16,6 +20,8 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly consent: ConsentService,
+    private readonly messaging: MessagingService,
   ) {}
 
   onApplicationBootstrap() {
@@ -28,6 +34,35 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationShutdown() {
     clearInterval(this.timer);
+  }
+
+  /** The current consent per channel × purpose and every event with its evidence, each said in words. */
+  async consentHistory(contactId: string) {
+    const events = await this.consent.history(contactId);
+    return {
+      states: await this.consent.states(contactId),
+      events: events.map((e) => ({ ...e, description: describeConsentEvent(e) })),
+    };
+  }
+
+  /** A consent given outside the product (a paper form, a phone call), with its evidence; audited. */
+  async recordConsent(contactId: string, dto: RecordConsentDto, staffId: string) {
+    const changed = await this.consent.change(contactId, dto.channel, dto.purposes, dto.action, {
+      source: 'admin',
+      staffUserId: staffId,
+      occurredAt: dto.occurredAt,
+      textVersion: dto.textVersion,
+      details: { evidence: dto.evidence },
+    });
+    await this.audit.record(staffId, 'consent.record', 'contact', contactId, { ...dto, changed });
+    return { changed, states: await this.consent.states(contactId) };
+  }
+
+  /** Queues one template message to one contact through the consent gate (a test send); audited. */
+  async sendTemplate(contactId: string, dto: SendMessageDto, staffId: string) {
+    const result = await this.messaging.enqueueTemplate(contactId, dto.channel, dto.purpose, dto.template);
+    await this.audit.record(staffId, 'message.send', 'contact', contactId, { ...dto, queued: result.queued });
+    return result;
   }
 
   /** Everything held about one contact, as JSON. */

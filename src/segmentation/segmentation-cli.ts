@@ -1,3 +1,4 @@
+import { UsageError } from '../common/errors.js';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
@@ -93,7 +94,7 @@ export async function matchesCommand(dataSource: DataSource, args: string[]): Pr
     options: { json: { type: 'boolean' } },
   });
   const [runId] = positionals;
-  if (!runId) throw new Error('matches needs a run id (see npm run cli -- segment)');
+  if (!runId) throw new UsageError('matches needs a run id (see npm run cli -- segment)');
   await ensureDefaultTemplates(dataSource.manager);
   const matrix = await new MatchesService(
     dataSource,

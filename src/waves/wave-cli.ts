@@ -1,3 +1,4 @@
+import { UsageError } from '../common/errors.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
@@ -47,7 +48,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
           scheduledAt: values.at ? new Date(values.at) : undefined,
         };
         if (dto.channel !== 'email' && dto.channel !== 'sms')
-          throw new Error('--channel must be email or sms');
+          throw new UsageError('--channel must be email or sms');
         const wave = await waves.create(dto, null);
         print(wave, () => console.log(`Wave ${wave.id} created (draft)`));
         return 0;
@@ -85,7 +86,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
       case 'send':
         return await send(app, need(id), Boolean(values.json));
       default:
-        throw new Error('wave needs create, preview, launch, send or status');
+        throw new UsageError('wave needs create, preview, launch, send or status');
     }
   } finally {
     await close();
@@ -93,7 +94,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
 }
 
 function need(id: string | undefined): string {
-  if (!id) throw new Error('give the wave id');
+  if (!id) throw new UsageError('give the wave id');
   return id;
 }
 
