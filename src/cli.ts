@@ -237,7 +237,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'wave':
       try {
-        return await waveCommand(env, args, (dispatch) => workerContext(env, dispatch));
+        return await waveCommand(env, args, (dispatch) => workerContext(env, dispatch, 'warn'));
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         console.error(e.message);
