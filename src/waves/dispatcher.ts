@@ -6,28 +6,27 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { EmailChannel } from '../channels/email.channel.js';
 import { SmsChannel } from '../channels/sms.channel.js';
-import { failed, type FailureClass, type SendOutcome } from '../channels/delivery.js';
+import { failed, type SendOutcome } from '../channels/delivery.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
-import {
-  frequencyCapCountsSql,
-  inQuietHoursSql,
-  localTimeSql,
-  quietHoursEndSql,
-  refusalSql,
-  suppressedSql,
-  zoneSql,
-} from '../consent/send-rules.js';
 import { LinkService } from '../links/link.service.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
-import type { MessageKind } from '../messaging/message.entity.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { renderMessage } from '../templates/render-message.js';
 import { DatabaseRateLimiter } from './rate-limiter.js';
 import { Wave } from './wave.entities.js';
 import type { TemplateContent } from '../templates/default-templates.js';
 import type { Localized } from '../templates/template.entities.js';
-import { placeholders, type PlaceholderSource } from '../templates/placeholders.js';
+import { placeholders } from '../templates/placeholders.js';
+import {
+  COMPLETE_WAVES_SQL,
+  handOverSql,
+  handOverValues,
+  RECORD_ALONE_SQL,
+  recoverSql,
+  type Answer,
+  type HandedOver,
+} from './ledger.js';
 import { WavesService } from './waves.service.js';
 
 const IDLE_MS = 200;
@@ -36,25 +35,6 @@ const IDLE_MS = 200;
 const LANE_SLOTS = 5;
 const MAX_BACKOFF_S = 3600;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A ledger row as the hand-over statement returns it, with what its message needs. */
-interface HandedOver extends PlaceholderSource {
-  id: string;
-  wave_id: string | null;
-  kind: MessageKind;
-  contact_id: string;
-  purpose: string;
-  template_key: string | null;
-  template_version: number | null;
-  /** A confirmation's purposes still requested. */
-  requested: string[] | null;
-  language: 'de' | 'en';
-  /** Attempts including this one. */
-  attempts: number;
-  /** `send`, `defer` (quiet hours), or the reason it is skipped. */
-  decision: string;
-  address: string | null;
-}
 
 /** A channel's concurrency as lanes of about LANE_SLOTS messages each: 10 → 5, 5; 12 → 4, 4, 4. */
 function laneSlots(concurrency: number): number[] {
@@ -74,17 +54,6 @@ const isDataError = (e: unknown) => {
   const code = (e as { code?: unknown }).code;
   return typeof code === 'string' && /^2[23]/.test(code);
 };
-
-/** A provider's answer, waiting to be written with the next hand-over. */
-interface Answer {
-  id: string;
-  status: 'sent' | 'queued' | 'bounced' | 'failed';
-  providerId: string | null;
-  failure: FailureClass | null;
-  code: string | null;
-  reason: string | null;
-  backoffSeconds: number;
-}
 
 /**
  * Sends the ledger. Any number of these, in any number of processes, share the work. Each channel runs a pipeline
@@ -233,17 +202,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         await this.handOver(channel, 0, [answer]);
       } catch (e) {
         this.logger.error(`message ${answer.id}: the provider's answer could not be recorded: ${String(e)}`);
-        await this.durable!.query(
-          `UPDATE messages SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() END,
-             error_code = 'unrecordable', error = $4, lease_until = NULL, claimed_by = NULL, updated_at = now()
-           WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
-          [
-            answer.id,
-            this.worker,
-            answer.status === 'queued' ? 'failed' : answer.status,
-            `the provider's answer could not be recorded: ${storable(String(e), 500)}`,
-          ],
-        );
+        await this.durable!.query(RECORD_ALONE_SQL, [
+          answer.id,
+          this.worker,
+          answer.status === 'queued' ? 'failed' : answer.status,
+          `the provider's answer could not be recorded: ${storable(String(e), 500)}`,
+        ]);
       }
   }
 
@@ -282,90 +246,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
    * what it decides is what happens.
    */
   private async handOver(channel: Channel, want: number, answers: Answer[]): Promise<HandedOver[]> {
-    const address = channel === 'email' ? 'c.email' : 'c.phone';
-    const cap = this.env.frequencyCap;
-    const quiet = this.env.quietHours[channel];
-    // The last check, from the rulebook: the facts of each due row, then the first rule that holds.
-    const refusal = refusalSql(
-      {
-        kind: 'kind',
-        contact: 'contact',
-        cutoff: 'cutoff_at',
-        status: 'status',
-        requested: 'requested',
-        hasAddress: '(address IS NOT NULL)',
-        suppressed: 'suppressed',
-        capped: cap ? `(recent >= ${cap.messages})` : 'false',
-      },
-      'any',
-    );
     // Named, and with the group size written in: prepared once per connection with one generic plan, instead of a
     // plan made for every group (planning this statement costs more than running it).
     const { rows } = await this.durable!.query<HandedOver>({
       name: `hand-over-${channel}-${want}`,
-      text: `WITH answered AS (
-         UPDATE messages m SET status = a.status, provider_id = a.provider_id,
-           sent_at = CASE WHEN a.status = 'sent' THEN now() ELSE m.sent_at END,
-           error_code = a.error_code, error = a.error, lease_until = NULL, claimed_by = NULL,
-           due_at = CASE WHEN a.status = 'queued' THEN now() + make_interval(secs => a.backoff) ELSE m.due_at END,
-           updated_at = now()
-         FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[])
-           AS a(id, status, provider_id, error_code, error, backoff)
-         WHERE m.id = a.id AND m.status = 'sending' AND m.claimed_by = $1
-       ), due AS (
-         SELECT x.id FROM messages x LEFT JOIN waves w ON w.id = x.wave_id
-         WHERE x.status = 'queued' AND x.channel = $2 AND x.due_at <= now()
-           AND (x.wave_id IS NULL OR w.status = 'sending')
-         ORDER BY x.due_at, x.id LIMIT ${Math.trunc(want)} FOR UPDATE OF x SKIP LOCKED
-       ), target AS MATERIALIZED (
-         SELECT m.id, m.kind, w.cutoff_at, c.id AS contact, c.time_zone, ${address} AS address, c.first_name,
-           r.name AS region, e.starts_at, e.place, s.status, rq.purposes AS requested,
-           ${address} IS NOT NULL AND ${suppressedSql(address)} AS suppressed,
-           ${
-             cap
-               ? `CASE WHEN m.kind = 'campaign' THEN (SELECT count(*) FROM messages x
-                   WHERE x.contact_id = m.contact_id AND ${frequencyCapCountsSql('x', String(cap.days))}) END`
-               : 'NULL::bigint'
-           } AS recent,
-           ${localTimeSql('c.time_zone')} AS local
-         FROM due JOIN messages m ON m.id = due.id LEFT JOIN waves w ON w.id = m.wave_id
-         LEFT JOIN campaign_events e ON e.id = w.event_id
-         LEFT JOIN contacts c ON c.id = m.contact_id
-         LEFT JOIN regions r ON r.id = c.region_id
-         LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = m.channel AND s.purpose = m.purpose
-         LEFT JOIN LATERAL (SELECT array_agg(q.purpose ORDER BY q.purpose) AS purposes FROM consent_current q
-           WHERE m.kind = 'confirmation' AND q.contact_id = c.id AND q.channel = m.channel AND q.status = 'requested'
-         ) rq ON true
-       ), decided AS MATERIALIZED (
-         SELECT *, COALESCE(${refusal},
-             CASE WHEN ${inQuietHoursSql('local', quiet)} THEN 'defer' END, 'send') AS decision
-         FROM target
-       )
-       UPDATE messages m SET
-         status = CASE d.decision WHEN 'send' THEN 'sending' WHEN 'defer' THEN 'queued' ELSE 'skipped' END,
-         error_code = CASE WHEN d.decision IN ('send', 'defer') THEN m.error_code ELSE d.decision END,
-         address = CASE WHEN d.decision = 'send' THEN d.address END,
-         contact_id = d.contact,
-         attempts = m.attempts + CASE WHEN d.decision = 'send' THEN 1 ELSE 0 END,
-         due_at = CASE WHEN d.decision = 'defer' THEN ${quietHoursEndSql('d.local', zoneSql('d.time_zone'), quiet)}
-           ELSE m.due_at END,
-         claimed_by = CASE WHEN d.decision = 'send' THEN $1 END,
-         lease_until = CASE WHEN d.decision = 'send' THEN now() + make_interval(secs => $3) END,
-         updated_at = now()
-       FROM decided d WHERE m.id = d.id
-       RETURNING m.id, m.wave_id, m.kind, m.contact_id, m.purpose, m.template_key, m.template_version, m.language,
-         m.attempts, d.decision, d.address, d.first_name, d.region, d.starts_at, d.place, d.requested`,
-      values: [
-        this.worker,
-        channel,
-        this.env.LEASE_SECONDS,
-        answers.map((a) => a.id),
-        answers.map((a) => a.status),
-        answers.map((a) => a.providerId),
-        answers.map((a) => a.code),
-        answers.map((a) => a.reason),
-        answers.map((a) => a.backoffSeconds),
-      ],
+      text: handOverSql(this.env, channel, want),
+      values: handOverValues(this.worker, channel, this.env.LEASE_SECONDS, answers),
     });
     // In id order: the order in which a wave's messages go out is predictable.
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -425,11 +311,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private async housekeep() {
     await this.startScheduled();
     await this.recover(false);
-    await this.durable!.query(
-      `UPDATE waves w SET status = 'completed', completed_at = now(), updated_at = now()
-       WHERE w.status = 'sending' AND w.launched_at IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.wave_id = w.id AND m.status IN ('queued', 'sending'))`,
-    );
+    await this.durable!.query(COMPLETE_WAVES_SQL);
     await this.fast!.query(
       `DELETE FROM rate_windows WHERE second < floor(extract(epoch FROM clock_timestamp()))::bigint - 60`,
     );
@@ -452,12 +334,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
    * WORKER_NAME) need no wait.
    */
   private async recover(own: boolean) {
-    const { rowCount } = await this.durable!.query(
-      `UPDATE messages SET status = 'failed', error_code = 'ambiguous', claimed_by = NULL, lease_until = NULL,
-         error = 'handed to the provider when its worker stopped; not resent, so that nobody gets it twice'
-       WHERE status = 'sending' AND ${own ? `claimed_by = $1` : `(lease_until IS NULL OR lease_until < now())`}`,
-      own ? [this.worker] : [],
-    );
+    const { rowCount } = await this.durable!.query(recoverSql(own), own ? [this.worker] : []);
     if (rowCount) this.logger.warn(`${rowCount} message(s) left ambiguous by a stopped worker`);
   }
 }

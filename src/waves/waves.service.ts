@@ -12,6 +12,7 @@ import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
 import { EXCLUSIONS, meaningOf, QUIET_HOURS } from '../consent/send-rules.js';
 import { type AudienceQuery, audienceSql, householdsSql, previewSql } from './audience.js';
+import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL, RECENT_SENT_SQL } from './ledger.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
 
@@ -98,15 +99,9 @@ export class WavesService {
   /** The wave with its progress: counts by status, the rate over the last minute and the expected end. */
   async get(id: string) {
     const wave = await this.find(id);
-    const counts: { status: string; n: number }[] = await this.db.query(
-      `SELECT status, count(*)::int AS n FROM messages WHERE wave_id = $1 GROUP BY status`,
-      [id],
-    );
+    const counts: { status: string; n: number }[] = await this.db.query(PROGRESS_SQL, [id]);
     const byStatus = Object.fromEntries(counts.map((c) => [c.status, c.n]));
-    const [{ recent }]: { recent: number }[] = await this.db.query(
-      `SELECT count(*)::int AS recent FROM messages WHERE wave_id = $1 AND sent_at > now() - interval '60 seconds'`,
-      [id],
-    );
+    const [{ recent }]: { recent: number }[] = await this.db.query(RECENT_SENT_SQL, [id]);
     const left = (byStatus.queued ?? 0) + (byStatus.sending ?? 0);
     const rate = recent / 60;
     return {
@@ -303,16 +298,11 @@ export class WavesService {
     await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
     const { sql, params } = audienceSql(await this.audienceOf(wave, m));
     const n = params.length;
-    const result: [unknown, number] = await m.query(
-      `INSERT INTO messages (id, kind, wave_id, contact_id, segment_id, channel, purpose, template_key,
-         template_version, language, status, error_code, due_at)
-       SELECT ledger_id(), 'campaign', $${n + 1}, contact_id, segment_id, $1, $2, template_key, template_version, language,
-         CASE WHEN excluded IS NULL THEN 'queued' ELSE 'skipped' END, excluded, COALESCE($${n + 2}::timestamptz, now())
-       FROM (SELECT contact_id, segment_id, template_key, template_version, language, excluded
-         FROM (${sql}) a ORDER BY contact_id) sorted
-       ON CONFLICT (wave_id, contact_id) WHERE wave_id IS NOT NULL DO NOTHING`,
-      [...params, wave.id, wave.scheduledAt],
-    );
+    const result: [unknown, number] = await m.query(materialiseSql(sql, n), [
+      ...params,
+      wave.id,
+      wave.scheduledAt,
+    ]);
     await m.query(`UPDATE waves SET launched_at = now() WHERE id = $1`, [wave.id]);
     // Statistics that still describe the ledger before this wave would plan the dispatcher's queue read as a scan of
     // the whole wave; analysing now replans it (prepared statements are replanned when statistics change).
@@ -356,10 +346,7 @@ export class WavesService {
   async cancel(id: string, staffId: string) {
     await this.db.transaction(async (m) => {
       await this.setStatus(id, ['draft', 'scheduled', 'sending', 'paused'], 'cancelled', m);
-      await m.query(
-        `UPDATE messages SET status = 'skipped', error_code = 'cancelled' WHERE wave_id = $1 AND status = 'queued'`,
-        [id],
-      );
+      await m.query(CANCEL_SQL, [id]);
     });
     await this.audit.record(staffId, 'wave.cancel', 'wave', id);
     return this.get(id);
@@ -367,14 +354,12 @@ export class WavesService {
 
   async messages(id: string, status: string | undefined, page: number, perPage: number) {
     await this.find(id);
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT id, contact_id AS "contactId", segment_id AS "segmentId", status, template_key AS "templateKey",
-         template_version AS "templateVersion", language, attempts, error_code AS "errorCode", error,
-         provider_id AS "providerId", due_at AS "dueAt", sent_at AS "sentAt", count(*) OVER ()::int AS total
-       FROM messages WHERE wave_id = $1 AND ($2::text IS NULL OR status = $2)
-       ORDER BY created_at, id LIMIT $3 OFFSET $4`,
-      [id, status ?? null, perPage, (page - 1) * perPage],
-    );
+    const rows: Record<string, unknown>[] = await this.db.query(MESSAGES_PAGE_SQL, [
+      id,
+      status ?? null,
+      perPage,
+      (page - 1) * perPage,
+    ]);
     const total = (rows[0]?.total as number | undefined) ?? 0;
     return { items: rows.map(({ total: _, ...r }) => r), total, page, perPage };
   }
