@@ -24,28 +24,48 @@ function copyField(value: string | number | boolean | Date | null): string {
     : s;
 }
 
-const STAGE_COLUMNS = [
-  'line',
+/** The staging table's columns, in the order `copyLine` writes them, with their types. */
+const STAGE: [string, string][] = [
+  ['line', 'int PRIMARY KEY'],
+  ['external_id', 'text'],
+  ['first_name', 'text'],
+  ['last_name', 'text'],
+  ['email', 'text'],
+  ['phone', 'text'],
+  ['postal_code', 'text'],
+  ['region_code', 'text'],
+  ['language', 'text'],
+  ['time_zone', 'text'],
+  ['attributes', 'jsonb'],
+  ['email_consent', 'boolean'],
+  ['sms_consent', 'boolean'],
+  ['consent_at', 'timestamptz'],
+  ['email_confirmed_at', 'timestamptz'],
+  ['sms_confirmed_at', 'timestamptz'],
+  ['consent_source', 'text'],
+  ['consent_ip', 'inet'],
+  ['consent_user_agent', 'text'],
+  ['consent_text_version', 'text'],
+];
+const STAGE_COLUMNS = STAGE.map(([name]) => name);
+
+/**
+ * The contact's columns a file sets: the one list the merge is written from. A value the file leaves empty keeps
+ * the stored one; new contacts get the defaults. Attributes are merged, key by key.
+ */
+const CONTACT_COLUMNS = [
   'external_id',
   'first_name',
   'last_name',
   'email',
   'phone',
   'postal_code',
-  'region_code',
+  'region_id',
   'language',
   'time_zone',
-  'attributes',
-  'email_consent',
-  'sms_consent',
-  'consent_at',
-  'email_confirmed_at',
-  'sms_confirmed_at',
-  'consent_source',
-  'consent_ip',
-  'consent_user_agent',
-  'consent_text_version',
 ];
+const DEFAULTS: Record<string, string> = { language: `'de'`, time_zone: `'Europe/Berlin'` };
+const merged = (c: string) => `COALESCE(r.${c}, c.${c})`;
 
 function copyLine(line: number, r: ContactRow): string {
   return (
@@ -94,12 +114,9 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     await client.query(`SET LOCAL synchronous_commit = off`);
     // Room for the sorts and hashes of the merge below, so they stay out of temp files.
     await client.query(`SET LOCAL work_mem = '128MB'`);
-    await client.query(`CREATE TEMP TABLE stage (
-      line int PRIMARY KEY, external_id text, first_name text, last_name text, email text, phone text,
-      postal_code text, region_code text, language text, time_zone text, attributes jsonb,
-      email_consent boolean, sms_consent boolean, consent_at timestamptz, email_confirmed_at timestamptz,
-      sms_confirmed_at timestamptz, consent_source text, consent_ip inet, consent_user_agent text,
-      consent_text_version text) ON COMMIT DROP`);
+    await client.query(
+      `CREATE TEMP TABLE stage (${STAGE.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DROP`,
+    );
     const copy = client.query(copyFrom(`COPY stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`));
     const input = new PassThrough({ highWaterMark: 1024 * 1024 });
     feed = input;
@@ -245,9 +262,9 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
 
   clock.lap('match');
   const inserted = await client.query(
-    `INSERT INTO contacts (id, external_id, first_name, last_name, email, phone, postal_code, region_id, language, time_zone, attributes, source)
-     SELECT contact_id, external_id, first_name, last_name, email, phone, postal_code, region_id,
-       COALESCE(language, 'de'), COALESCE(time_zone, 'Europe/Berlin'), attributes, $1
+    `INSERT INTO contacts (id, ${CONTACT_COLUMNS.join(', ')}, attributes, source)
+     SELECT contact_id, ${CONTACT_COLUMNS.map((c) => (DEFAULTS[c] ? `COALESCE(${c}, ${DEFAULTS[c]})` : c)).join(', ')},
+       attributes, $1
      FROM resolved WHERE is_new
      ORDER BY contact_id`,
     [ctx.options.source ?? null],
@@ -256,19 +273,12 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
   await client.query(`CREATE TEMP TABLE touched (id uuid) ON COMMIT DROP`);
   await client.query(
     `WITH changed AS (
-       UPDATE contacts c SET
-         external_id = COALESCE(r.external_id, c.external_id), first_name = COALESCE(r.first_name, c.first_name),
-         last_name = COALESCE(r.last_name, c.last_name), email = COALESCE(r.email, c.email),
-         phone = COALESCE(r.phone, c.phone), postal_code = COALESCE(r.postal_code, c.postal_code),
-         region_id = COALESCE(r.region_id, c.region_id), language = COALESCE(r.language, c.language),
-         time_zone = COALESCE(r.time_zone, c.time_zone), attributes = c.attributes || r.attributes, updated_at = now()
+       UPDATE contacts c SET ${CONTACT_COLUMNS.map((c) => `${c} = ${merged(c)}`).join(', ')},
+         attributes = c.attributes || r.attributes, updated_at = now()
        FROM resolved r
        WHERE NOT r.is_new AND c.id = r.contact_id
-         AND (c.external_id, c.first_name, c.last_name, c.email, c.phone, c.postal_code, c.region_id, c.language, c.time_zone, c.attributes)
-           IS DISTINCT FROM (COALESCE(r.external_id, c.external_id), COALESCE(r.first_name, c.first_name),
-             COALESCE(r.last_name, c.last_name), COALESCE(r.email, c.email), COALESCE(r.phone, c.phone),
-             COALESCE(r.postal_code, c.postal_code), COALESCE(r.region_id, c.region_id),
-             COALESCE(r.language, c.language), COALESCE(r.time_zone, c.time_zone), c.attributes || r.attributes)
+         AND (${CONTACT_COLUMNS.map((c) => `c.${c}`).join(', ')}, c.attributes)
+           IS DISTINCT FROM (${CONTACT_COLUMNS.map(merged).join(', ')}, c.attributes || r.attributes)
        RETURNING c.id)
      INSERT INTO touched SELECT id FROM changed`,
   );
