@@ -179,13 +179,13 @@ describe('delivery: no single answer wedges sending, and status only moves forwa
 
     it('every order of queued, sent, delivered and a late failure ends delivered; without delivered, failed', async () => {
       for (const reports of permutations(['queued', 'sent', 'delivered', 'undelivered'])) {
-        const { id, sid } = await message('sending');
+        const { id, sid } = await message('sent');
         for (const status of reports)
           await report(sid, status, status === 'undelivered' ? '30003' : undefined);
         expect({ reports, ...(await row(id)) }).toEqual({ reports, status: 'delivered', error_code: null });
       }
       for (const reports of permutations(['queued', 'sent', 'undelivered'])) {
-        const { id, sid } = await message('sending');
+        const { id, sid } = await message('sent');
         for (const status of reports)
           await report(sid, status, status === 'undelivered' ? '30003' : undefined);
         expect({ reports, ...(await row(id)) }).toEqual({ reports, status: 'failed', error_code: '30003' });
