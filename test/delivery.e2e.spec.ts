@@ -1,8 +1,8 @@
 import { Dispatcher } from '../src/waves/dispatcher.js';
 import { startTestApp, type TestApp } from './app.js';
-import { startFakeTwilio, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
+import { startFakeTwilio, twilioWebhook, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { loadWaveData, PUBLIC, waitFor } from './waves.js';
+import { loadWaveData, waitFor } from './waves.js';
 
 const BUSY = ['queued', 'sending'];
 
@@ -17,11 +17,7 @@ describe('delivery: no single answer wedges sending, and status only moves forwa
     sms = await startFakeTwilio();
     t = await startTestApp({
       SMTP_URL: smtp.url,
-      PUBLIC_URL: PUBLIC,
-      TWILIO_ACCOUNT_SID: sms.accountSid,
-      TWILIO_AUTH_TOKEN: sms.authToken,
-      TWILIO_FROM: '+4915730000000',
-      TWILIO_API_URL: sms.url,
+      ...twilioEnv(sms),
       QUIET_HOURS_SMS: 'off',
       FREQUENCY_CAP: 'off',
     });
@@ -216,11 +212,7 @@ describe('DISPATCH_IN_API=false', () => {
     const sms = await startFakeTwilio();
     const t = await startTestApp({
       SMTP_URL: smtp.url,
-      PUBLIC_URL: PUBLIC,
-      TWILIO_ACCOUNT_SID: sms.accountSid,
-      TWILIO_AUTH_TOKEN: sms.authToken,
-      TWILIO_FROM: '+4915730000000',
-      TWILIO_API_URL: sms.url,
+      ...twilioEnv(sms),
       QUIET_HOURS_SMS: 'off',
       DISPATCH_IN_API: 'false',
     });

@@ -156,6 +156,15 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   });
 }
 
+/** The settings that point the app's SMS at this server, with the public URL its webhooks are signed for. */
+export const twilioEnv = (fake: FakeTwilio) => ({
+  PUBLIC_URL: PUBLIC,
+  TWILIO_ACCOUNT_SID: fake.accountSid,
+  TWILIO_AUTH_TOKEN: fake.authToken,
+  TWILIO_FROM: '+4915730000000',
+  TWILIO_API_URL: fake.url,
+});
+
 /** A POST to one of the app's Twilio webhooks as Twilio sends it: form-encoded, signed for the app's public URL. */
 export function twilioWebhook(
   t: TestApp,

@@ -1,8 +1,8 @@
 import { startTestApp } from './app.js';
-import { startFakeTwilio } from './fake-twilio.js';
+import { startFakeTwilio, twilioEnv } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp } from './smtp.js';
-import { PUBLIC, settled } from './waves.js';
+import { settled } from './waves.js';
 
 describe('logs', () => {
   it('carry no email address and no phone number, even when a provider quotes them in its error', async () => {
@@ -11,11 +11,7 @@ describe('logs', () => {
     const t = await startTestApp({
       LOG_LEVEL: 'debug',
       SMTP_URL: smtp.url,
-      PUBLIC_URL: PUBLIC,
-      TWILIO_ACCOUNT_SID: sms.accountSid,
-      TWILIO_AUTH_TOKEN: sms.authToken,
-      TWILIO_FROM: '+4915730000000',
-      TWILIO_API_URL: sms.url,
+      ...twilioEnv(sms),
       QUIET_HOURS_SMS: 'off',
     });
     const written: string[] = [];

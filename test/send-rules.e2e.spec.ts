@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from './app.js';
-import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
+import { startFakeTwilio, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
-import { PUBLIC, waitFor, zoneAt } from './waves.js';
+import { waitFor, zoneAt } from './waves.js';
 
 /** A: had a message of another wave still with the provider; B: day; C: night in their zone. */
 const PEOPLE = [
@@ -39,11 +39,7 @@ describe('one rulebook: what the preview promises is what the dispatcher does', 
   beforeAll(async () => {
     sms = await startFakeTwilio();
     t = await startTestApp({
-      PUBLIC_URL: PUBLIC,
-      TWILIO_ACCOUNT_SID: sms.accountSid,
-      TWILIO_AUTH_TOKEN: sms.authToken,
-      TWILIO_FROM: '+4915730000000',
-      TWILIO_API_URL: sms.url,
+      ...twilioEnv(sms),
       QUIET_HOURS_SMS: '21-8',
       FREQUENCY_CAP: '1/7',
     });

@@ -1,9 +1,9 @@
 import { ConfirmationService } from '../src/messaging/confirmation.service.js';
 import { startTestApp, type TestApp } from './app.js';
-import { startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
+import { startFakeTwilio, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { PUBLIC, settled, waitFor, zoneAt } from './waves.js';
+import { settled, waitFor, zoneAt } from './waves.js';
 
 describe('quiet hours, frequency cap and cut-off', () => {
   let t: TestApp;
@@ -50,11 +50,7 @@ describe('quiet hours, frequency cap and cut-off', () => {
     sms = await startFakeTwilio();
     t = await startTestApp({
       SMTP_URL: smtp.url,
-      PUBLIC_URL: PUBLIC,
-      TWILIO_ACCOUNT_SID: sms.accountSid,
-      TWILIO_AUTH_TOKEN: sms.authToken,
-      TWILIO_FROM: '+4915730000000',
-      TWILIO_API_URL: sms.url,
+      ...twilioEnv(sms),
       QUIET_HOURS_SMS: '21-8',
       FREQUENCY_CAP: '1/7',
     });

@@ -1,6 +1,6 @@
 import { ConsentService } from '../src/consent/consent.service.js';
 import { startTestApp, type TestApp } from './app.js';
-import { startFakeTwilio, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
+import { startFakeTwilio, twilioWebhook, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 import { isCampaign, ledgerId, loadWaveData, PUBLIC, recipient, waitFor } from './waves.js';
 
@@ -19,11 +19,7 @@ describe('waves', () => {
     sms = await startFakeTwilio();
     t = await startTestApp({
       SMTP_URL: smtp.url,
-      PUBLIC_URL: PUBLIC,
-      TWILIO_ACCOUNT_SID: sms.accountSid,
-      TWILIO_AUTH_TOKEN: sms.authToken,
-      TWILIO_FROM: '+4915730000000',
-      TWILIO_API_URL: sms.url,
+      ...twilioEnv(sms),
       EMAIL_PER_SECOND: '0',
       SMS_PER_SECOND: '40',
       QUIET_HOURS_SMS: 'off',
