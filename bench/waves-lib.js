@@ -152,14 +152,13 @@ export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 export async function startWorker(url, env) {
   // With the node flags of `npm run worker`.
   const scripts = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).scripts;
-  const flags = /node (.*)dist\/cli\.js worker/.exec(scripts.worker)[1].split(' ').filter(Boolean);
+  const flags = /node (.*)dist\/worker\.js/.exec(scripts.worker)[1].split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
     [
       ...flags,
       ...(process.env.WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
-      join(root, 'dist/cli.js'),
-      'worker',
+      join(root, 'dist/worker.js'),
     ],
     {
       env: {

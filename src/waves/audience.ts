@@ -46,21 +46,21 @@ export function audienceSql(q: AudienceQuery): { sql: string; params: unknown[] 
  * PostgreSQL does not flatten a subquery that has a WITH, and would then take every contact for a group of its own.
  */
 export function previewSql(q: AudienceQuery): { sql: string; params: unknown[] } {
-  const { ctes, params } = audienceFacts(q);
-  const facts =
-    'status, has_address, suppressed, capped, duplicate, segment_id, template_key, template_version, language, time_zone';
-  // Quiet hours are judged per time zone (a handful of groups), not per contact.
-  const local = localTimeSql('g.time_zone');
+  const { ctes, params } = audienceFacts(q, true);
+  const facts = `status, has_address, suppressed, capped, duplicate, segment_id, template_key, template_version, language${
+    q.quietHours ? ', quiet_until' : ''
+  }`;
   const excluded = exclusionSql('g');
+  // Messages that may go but wait for the end of quiet hours in their zone: part of `final`.
+  const deferredSql = q.quietHours ? `${excluded} IS NULL AND g.quiet_until IS NOT NULL` : 'false';
   return {
     sql: `${ctes}, counted AS (
         SELECT ${facts}, count(*) AS n, min(contact_id::text) AS sample FROM facts GROUP BY ${facts}
       )
       SELECT ${excluded} AS excluded, segment_id, template_key, template_version, language,
         sum(n)::int AS n, min(sample) AS sample,
-        (sum(n) FILTER (WHERE ${excluded} IS NULL AND ${inQuietHoursSql(local, q.quietHours)}))::int AS deferred,
-        max(${quietHoursEndSql(local, zoneSql('g.time_zone'), q.quietHours)})
-          FILTER (WHERE ${excluded} IS NULL AND ${inQuietHoursSql(local, q.quietHours)}) AS deferred_until
+        (sum(n) FILTER (WHERE ${deferredSql}))::int AS deferred,
+        max(${q.quietHours ? 'g.quiet_until' : 'NULL::timestamptz'}) FILTER (WHERE ${deferredSql}) AS deferred_until
       FROM counted g GROUP BY 1, 2, 3, 4, 5`,
     params,
   };
@@ -89,17 +89,20 @@ export function householdsSql(q: AudienceQuery): { sql: string; params: unknown[
 }
 
 /** The WITH list that ends in `facts`: one row per contact of the audience with what its exclusion depends on. */
-function audienceFacts(q: AudienceQuery): { ctes: string; params: unknown[] } {
+function audienceFacts(q: AudienceQuery, quiet = false): { ctes: string; params: unknown[] } {
   const { judged, where, params, param } = audienceParts(q);
   if (q.channel === 'email')
-    return { ctes: `WITH facts AS (SELECT j.*, false AS duplicate FROM (${judged(where)}) j)`, params };
+    return {
+      ctes: `WITH facts AS (SELECT j.*, false AS duplicate FROM (${judged(where, quiet)}) j)`,
+      params,
+    };
   if (!q.households) throw new Error('An SMS audience needs its households (householdsSql) first');
   const addresses = param(q.households.map((h) => h.address));
   const firsts = param(q.households.map((h) => h.first));
   const ctes = `
     WITH facts AS (
       SELECT j.*, d.first IS NOT NULL AND d.first <> j.contact_id::text AS duplicate
-      FROM (${judged(where)}) j
+      FROM (${judged(where, quiet)}) j
       LEFT JOIN unnest(${addresses}::text[], ${firsts}::text[]) AS d(address, first) ON d.address = j.address
     )`;
   return { ctes, params };
@@ -147,15 +150,24 @@ function audienceParts(q: AudienceQuery) {
          WHERE ${frequencyCapCountsSql('x', param(cap.days))} GROUP BY x.contact_id) f ON f.contact_id = b.contact_id`
     : '';
   const capped = cap ? `COALESCE(f.n, 0) >= ${param(cap.messages)}` : 'false';
-  const judged = (conditions: string[]) => `
+  // For the preview: the zones in quiet hours now, each with the moment they end (a few hundred rows, judged once),
+  // so each contact costs one hash probe and its group one timestamp, not a zone name.
+  const quietZones = q.quietHours
+    ? `LEFT JOIN (SELECT name, ${quietHoursEndSql(localTimeSql('name'), 'name', q.quietHours)} AS until
+         FROM pg_timezone_names WHERE ${inQuietHoursSql(localTimeSql('name'), q.quietHours)}) qz
+         ON qz.name = ${zoneSql('c.time_zone')}`
+    : '';
+  const judged = (conditions: string[], quiet = false) => `
     SELECT b.contact_id, b.segment_id, b.language, b.address, t.key AS template_key,
       ${templateVersion} AS template_version, b.status, b.address IS NOT NULL AS has_address,
-      b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed, ${capped} AS capped, b.time_zone
+      b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed, ${capped} AS capped
+      ${quiet && q.quietHours ? ', b.quiet_until' : ''}
     FROM (
-      SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address, s.status,
-        c.time_zone
+      SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address, s.status
+        ${quiet && q.quietHours ? ', qz.until AS quiet_until' : ''}
       FROM contacts c ${join}
       LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $1 AND s.purpose = $2
+      ${quiet ? quietZones : ''}
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
     ) b ${template} ${recent}`;
   return { judged, where, params, param };
