@@ -28,6 +28,8 @@ export interface AudienceQuery {
   quietHours: QuietHours | null;
   /** SMS: the phones shared by several contacts who may be messaged, each with the one who gets it (`householdsSql`). */
   households?: { address: string; first: string }[];
+  /** Preview with quiet hours: the zones in quiet hours now and when they end (`quietZonesSql`). */
+  quietZones?: { name: string; until: Date }[];
 }
 
 /**
@@ -46,6 +48,8 @@ export function audienceSql(q: AudienceQuery): { sql: string; params: unknown[] 
  * PostgreSQL does not flatten a subquery that has a WITH, and would then take every contact for a group of its own.
  */
 export function previewSql(q: AudienceQuery): { sql: string; params: unknown[] } {
+  if (q.quietHours && !q.quietZones)
+    throw new Error('A preview with quiet hours needs its quiet zones (quietZonesSql) first');
   const { ctes, params } = audienceFacts(q, true);
   const facts = `status, has_address, suppressed, capped, duplicate, segment_id, template_key, template_version, language${
     q.quietHours ? ', quiet_until' : ''
@@ -64,6 +68,13 @@ export function previewSql(q: AudienceQuery): { sql: string; params: unknown[] }
       FROM counted g GROUP BY 1, 2, 3, 4, 5`,
     params,
   };
+}
+
+/** The time zones in quiet hours now, each with the moment its quiet hours end: a few hundred rows, once. */
+export function quietZonesSql(hours: QuietHours): string {
+  const local = localTimeSql('name');
+  return `SELECT name, ${quietHoursEndSql(local, 'name', hours)} AS until
+    FROM pg_timezone_names WHERE ${inQuietHoursSql(local, hours)}`;
 }
 
 /**
@@ -150,11 +161,11 @@ function audienceParts(q: AudienceQuery) {
          WHERE ${frequencyCapCountsSql('x', param(cap.days))} GROUP BY x.contact_id) f ON f.contact_id = b.contact_id`
     : '';
   const capped = cap ? `COALESCE(f.n, 0) >= ${param(cap.messages)}` : 'false';
-  // For the preview: the zones in quiet hours now, each with the moment they end (a few hundred rows, judged once),
-  // so each contact costs one hash probe and its group one timestamp, not a zone name.
-  const quietZones = q.quietHours
-    ? `LEFT JOIN (SELECT name, ${quietHoursEndSql(localTimeSql('name'), 'name', q.quietHours)} AS until
-         FROM pg_timezone_names WHERE ${inQuietHoursSql(localTimeSql('name'), q.quietHours)}) qz
+  // For the preview: the zones in quiet hours now with the moment they end (`quietZonesSql`, judged once), handed in
+  // as parameters like the households, so each contact costs one hash probe and its group one timestamp.
+  const quietZones = q.quietZones
+    ? `LEFT JOIN unnest(${param(q.quietZones.map((z) => z.name))}::text[],
+         ${param(q.quietZones.map((z) => z.until))}::timestamptz[]) AS qz(name, until)
          ON qz.name = ${zoneSql('c.time_zone')}`
     : '';
   const judged = (conditions: string[], quiet = false) => `

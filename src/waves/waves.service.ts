@@ -11,7 +11,7 @@ import { renderMessage } from '../templates/render-message.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
 import { EXCLUSIONS, meaningOf, QUIET_HOURS } from '../consent/send-rules.js';
-import { type AudienceQuery, audienceSql, householdsSql, previewSql } from './audience.js';
+import { type AudienceQuery, audienceSql, householdsSql, previewSql, quietZonesSql } from './audience.js';
 import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL, RECENT_SENT_SQL } from './ledger.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
@@ -157,7 +157,9 @@ export class WavesService {
       deferred_until: Date | null;
     }[] = await this.db.transaction(async (m) => {
       await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
-      const { sql, params } = previewSql(await this.audienceOf(wave, m));
+      const q = await this.audienceOf(wave, m);
+      if (q.quietHours) q.quietZones = await m.query(quietZonesSql(q.quietHours));
+      const { sql, params } = previewSql(q);
       return m.query(sql, params);
     });
     const audience = groups.reduce((s, g) => s + g.n, 0);
