@@ -26,6 +26,11 @@ export const invalidLinkPage = (language: PageLanguage, t: Strings) =>
 export const tooManyPage = (language: PageLanguage, t: Strings) =>
   page(language, t.tooManyTitle, `<p>${e(t.tooManyBody)}</p>`);
 
+/** The one button of a page that changes something: a POST to the page's own address. */
+const button = (action: string, label: string) =>
+  `<form method="post" action="${e(action)}"><input type="hidden" name="confirm" value="yes">
+<button type="submit">${e(label)}</button></form>`;
+
 /** What the link would confirm, and the button that does it: a link opened by a mail scanner confirms nothing. */
 export const confirmPage = (
   language: PageLanguage,
@@ -39,8 +44,7 @@ export const confirmPage = (
     t.confirmTitle,
     purposes.length
       ? `<p>${e(fill(t.confirmBody, { channel: t.channels[channel] }))}</p>${list(t, purposes)}
-<form method="post" action="${e(action)}"><input type="hidden" name="confirm" value="yes">
-<button type="submit">${e(t.confirmButton)}</button></form>`
+${button(action, t.confirmButton)}`
       : `<p>${e(t.confirmNothing)}</p>`,
   );
 
@@ -63,8 +67,7 @@ export const unsubscribePage = (
     language,
     t.unsubscribeTitle,
     `<p>${e(t.unsubscribeBody)} <strong>${e(t.channels[channel])}</strong></p>${list(t, purposes)}
-<form method="post" action="${e(action)}"><input type="hidden" name="confirm" value="yes">
-<button type="submit">${e(t.unsubscribeButton)}</button></form>`,
+${button(action, t.unsubscribeButton)}`,
   );
 
 export const unsubscribedPage = (
