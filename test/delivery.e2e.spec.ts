@@ -2,7 +2,7 @@ import { Dispatcher } from '../src/waves/dispatcher.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, twilioWebhook, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { loadWaveData, waitFor } from './waves.js';
+import { loadWaveData, waitFor, peaceSmsWave } from './waves.js';
 
 const BUSY = ['queued', 'sending'];
 
@@ -31,21 +31,7 @@ describe('delivery: no single answer wedges sending, and status only moves forwa
 
   /** Launches an SMS wave to everyone who may get one and waits until none of its messages is queued or sending. */
   async function smsWave(name: string) {
-    const wave = (
-      await t
-        .http()
-        .post('/waves')
-        .set(staff())
-        .send({
-          name,
-          channel: 'sms',
-          purpose: 'campaign-news',
-          audience: {},
-          templateStrategy: 'fixed',
-          templateKey: 'peace',
-        })
-        .expect(201)
-    ).body;
+    const wave = await peaceSmsWave(t, name);
     await t.http().post(`/waves/${wave.id}/launch`).set(staff()).expect(200);
     const rows = await waitFor(
       (): Promise<{ status: string; error_code: string | null; provider_id: string | null }[]> =>

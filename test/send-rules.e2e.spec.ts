@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
-import { waitFor, zoneAt } from './waves.js';
+import { waitFor, zoneAt, peaceSmsWave } from './waves.js';
 
 /** A: had a message of another wave still with the provider; B: day; C: night in their zone. */
 const PEOPLE = [
@@ -19,22 +19,7 @@ describe('one rulebook: what the preview promises is what the dispatcher does', 
   let t: TestApp;
   let sms: FakeTwilio;
   const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
-  const wave = async (name: string, audience: object) =>
-    (
-      await t
-        .http()
-        .post('/waves')
-        .set(staff())
-        .send({
-          name,
-          channel: 'sms',
-          purpose: 'campaign-news',
-          audience,
-          templateStrategy: 'fixed',
-          templateKey: 'peace',
-        })
-        .expect(201)
-    ).body as { id: string };
+  const wave = (name: string, audience: object) => peaceSmsWave(t, name, audience);
 
   beforeAll(async () => {
     sms = await startFakeTwilio();

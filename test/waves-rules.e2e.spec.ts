@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { settled, waitFor, zoneAt } from './waves.js';
+import { settled, waitFor, zoneAt, peaceSmsWave } from './waves.js';
 
 describe('quiet hours, frequency cap and cut-off', () => {
   let t: TestApp;
@@ -27,23 +27,7 @@ describe('quiet hours, frequency cap and cut-off', () => {
     );
   const id = async (email: string): Promise<string> =>
     (await t.db.dataSource.query(`SELECT id FROM contacts WHERE email = $1`, [email]))[0].id;
-  /** An SMS wave with the `peace` template. */
-  const peaceSms = async (name: string, audience: object): Promise<{ id: string }> =>
-    (
-      await t
-        .http()
-        .post('/waves')
-        .set(staff())
-        .send({
-          name,
-          channel: 'sms',
-          purpose: 'campaign-news',
-          audience,
-          templateStrategy: 'fixed',
-          templateKey: 'peace',
-        })
-        .expect(201)
-    ).body;
+  const peaceSms = (name: string, audience: object) => peaceSmsWave(t, name, audience);
 
   beforeAll(async () => {
     smtp = await startSmtp();

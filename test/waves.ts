@@ -82,3 +82,21 @@ export function zoneAt(hour: number): string {
   if (offset > 12) offset -= 24;
   return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
+
+/** Creates, as staff, a draft SMS wave for campaign news with the fixed `peace` template. */
+export async function peaceSmsWave(t: TestApp, name: string, audience: object = {}): Promise<{ id: string }> {
+  const res = await t
+    .http()
+    .post('/waves')
+    .set({ Authorization: `Bearer ${t.tokens.staff}` })
+    .send({
+      name,
+      channel: 'sms',
+      purpose: 'campaign-news',
+      audience,
+      templateStrategy: 'fixed',
+      templateKey: 'peace',
+    })
+    .expect(201);
+  return res.body as { id: string };
+}
