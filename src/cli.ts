@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Env } from './config/config.js';
 import { DataSource } from 'typeorm';
 import { AppError, UsageError } from './common/errors.js';
 import { matchesCommand, segmentCommand } from './segmentation/segmentation-cli.js';
+import { regionsCommand, reportLines } from './regions/regions-cli.js';
 import { waveCommand } from './waves/wave-cli.js';
 import { runWorker, workerContext } from './worker.js';
 import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
@@ -27,12 +28,13 @@ import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regi
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  import <regions|results|contacts|postcodes> <file> [--json] [--purpose P] [--source S] [--encoding E] [--mapping file.json]
+  import <regions|results|contacts|postcodes> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json]
+  regions sets | regions current <set> | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
   user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
   user create --email E --role admin|strategist|staff [--name N] [--password P]
   generate --contacts N [--seed S] [--regions file] [--out file]
   generate --samples                                          (rewrites data-samples/)
-  segment [--level constituency] [--features k1,k2,… | --preset name] [--k 3-10] [--seed 42] [--restarts 5] [--json]
+  segment [--set constituency/2025 | --level constituency] [--as-of 2023-12-31] [--features k1,k2,… | --preset name] [--k 3-10] [--seed 42] [--restarts 5] [--json]
   matches <runId> [--json]
   wave create --channel email|sms [--purpose P] [--run R --segments s1,s2] [--template KEY] [--at ISO] [--name N]
   wave preview|launch|send|status <waveId> [--json]
@@ -55,6 +57,7 @@ async function importCommand(env: Env, args: string[]) {
       source: { type: 'string' },
       encoding: { type: 'string' },
       mapping: { type: 'string' },
+      edition: { type: 'string' },
     },
   });
   const [kind, file] = positionals;
@@ -77,6 +80,7 @@ async function importCommand(env: Env, args: string[]) {
         purpose: values.purpose,
         source: values.source,
         encoding: values.encoding as Encoding | undefined,
+        edition: values.edition,
       }),
     };
     const job = await importFile(db.dataSource, request, (read) => {
@@ -93,6 +97,7 @@ async function importCommand(env: Env, args: string[]) {
       for (const e of job.errors.slice(0, 20))
         console.log(`  line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.reason}`);
       if (job.errors.length > 20) console.log(`  … and ${job.rejected - 20} more (GET /imports/${job.id})`);
+      for (const line of reportLines(job.report)) console.log(line);
     }
     console.log(values.json ? JSON.stringify(summary) : '');
     return job.status === 'completed' ? 0 : 1;
@@ -221,9 +226,11 @@ async function main(argv: string[]): Promise<number> {
     case 'user':
       return userCommand(env, args);
     case 'segment':
+    case 'regions':
     case 'matches': {
       const db = await open(env);
       try {
+        if (command === 'regions') return await regionsCommand(db.dataSource, env, args);
         return command === 'segment'
           ? await segmentCommand(db.dataSource, env, args)
           : await matchesCommand(db.dataSource, args);

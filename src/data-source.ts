@@ -17,7 +17,9 @@ import { CampaignEvent, RateWindow, Wave } from './waves/wave.entities.js';
 import { ImportJob } from './imports/import-job.entity.js';
 import { Feature } from './regions/feature.entity.js';
 import { Postcode } from './regions/postcode.entity.js';
+import { FeatureValue } from './regions/feature-value.entity.js';
 import { Region } from './regions/region.entity.js';
+import { RegionLevel, RegionSet } from './regions/region-set.entity.js';
 import {
   Segment,
   SegmentationRun,
@@ -28,8 +30,11 @@ import {
 import { IssueTemplate, IssueTemplateVersion } from './templates/template.entities.js';
 
 export const ENTITIES = [
+  RegionSet,
+  RegionLevel,
   Region,
   Feature,
+  FeatureValue,
   Postcode,
   Contact,
   ConsentEvent,

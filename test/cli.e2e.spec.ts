@@ -87,7 +87,8 @@ describe('the CLI', () => {
       size: expect.any(Number),
     });
     const [{ n }] = await db.dataSource.query(
-      `SELECT count(*)::int AS n FROM regions WHERE level = 'constituency'`,
+      `SELECT count(*)::int AS n FROM regions r JOIN region_levels l ON l.current_set_id = r.set_id
+       WHERE l.level = 'constituency'`,
     );
     expect(result.segments.flatMap((s: { regions: unknown[] }) => s.regions)).toHaveLength(n);
     const matches = await cli('matches', result.id, '--json');

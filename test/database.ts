@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from '../src/data-source.js';
 
 export interface TestDatabase {
@@ -15,8 +15,13 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** A fresh database with the migrations applied, so suites never see each other's rows and run in any order. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database with the migrations applied, so suites never see each other's rows and run in any order. With
+ * `migrations`, only those (e.g. all but the last, to test a migration on a database of the schema before it).
+ */
+export async function createTestDatabase(
+  migrations?: DataSourceOptions['migrations'],
+): Promise<TestDatabase> {
   const server = process.env.TEST_SERVER_URL;
   if (!server) throw new Error('TEST_SERVER_URL is not set: run the tests through jest (global setup)');
   const name = `test_${randomBytes(6).toString('hex')}`;
@@ -25,7 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = withDatabase(server, name);
-  const dataSource = new DataSource(dataSourceOptions(url));
+  const dataSource = new DataSource({ ...dataSourceOptions(url), ...(migrations && { migrations }) });
   await dataSource.initialize();
   await dataSource.runMigrations();
   return {

@@ -219,10 +219,11 @@ describe('the staff API', () => {
     const res = await t.http().get('/features').set(bearer(t.tokens.strategist)).expect(200);
     expect(res.body).toContainEqual({
       key: 'foreigners_pct',
-      label: 'Bevölkerung am 31.12.2023 - Ausländer/-innen (%)',
+      label: 'Bevölkerung - Ausländer/-innen (%)',
       unit: '%',
       source: 'regions',
       regions: 7,
+      dates: [{ asOf: '2023-12-31', sets: ['constituency/2025', 'nation/2025', 'state/2025'], regions: 7 }],
     });
   });
 

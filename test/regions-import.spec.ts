@@ -6,11 +6,17 @@ const withSharedData = hasSharedData ? describe : describe.skip;
 if (!hasSharedData)
   console.warn('skipped: ../shared/data is not there, so the official files are not tested');
 
-async function region(db: TestDatabase, level: string, code: string) {
+/** A region of a set (the level's current set by default) with its latest value per feature. */
+export async function region(db: TestDatabase, level: string, code: string, set?: string) {
   const rows = await db.dataSource.query(
-    `SELECT r.*, p.code AS parent_code, p.level AS parent_level FROM regions r LEFT JOIN regions p ON p.id = r.parent_id
-     WHERE r.level = $1 AND r.code = $2`,
-    [level, code],
+    `SELECT r.name, s.key AS set, p.code AS parent_code, p.level AS parent_level, ps.key AS parent_set,
+       (SELECT jsonb_object_agg(feature_key, value) FROM (SELECT DISTINCT ON (feature_key) feature_key, value
+          FROM feature_values WHERE region_id = r.id ORDER BY feature_key, as_of DESC NULLS LAST) l) AS features
+     FROM regions r JOIN region_sets s ON s.id = r.set_id
+     LEFT JOIN regions p ON p.id = r.parent_id LEFT JOIN region_sets ps ON ps.id = p.set_id
+     WHERE r.level = $1 AND r.code = $2
+       AND (s.key = $3 OR ($3::text IS NULL AND s.id IN (SELECT current_set_id FROM region_levels)))`,
+    [level, code, set ?? null],
   );
   return rows[0];
 }
@@ -57,9 +63,18 @@ withSharedData('importing the official Strukturdaten 2025 file', () => {
     expect(features).toHaveLength(48);
     expect(features).toContainEqual({
       key: 'sgb2_per_1000',
-      label: 'Empfänger/-innen von Leistungen nach SGB II  August 2024 -  insgesamt (je 1000 EW)',
+      label: 'Empfänger/-innen von Leistungen nach SGB II - insgesamt (je 1000 EW)',
       unit: 'je 1000 EW',
     });
+    const days = await db.dataSource.query(
+      `SELECT feature_key, to_char(as_of, 'YYYY-MM-DD') AS day, count(*)::int AS n FROM feature_values
+       WHERE feature_key IN ('sgb2_per_1000', 'population_k', 'unemployment_pct') GROUP BY 1, 2 ORDER BY 1`,
+    );
+    expect(days).toEqual([
+      { feature_key: 'population_k', day: '2023-12-31', n: 316 },
+      { feature_key: 'sgb2_per_1000', day: '2024-08-31', n: 316 },
+      { feature_key: 'unemployment_pct', day: '2024-11-30', n: 316 },
+    ]);
   });
 
   it('changes nothing when the same file is imported again', async () => {
@@ -67,22 +82,28 @@ withSharedData('importing the official Strukturdaten 2025 file', () => {
     expect(job).toMatchObject({ status: 'completed', inserted: 0, updated: 0, unchanged: 316 });
   });
 
-  it('adds the preliminary results as features of the same districts', async () => {
+  it('adds the preliminary results as values of election day to the districts of 2025', async () => {
     const job = await runImport(db.dataSource, 'results', join(SHARED_DATA, 'btw25_kerg2_vorlaeufig.csv'));
     expect(job).toMatchObject({ status: 'completed', inserted: 0, rejected: 0 });
     expect(job.updated).toBe(316);
-    const pankow = await region(db, 'constituency', '75');
+    expect(job.report.sets).toEqual(['constituency/2025', 'nation/2025', 'state/2025']);
+    const pankow = await region(db, 'constituency', '75', 'constituency/2025');
     expect(pankow.features).toMatchObject({
-      bt2025_turnout_pct: 84.569994,
-      bt2025_die_linke_second_pct: 21.793681,
-      bt2025_die_linke_first_pct: 22.870121,
-      bt2025_gruene_first_pct: 25.840036,
-      bt2025_tierschutzpartei_first_pct: 0,
+      bt_turnout_pct: 84.569994,
+      bt_die_linke_second_pct: 21.793681,
+      bt_die_linke_first_pct: 22.870121,
+      bt_gruene_first_pct: 25.840036,
+      bt_tierschutzpartei_first_pct: 0,
     });
     expect(pankow.features.foreigners_pct).toBeGreaterThan(0);
     const nation = await region(db, 'nation', '999');
-    expect(nation.features.bt2025_turnout_pct).toBeCloseTo(82.537307, 6);
-    expect(nation.features.bt2025_spd_second_pct).toBeCloseTo(16.414064, 6);
+    expect(nation.name).toBe('Deutschland');
+    expect(nation.features.bt_turnout_pct).toBeCloseTo(82.537307, 6);
+    expect(nation.features.bt_spd_second_pct).toBeCloseTo(16.414064, 6);
+    const [day] = await db.dataSource.query(
+      `SELECT DISTINCT to_char(as_of, 'YYYY-MM-DD') AS day FROM feature_values WHERE feature_key = 'bt_turnout_pct'`,
+    );
+    expect(day).toEqual({ day: '2025-02-23' });
   });
 });
 
@@ -93,14 +114,15 @@ describe('regions files in the official layout', () => {
   });
   afterAll(() => db.drop());
 
-  it('reads the 2021 quirks (zero-padded numbers, thousands dots) to the same codes and values as 2025', async () => {
+  it('reads the 2021 quirks (zero-padded numbers, thousands dots) to the same codes as 2025, in its own set', async () => {
     const first = await runImport(db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'));
     expect(first).toMatchObject({ status: 'completed', inserted: 7, rejected: 0 });
     const again = await runImport(db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2021-style.csv'));
-    expect(again).toMatchObject({ status: 'completed', inserted: 0, updated: 0, unchanged: 7, rejected: 0 });
-    const flensburg = await region(db, 'constituency', '1');
-    expect(flensburg.features.area_km2).toBe(2128.1);
-    expect(flensburg.features.disposable_income_eur).toBe(23052);
+    expect(again).toMatchObject({ status: 'completed', inserted: 7, updated: 0, rejected: 0 });
+    const old = await region(db, 'constituency', '1', 'constituency/2021');
+    expect(old.features.area_km2).toBe(2128.1);
+    expect(old.features.disposable_income_eur).toBe(23052);
+    expect(old).toMatchObject({ parent_code: '901', parent_set: 'state/2021' });
   });
 
   it('reads a generic regions file and reports a bad value with line, column and reason', async () => {
@@ -114,8 +136,9 @@ describe('regions files in the official layout', () => {
     const job = await runImport(db.dataSource, 'regions', path);
     expect(job).toMatchObject({ status: 'completed', read: 4, inserted: 3, rejected: 1 });
     expect(job.errors).toEqual([{ line: 4, column: 'income (EUR)', reason: '"lots" is not a number' }]);
+    expect(job.report.sets).toEqual(['district', 'nation', 'state']);
     const wandsbek = await region(db, 'district', 'HH-2');
-    expect(wandsbek).toMatchObject({ parent_code: 'HH', parent_level: 'state' });
+    expect(wandsbek).toMatchObject({ set: 'district', parent_code: 'HH', parent_level: 'state' });
     expect(wandsbek.features).toEqual({ density: 2800, income: 25000 });
   });
 

@@ -233,8 +233,9 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
        CASE WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN s.region_code
          ELSE COALESCE(ce.external_id, 'none') END AS problem_value
      FROM stage s
-     LEFT JOIN regions rc ON rc.level = $1 AND rc.code = s.region_code
-     LEFT JOIN postcodes pc ON s.region_code IS NULL AND pc.postcode = s.postal_code
+     LEFT JOIN region_levels cur ON cur.level = $1
+     LEFT JOIN regions rc ON rc.set_id = cur.current_set_id AND rc.code = s.region_code
+     LEFT JOIN postcodes pc ON s.region_code IS NULL AND pc.set_id = cur.current_set_id AND pc.postcode = s.postal_code
      LEFT JOIN contacts cx ON cx.external_id = s.external_id
      LEFT JOIN contacts ce ON ce.email = s.email
      LEFT JOIN LATERAL (

@@ -20,7 +20,8 @@ export interface ReadOptions {
   /** What the file must contain, to say in the error when no header is found. */
   expectedHeader: string;
   /** Called once, when the header row is found, before the first record. */
-  onHeader?: (header: string[], sniffed: Sniffed) => void;
+  /** `preamble`: the lines before the header (titles, notes), their cells joined by spaces. */
+  onHeader?: (header: string[], sniffed: Sniffed, preamble: string[]) => void;
 }
 
 /** Per-record handler; return a promise to hold the parser until it settles (back-pressure). */
@@ -51,6 +52,8 @@ function decoder(encoding: Encoding): Transform {
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+/** Titles and notes above the header kept for the importer (an edition, a date); the rest is skipped. */
+const MAX_PREAMBLE_LINES = 100;
 /** Stands in for the rest of a line that was too long: no text of a file contains it. */
 const TOO_LONG = '\u0000\u0000line-too-long\u0000\u0000';
 
@@ -126,6 +129,7 @@ export async function readCsv(
 
   return new Promise((resolve, reject) => {
     let header: string[] | undefined;
+    const preamble: string[] = [];
     let nextLine = 1;
     let failed = false;
     const fail = (error: unknown, parser?: Papa.Parser) => {
@@ -151,14 +155,21 @@ export async function readCsv(
           return fail(new FileRejected(`line ${line} is longer than ${limit} bytes`), parser);
         if (cells.length === 1 && cells[0].trim() === '' && !quoteError && !tooLong) return;
         if (!header) {
-          if (cells[0]?.startsWith('#')) return;
-          if (options.isHeader(cells)) {
-            header = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
-            try {
-              options.onHeader?.(header, sniffed);
-            } catch (e) {
-              fail(e, parser);
-            }
+          if (cells[0]?.startsWith('#') || !options.isHeader(cells)) {
+            if (preamble.length < MAX_PREAMBLE_LINES)
+              preamble.push(
+                cells
+                  .join(' ')
+                  .replace(/^\uFEFF/, '')
+                  .trim(),
+              );
+            return;
+          }
+          header = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
+          try {
+            options.onHeader?.(header, sniffed, preamble);
+          } catch (e) {
+            fail(e, parser);
           }
           return;
         }

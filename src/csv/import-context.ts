@@ -20,6 +20,8 @@ export interface ImportOptions {
   mapping?: Record<string, string>;
   /** Region level that region codes in a contacts or postcodes file refer to. */
   regionLevel?: string;
+  /** Edition of the boundaries a regions, results or postcodes file describes (e.g. 2025), when it does not say. */
+  edition?: string;
   defaultCountry?: string;
   /** A line longer than this is refused (and not held in memory) while the file streams. */
   maxLineBytes?: number;
@@ -35,6 +37,37 @@ export interface ImportContext {
   onProgress?: (read: number) => void;
 }
 
+/** How a region set written by an import compares with another edition of its level. */
+export interface EditionChanges {
+  set: string;
+  comparedWith: string;
+  unchanged: number;
+  changedCount: number;
+  /** The first changed regions: code, name and area in both editions, and why they differ. */
+  changed: {
+    code: string;
+    before: { name: string; area: number | null } | null;
+    after: { name: string; area: number | null } | null;
+    why: string;
+  }[];
+}
+
+/** A level whose current set changed, and where its contacts went. */
+export interface CurrentSetChange {
+  level: string;
+  from: string | null;
+  to: string;
+  /** Contacts placed by their postal code, kept in the same district (boundaries unchanged), left without one. */
+  contacts: { byPostcode: number; sameDistrict: number; unassigned: number };
+}
+
+export interface ImportReport {
+  /** The region sets the file was read into, e.g. constituency/2025. */
+  sets?: string[];
+  editions?: EditionChanges[];
+  current?: CurrentSetChange[];
+}
+
 export interface ImportCounts {
   read: number;
   inserted: number;
@@ -44,6 +77,7 @@ export interface ImportCounts {
   errors: RowError[];
   /** Milliseconds per phase, e.g. { read: 2400, insert: 1200 }. */
   timings?: Record<string, number>;
+  report?: ImportReport;
 }
 
 /** Records how long each phase of an import took. */

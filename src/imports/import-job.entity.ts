@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { RowError } from '../csv/import-context.js';
+import type { ImportReport, RowError } from '../csv/import-context.js';
 
 export type { RowError } from '../csv/import-context.js';
 
@@ -49,6 +49,10 @@ export class ImportJob {
   /** Milliseconds per phase (read, dedupe, match, insert, update, consent, …). */
   @Column('jsonb', { default: {} })
   timings: Record<string, number>;
+
+  /** What else the import did, beyond rows: the region sets written, a change of current set, edition changes. */
+  @Column('jsonb', { default: {} })
+  report: ImportReport;
 
   /** Why the whole file was rejected or the job failed. */
   @Column('text', { nullable: true })

@@ -51,7 +51,15 @@ export async function runImportJob(
     Partial<
       Pick<
         ImportJob,
-        'read' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'errors' | 'reason' | 'timings'
+        | 'read'
+        | 'inserted'
+        | 'updated'
+        | 'unchanged'
+        | 'rejected'
+        | 'errors'
+        | 'reason'
+        | 'timings'
+        | 'report'
       >
     >;
   try {

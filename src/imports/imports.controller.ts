@@ -58,6 +58,7 @@ export class ImportsController {
         purpose: dto.purpose,
         source: dto.source,
         encoding: dto.encoding,
+        edition: dto.edition,
       });
     } catch (e) {
       await rm(file.path, { force: true });

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { ImportReport } from '../csv/import-context.js';
 import type { ImportJob } from './import-job.entity.js';
 import { IMPORT_KINDS, type ImportKind } from './import-job.entity.js';
+import { EDITION_PATTERN } from '../regions/editions.js';
 
 export class CreateImportDto {
   @ApiProperty({ enum: IMPORT_KINDS })
@@ -28,6 +30,15 @@ export class CreateImportDto {
   @IsOptional()
   @Matches(/^[\w.-]{1,100}$/, { message: 'source must be a short name such as petition-2026' })
   source?: string;
+
+  @ApiPropertyOptional({
+    example: '2025',
+    description:
+      'Edition of the boundaries (regions, results, postcodes): read from an official file when not given; a generic regions file without one goes into a set named after its level',
+  })
+  @IsOptional()
+  @Matches(EDITION_PATTERN, { message: 'edition must be a short name such as 2025' })
+  edition?: string;
 
   @ApiPropertyOptional({
     enum: ['utf-8', 'windows-1252', 'utf-16le'],
@@ -60,6 +71,11 @@ export class ImportJobDto {
   @ApiProperty() rejected: number;
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1000 rejected rows' }) errors: RowErrorDto[];
   @ApiProperty({ nullable: true, description: 'Why the whole file was rejected' }) reason: string | null;
+  @ApiProperty({
+    description:
+      'Region imports: { sets, editions: [{ set, comparedWith, unchanged, changedCount, changed }], current: [{ level, from, to, contacts }] }',
+  })
+  report: ImportReport;
   @ApiProperty({ nullable: true }) durationMs: number | null;
   @ApiProperty({ description: 'Milliseconds per phase' }) timings: Record<string, number>;
   @ApiProperty() createdAt: Date;
@@ -80,6 +96,7 @@ export function toDto(job: ImportJob, personalData = true): ImportJobDto {
     rejected: job.rejected,
     errors: hide ? job.errors.map(({ value: _value, ...rest }) => rest) : job.errors,
     reason: job.reason,
+    report: job.report,
     durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
     timings: job.timings,
     createdAt: job.createdAt,

@@ -115,7 +115,11 @@ export class SupporterService {
       );
       if (existing.length) return existing[0].id;
       const region: { region_id: string }[] = text('postalCode')
-        ? await m.query(`SELECT region_id FROM postcodes WHERE postcode = $1`, [text('postalCode')])
+        ? await m.query(
+            `SELECT p.region_id FROM postcodes p JOIN region_levels l ON l.current_set_id = p.set_id
+             WHERE l.level = $2 AND p.postcode = $1`,
+            [text('postalCode'), this.env.CONTACT_REGION_LEVEL],
+          )
         : [];
       const created = await m.getRepository(Contact).save(
         m.getRepository(Contact).create({

@@ -1,10 +1,12 @@
 import { canonicalAreaNumber, NumberFormatError, parseNumber } from '../csv/numbers.js';
+import { germanDate } from './editions.js';
 import type { FeatureDefinition, RegionUpsert } from './region-writer.js';
 import { slug } from './strukturdaten.js';
 
 /**
  * The Bundeswahlleiterin's long result layout ("kerg2"): one row per area × group × vote. It becomes, per area,
- * a turnout feature and each party's first- and second-vote share in percent of valid votes.
+ * a turnout feature and each party's first- and second-vote share in percent of valid votes, on the election day.
+ * Keys leave the year out (bt_spd_second_pct): the results of 2021 and 2025 are two days of one feature.
  */
 export const RESULTS_COLUMNS = [
   'Wahlart',
@@ -46,12 +48,15 @@ export interface ResultsAccumulator {
   add(cells: string[]): { column?: string; reason: string } | undefined;
   regions(): RegionUpsert[];
   features(): FeatureDefinition[];
+  /** The election days the file has results of (ISO). */
+  days(): string[];
 }
 
 export function resultsAccumulator(header: string[]): ResultsAccumulator {
   const at = Object.fromEntries(RESULTS_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<Column, number>;
   const areas = new Map<string, RegionUpsert>();
   const features = new Map<string, FeatureDefinition>();
+  const days = new Set<string>();
 
   return {
     add(cells) {
@@ -62,9 +67,9 @@ export function resultsAccumulator(header: string[]): ResultsAccumulator {
           column: 'Gebietsart',
           reason: `unknown area "${get('Gebietsart')} ${get('Gebietsnummer')}"`,
         };
-      const date = /^\d{2}\.\d{2}\.(\d{4})$/.exec(get('Wahltag'));
-      if (!date) return { column: 'Wahltag', reason: `"${get('Wahltag')}" is not a date (DD.MM.YYYY)` };
-      const election = `${slug(get('Wahlart'))}${date[1]}`;
+      const day = germanDate(get('Wahltag'));
+      if (!day) return { column: 'Wahltag', reason: `"${get('Wahltag')}" is not a date (DD.MM.YYYY)` };
+      const election = slug(get('Wahlart'));
       const group = get('Gruppenart');
       const name = get('Gruppenname');
       const vote = get('Stimme');
@@ -80,10 +85,10 @@ export function resultsAccumulator(header: string[]): ResultsAccumulator {
       let label = '';
       if (group === 'System-Gruppe' && name === 'Wählende') {
         key = `${election}_turnout_pct`;
-        label = `${get('Wahlart')} ${get('Wahltag')}: Wahlbeteiligung (Prozent)`;
+        label = `${get('Wahlart')}: Wahlbeteiligung (Prozent)`;
       } else if (group === 'Partei' && (vote === '1' || vote === '2')) {
         key = `${election}_${slug(name)}_${vote === '1' ? 'first' : 'second'}_pct`;
-        label = `${get('Wahlart')} ${get('Wahltag')}: ${name}, ${vote === '1' ? 'Erststimmen' : 'Zweitstimmen'} (Prozent)`;
+        label = `${get('Wahlart')}: ${name}, ${vote === '1' ? 'Erststimmen' : 'Zweitstimmen'} (Prozent)`;
         // No candidate in this district: the party's first-vote share there is zero, not unknown.
         share ??= 0;
       }
@@ -96,12 +101,13 @@ export function resultsAccumulator(header: string[]): ResultsAccumulator {
           name: get('Gebietsname'),
           parentCode: region.level === 'state' ? '999' : (parent?.code ?? null),
           parentLevel: region.level === 'state' ? 'nation' : (parent?.level ?? null),
-          features: {},
+          values: [],
         };
         areas.set(id, area);
       }
+      days.add(day);
       if (key) {
-        area.features[key] = share;
+        area.values.push({ key, asOf: day, value: share });
         if (!features.has(key)) features.set(key, { key, label, unit: '%' });
       }
       return undefined;
@@ -111,5 +117,6 @@ export function resultsAccumulator(header: string[]): ResultsAccumulator {
       return [...areas.values()].sort((a, b) => order[a.level] - order[b.level]);
     },
     features: () => [...features.values()],
+    days: () => [...days].sort(),
   };
 }

@@ -1,12 +1,17 @@
 import { readCsv } from '../csv/csv-reader.js';
 import { RowErrors, type ImportContext, type ImportCounts } from '../csv/import-context.js';
 import { FileRejected } from '../csv/sniff.js';
+import { setKey } from './editions.js';
+import { currentSet } from './region-sets.js';
 
 const POSTCODE = ['postcode', 'postal_code', 'plz', 'postleitzahl', 'zip'];
 const REGION = ['region', 'region_code', 'wahlkreis', 'wahlkreis-nr.', 'wkr', 'wkr_nr', 'code'];
 const norm = (s: string) => s.trim().toLowerCase();
 
-/** Postal code → region table. A postal code spanning several regions is assigned to the one named last. */
+/**
+ * Postal code → region table of one set: the edition given, or the level's current set. A postal code spanning
+ * several regions is assigned to the one named last.
+ */
 export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts> {
   const level = ctx.options.regionLevel ?? 'constituency';
   const errors = new RowErrors();
@@ -43,23 +48,34 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
   ctx.onProgress?.(read);
   const rows = [...pairs].map(([postcode, { line, region }]) => ({ postcode, line, region }));
   return ctx.dataSource.transaction(async (manager) => {
-    const known: { code: string }[] = await manager.query(`SELECT code FROM regions WHERE level = $1`, [
-      level,
+    const wanted = ctx.options.edition ? setKey(level, ctx.options.edition) : null;
+    const sets: { id: string; key: string }[] = wanted
+      ? await manager.query(`SELECT id, key FROM region_sets WHERE key = $1`, [wanted])
+      : [await currentSet(manager, level)].filter((s) => s !== null);
+    if (sets.length === 0)
+      throw new FileRejected(
+        wanted
+          ? `there is no region set ${wanted}`
+          : `no regions of level "${level}" exist yet: import regions first`,
+      );
+    const set = sets[0];
+    const known: { code: string }[] = await manager.query(`SELECT code FROM regions WHERE set_id = $1`, [
+      set.id,
     ]);
-    if (known.length === 0)
-      throw new FileRejected(`no regions of level "${level}" exist yet: import regions first`);
     const codes = new Set(known.map((k) => k.code));
     const good = rows.filter(
-      (r) => codes.has(r.region) || (errors.add(r.line, `unknown ${level} "${r.region}"`, 'region'), false),
+      (r) =>
+        codes.has(r.region) ||
+        (errors.add(r.line, `unknown ${level} "${r.region}" in ${set.key}`, 'region'), false),
     );
     const written: { inserted: boolean }[] = await manager.query(
-      `INSERT INTO postcodes (postcode, region_id)
-       SELECT p.postcode, r.id FROM jsonb_to_recordset($1::jsonb) AS p(postcode text, region text)
-       JOIN regions r ON r.level = $2 AND r.code = p.region
-       ON CONFLICT (postcode) DO UPDATE SET region_id = EXCLUDED.region_id
+      `INSERT INTO postcodes (set_id, postcode, region_id)
+       SELECT $2, p.postcode, r.id FROM jsonb_to_recordset($1::jsonb) AS p(postcode text, region text)
+       JOIN regions r ON r.set_id = $2 AND r.code = p.region
+       ON CONFLICT (postcode, set_id) DO UPDATE SET region_id = EXCLUDED.region_id
        WHERE postcodes.region_id IS DISTINCT FROM EXCLUDED.region_id
        RETURNING (xmax = 0) AS inserted`,
-      [JSON.stringify(good.map(({ postcode, region }) => ({ postcode, region }))), level],
+      [JSON.stringify(good.map(({ postcode, region }) => ({ postcode, region }))), set.id],
     );
     const inserted = written.filter((w) => w.inserted).length;
     return {
@@ -69,6 +85,7 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
       unchanged: good.length - written.length,
       rejected: errors.rejectedRows,
       errors: errors.sorted(),
+      report: { sets: [set.key] },
     };
   });
 }

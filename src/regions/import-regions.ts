@@ -1,8 +1,9 @@
 import { readCsv } from '../csv/csv-reader.js';
 import { FileRejected } from '../csv/sniff.js';
 import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
+import { editionFromNotes } from './editions.js';
 import { isRegionsHeader, regionLayout, type RegionLayout, type RegionRow } from './region-rows.js';
-import { upsertFeatures, upsertRegions } from './region-writer.js';
+import { writeIntoSets } from './region-sets.js';
 
 /** Regions files are small (hundreds to tens of thousands of rows), so rows are checked as a whole before writing. */
 export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
@@ -10,6 +11,7 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   const clock = new Stopwatch();
   const rows: { line: number; row: RegionRow }[] = [];
   let layout: RegionLayout | undefined;
+  let edition = '';
   let read = 0;
 
   await readCsv(
@@ -19,10 +21,14 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
       maxLineBytes: ctx.options.maxLineBytes,
       isHeader: isRegionsHeader,
       expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
-      onHeader: (h, sniffed) => {
+      onHeader: (h, sniffed, preamble) => {
         layout = regionLayout(h, sniffed.delimiter);
         if (layout.features.length === 0)
           throw new FileRejected('no numeric feature columns besides code and name');
+        edition =
+          layout.kind === 'strukturdaten'
+            ? officialEdition(preamble, ctx.options.edition)
+            : (ctx.options.edition ?? '');
       },
     },
     ({ line, cells, problem }) => {
@@ -37,15 +43,28 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   clock.lap('read');
 
   const kept = dedupe(rows, errors);
-  await resolveParents(ctx, kept, errors);
+  await resolveParents(ctx, kept, errors, edition);
   const good = kept.filter(({ line }) => !errors.has(line)).map(({ row }) => row);
 
-  const counts = await ctx.dataSource.transaction(async (manager) => {
-    await upsertFeatures(manager, layout!.features, 'regions');
-    return upsertRegions(manager, good);
-  });
+  const written = await writeIntoSets(ctx, edition, good, layout!.features, 'regions');
   clock.lap('write');
-  return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
+  return { read, ...written, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
+}
+
+/**
+ * The election an official file's districts are drawn for, from its title; an edition given by hand must agree,
+ * as the title names the boundaries exactly.
+ */
+function officialEdition(preamble: string[], given: string | undefined): string {
+  const stated = editionFromNotes(preamble);
+  if (stated && given && stated !== given)
+    throw new FileRejected(`the file's title says its districts are those of ${stated}, not ${given}`);
+  const edition = given ?? stated;
+  if (!edition)
+    throw new FileRejected(
+      "the file's title does not say which election its districts are drawn for: name the edition (e.g. --edition 2025)",
+    );
+  return edition;
 }
 
 function dedupe(rows: { line: number; row: RegionRow }[], errors: RowErrors) {
@@ -67,6 +86,7 @@ async function resolveParents(
   ctx: ImportContext,
   rows: { line: number; row: RegionRow }[],
   errors: RowErrors,
+  edition: string,
 ) {
   const stateByName = new Map(
     rows.filter(({ row }) => row.level === 'state').map(({ row }) => [row.name, row.code]),
@@ -85,15 +105,18 @@ async function resolveParents(
   const levelsInDb = new Map<string, string[]>();
   if (unknown.length) {
     const found: { code: string; levels: string[] }[] = await ctx.dataSource.query(
-      `SELECT code, array_agg(level) AS levels FROM regions WHERE code = ANY($1) GROUP BY code`,
-      [unknown],
+      `SELECT r.code, array_agg(r.level) AS levels FROM regions r JOIN region_sets s ON s.id = r.set_id
+       WHERE r.code = ANY($1) AND s.edition = $2 GROUP BY r.code`,
+      [unknown, edition],
     );
     for (const f of found) levelsInDb.set(f.code, f.levels);
   }
   const stateCodesInDb = new Map<string, string>();
   if (rows.some(({ row }) => row.parentName && !stateByName.has(row.parentName))) {
     const states: { code: string; name: string }[] = await ctx.dataSource.query(
-      `SELECT code, name FROM regions WHERE level = 'state'`,
+      `SELECT r.code, r.name FROM regions r JOIN region_sets s ON s.id = r.set_id
+       WHERE r.level = 'state' AND s.edition = $1`,
+      [edition],
     );
     for (const s of states) stateCodesInDb.set(s.name, s.code);
   }

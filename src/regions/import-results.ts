@@ -6,9 +6,13 @@ import {
   isResultsHeader,
   type ResultsAccumulator,
 } from './election-results.js';
-import { upsertFeatures, upsertRegions } from './region-writer.js';
+import { FileRejected } from '../csv/sniff.js';
+import { writeIntoSets } from './region-sets.js';
 
-/** Election results become region features; areas not yet known are created with their name and parent. */
+/**
+ * Election results become dated values of the districts of their election (the edition is the election's year, or
+ * the one given: a repeat election keeps the boundaries of the first). Areas not yet known are created.
+ */
 export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
   const errors = new RowErrors();
   const clock = new Stopwatch();
@@ -34,10 +38,14 @@ export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
   );
   ctx.onProgress?.(read);
   clock.lap('read');
-  const counts = await ctx.dataSource.transaction(async (manager) => {
-    await upsertFeatures(manager, results!.features(), 'results');
-    return upsertRegions(manager, results!.regions());
-  });
+  const years = [...new Set(results!.days().map((day) => day.slice(0, 4)))];
+  if (!ctx.options.edition && years.length > 1)
+    throw new FileRejected(
+      `the file has results of several elections (${years.join(', ')}): import them one by one, or name the edition`,
+    );
+  const edition = ctx.options.edition ?? years[0];
+  if (!edition) throw new FileRejected('the file has no results');
+  const written = await writeIntoSets(ctx, edition, results!.regions(), results!.features(), 'results');
   clock.lap('write');
-  return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
+  return { read, ...written, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
 }

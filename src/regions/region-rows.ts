@@ -1,5 +1,6 @@
 import { canonicalAreaNumber, NumberFormatError, parseNumber, type NumberStyle } from '../csv/numbers.js';
-import type { FeatureValues } from './region.entity.js';
+import { referenceDate, withoutDates } from './editions.js';
+import type { DatedValue } from './region-writer.js';
 import { officialLevel, slug, strukturdatenFeature, unitOf } from './strukturdaten.js';
 
 export interface RegionRow {
@@ -10,14 +11,17 @@ export interface RegionRow {
   parentLevel: string | null;
   /** For official files: the state a district belongs to, resolved to a parent once all rows are read. */
   parentName?: string;
-  features: FeatureValues;
+  values: DatedValue[];
 }
 
 export interface FeatureColumn {
   index: number;
   key: string;
+  /** The label without its dates: the feature's name in the catalogue. */
   label: string;
   unit: string | null;
+  /** The day the column's values describe, from its label. */
+  asOf: string | null;
 }
 
 export type CellError = { column: string; reason: string };
@@ -49,17 +53,47 @@ function findColumn(names: string[], aliases: readonly string[]): number {
   return names.findIndex((n) => aliases.includes(n));
 }
 
-function readFeatures(cells: string[], columns: FeatureColumn[], style: NumberStyle, errors: CellError[]) {
-  const features: FeatureValues = {};
+function readFeatures(
+  cells: string[],
+  header: string[],
+  columns: FeatureColumn[],
+  style: NumberStyle,
+  errors: CellError[],
+) {
+  const values: DatedValue[] = [];
   for (const column of columns) {
     try {
-      features[column.key] = parseNumber(cells[column.index] ?? '', style);
+      values.push({
+        key: column.key,
+        asOf: column.asOf,
+        value: parseNumber(cells[column.index] ?? '', style),
+      });
     } catch (e) {
       if (!(e instanceof NumberFormatError)) throw e;
-      errors.push({ column: column.label, reason: e.message });
+      errors.push({ column: header[column.index], reason: e.message });
     }
   }
-  return features;
+  return values;
+}
+
+/**
+ * Feature columns of a header: key and unit from the label, the day from its dates. Two columns that would give
+ * the same key on the same day keep apart by a suffix (income, income_2).
+ */
+function featureColumns(
+  header: string[],
+  skip: Set<number>,
+  describe: (label: string) => { key: string; unit: string | null },
+): FeatureColumn[] {
+  const seen = new Map<string, number>();
+  return header.flatMap((label, index) => {
+    if (skip.has(index) || label === '') return [];
+    const { key, unit } = describe(label);
+    const asOf = referenceDate(label);
+    const n = (seen.get(`${key}\u0000${asOf}`) ?? 0) + 1;
+    seen.set(`${key}\u0000${asOf}`, n);
+    return [{ index, key: n > 1 ? `${key}_${n}` : key, label: withoutDates(label), unit, asOf }];
+  });
 }
 
 /** Decides the layout from the header: the official Strukturdaten layout, or code/name/level/parent + numbers. */
@@ -71,10 +105,7 @@ export function regionLayout(header: string[], delimiter: string): RegionLayout 
     const number = names.indexOf('wahlkreis-nr.');
     const name = names.indexOf('wahlkreis-name');
     const skip = new Set([land, number, name, names.indexOf('fußnoten')]);
-    const features = header
-      .map((label, index) => ({ label, index }))
-      .filter(({ label, index }) => !skip.has(index) && label !== '')
-      .map(({ label, index }) => ({ index, label, ...strukturdatenFeature(label) }));
+    const features = featureColumns(header, skip, strukturdatenFeature);
     return {
       kind: 'strukturdaten',
       numberStyle: 'de',
@@ -84,7 +115,7 @@ export function regionLayout(header: string[], delimiter: string): RegionLayout 
         const code = canonicalAreaNumber(cells[number] ?? '');
         if (!code)
           errors.push({ column: header[number], reason: `"${cells[number]}" is not an area number` });
-        const featureValues = readFeatures(cells, features, 'de', errors);
+        const values = readFeatures(cells, header, features, 'de', errors);
         if (!code || errors.length) return { errors };
         const level = officialLevel(Number(code));
         const stateName = cells[land].trim();
@@ -96,7 +127,7 @@ export function regionLayout(header: string[], delimiter: string): RegionLayout 
           parentCode: level === 'state' ? '999' : null,
           parentLevel: level === 'state' ? 'nation' : null,
           parentName: level === 'constituency' ? stateName : undefined,
-          features: featureValues,
+          values,
         };
         return { row, errors };
       },
@@ -110,15 +141,10 @@ export function regionLayout(header: string[], delimiter: string): RegionLayout 
   const parentLevel = findColumn(names, GENERIC.parentLevel);
   const taken = new Set([code, name, level, parent, parentLevel]);
   const style: NumberStyle = delimiter === ';' ? 'de' : 'en';
-  const features = header
-    .map((label, index) => ({ label, index }))
-    .filter(({ label, index }) => !taken.has(index) && label !== '')
-    .map(({ label, index }) => ({
-      index,
-      label,
-      key: slug(label.replace(/\([^()]*\)\s*$/, '')),
-      unit: unitOf(label),
-    }));
+  const features = featureColumns(header, taken, (label) => {
+    const plain = withoutDates(label);
+    return { key: slug(plain.replace(/\([^()]*\)\s*$/, '')), unit: unitOf(plain) };
+  });
   return {
     kind: 'generic',
     numberStyle: style,
@@ -129,7 +155,7 @@ export function regionLayout(header: string[], delimiter: string): RegionLayout 
       const nameValue = cells[name]?.trim() ?? '';
       if (!codeValue) errors.push({ column: header[code], reason: 'code is empty' });
       if (!nameValue) errors.push({ column: header[name], reason: 'name is empty' });
-      const featureValues = readFeatures(cells, features, style, errors);
+      const values = readFeatures(cells, header, features, style, errors);
       if (errors.length) return { errors };
       return {
         errors,
@@ -139,7 +165,7 @@ export function regionLayout(header: string[], delimiter: string): RegionLayout 
           level: (level >= 0 && cells[level]?.trim()) || 'region',
           parentCode: (parent >= 0 && cells[parent]?.trim()) || null,
           parentLevel: (parentLevel >= 0 && cells[parentLevel]?.trim()) || null,
-          features: featureValues,
+          values,
         },
       };
     },

@@ -10,14 +10,25 @@ import {
   type Relation,
 } from 'typeorm';
 
-/** Numeric feature values by catalogue key; null where the source had no value. */
-export type FeatureValues = Record<string, number | null>;
+import { RegionSet } from './region-set.entity.js';
 
+/** A place in one region set. Its feature values are in feature_values, each with its reference day. */
 @Entity('regions')
-@Index(['level', 'code'], { unique: true })
+@Index(['setId', 'code'], { unique: true })
 export class Region {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  @Column('uuid', { name: 'set_id' })
+  setId: string;
+
+  /** The set's level and the region's own level are one: the foreign key covers both. */
+  @ManyToOne(() => RegionSet, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'set_id', referencedColumnName: 'id' },
+    { name: 'level', referencedColumnName: 'level' },
+  ])
+  set?: Relation<RegionSet>;
 
   /** The official code as a canonical string: Wahlkreis 1 is "1", never "001". */
   @Column('text')
@@ -37,9 +48,6 @@ export class Region {
   @ManyToOne(() => Region, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'parent_id' })
   parent?: Relation<Region> | null;
-
-  @Column('jsonb', { default: {} })
-  features: FeatureValues;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,5 @@
-import { officialLevel, slug, strukturdatenFeature, unitOf, withoutDates } from './strukturdaten.js';
+import { withoutDates } from './editions.js';
+import { officialLevel, slug, strukturdatenFeature, unitOf } from './strukturdaten.js';
 
 describe('strukturdaten feature keys', () => {
   it.each([

@@ -4,6 +4,8 @@
  * give the same keys and segmentations and templates keep working across editions.
  */
 
+import { withoutDates } from './editions.js';
+
 export interface FeatureSpec {
   key: string;
   unit: string | null;
@@ -60,24 +62,6 @@ const RULES: [RegExp, string, string?][] = [
   [/^Arbeitslosenquote - 15 bis 24/, 'unemployment_15_24_pct', '%'],
   [/^Arbeitslosenquote - 55 bis 64/, 'unemployment_55_64_pct', '%'],
 ];
-
-const MONTHS = 'Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember';
-
-/** "Bevölkerung am 31.12.2023 - Ausländer/-innen (%)" → "Bevölkerung - Ausländer/-innen (%)". */
-export function withoutDates(label: string): string {
-  return label
-    .replace(/"+/g, '')
-    .replace(
-      new RegExp(
-        `\\s+(am|zum)?\\s*(\\d{2}\\.\\d{2}\\.\\d{4}|(${MONTHS})\\s+(19|20)\\d{2}|(19|20)\\d{2})\\b`,
-        'g',
-      ),
-      '',
-    )
-    .replace(/\s+-\s+/g, ' - ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 /** The unit a label names in its last parentheses: "(je 1000 EW)" → "je 1000 EW". */
 export function unitOf(label: string): string | null {

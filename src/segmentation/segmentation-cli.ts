@@ -16,6 +16,8 @@ export async function segmentCommand(dataSource: DataSource, env: Env, args: str
     args,
     options: {
       level: { type: 'string' },
+      set: { type: 'string' },
+      'as-of': { type: 'string' },
       features: { type: 'string' },
       preset: { type: 'string' },
       k: { type: 'string' },
@@ -32,6 +34,8 @@ export async function segmentCommand(dataSource: DataSource, env: Env, args: str
   const run = await service.create(
     {
       level: values.level,
+      set: values.set,
+      asOf: values['as-of'],
       features: values.features?.split(',').map((f) => f.trim()),
       preset: values.preset,
       k: values.k,
@@ -53,6 +57,8 @@ export async function segmentCommand(dataSource: DataSource, env: Env, args: str
     console.log(
       JSON.stringify({
         id: run.id,
+        regionSet: run.regionSet,
+        featureDates: run.featureDates,
         k: run.k,
         kTable: run.kTable,
         stability: run.stability,
@@ -62,7 +68,10 @@ export async function segmentCommand(dataSource: DataSource, env: Env, args: str
     );
     return 0;
   }
-  console.log(`Run ${run.id}: ${run.rows} ${run.level} regions, features ${run.features.join(', ')}`);
+  console.log(`Run ${run.id}: ${run.rows} regions of ${run.regionSet ?? run.level}`);
+  console.log(
+    `features ${run.features.map((key) => `${key} (${run.featureDates[key] ?? 'no day'})`).join(', ')}`,
+  );
   console.log('\n   k     inertia  silhouette');
   for (const row of run.kTable) {
     console.log(

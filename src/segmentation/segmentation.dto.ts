@@ -5,6 +5,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -32,6 +33,24 @@ export class CreateSegmentationDto {
   @IsString()
   @MaxLength(100)
   level?: string;
+
+  @ApiPropertyOptional({
+    example: 'constituency/2025',
+    description: 'Region set to cluster (GET /region-sets); the current set of the level by default',
+  })
+  @IsOptional()
+  @Matches(/^[a-z0-9_-]{1,100}(\/[A-Za-z0-9._-]{1,40})?$/, {
+    message: 'set must be a set key such as constituency/2025',
+  })
+  set?: string;
+
+  @ApiPropertyOptional({
+    example: '2023-12-31',
+    description: 'Use for each feature its latest values on or before this day (the latest by default)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'asOf must be a day such as 2023-12-31' })
+  asOf?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Feature keys from GET /features' })
   @IsOptional()
@@ -115,6 +134,10 @@ export class SegmentationRunDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['regions', 'contacts'] }) target: 'regions' | 'contacts';
   @ApiProperty() level: string;
+  @ApiProperty({ nullable: true, description: 'The region set clustered, e.g. constituency/2025' })
+  regionSet: string | null;
+  @ApiProperty({ description: 'Per feature, the day of the values used (null: the file stated none)' })
+  featureDates: Record<string, string | null>;
   @ApiProperty({ nullable: true }) preset: string | null;
   @ApiProperty() features: string[];
   @ApiProperty() k: number;

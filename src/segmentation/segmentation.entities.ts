@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { Contact } from '../contacts/contact.entity.js';
 import { Region } from '../regions/region.entity.js';
+import { RegionSet } from '../regions/region-set.entity.js';
 import type { KRow } from './choose-k.js';
 import type { FeatureStats } from './features.js';
 import type { FeatureProfile } from './profiles.js';
@@ -27,6 +28,18 @@ export class SegmentationRun {
 
   @Column('text')
   level: string;
+
+  /** The region set clustered (null for contact runs): a run keeps its set when another becomes current. */
+  @Column('uuid', { name: 'region_set_id', nullable: true })
+  regionSetId: string | null;
+
+  @ManyToOne(() => RegionSet, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'region_set_id' })
+  regionSet?: Relation<RegionSet> | null;
+
+  /** Per feature key, the reference day of the values used (null for values that state none). */
+  @Column('jsonb', { name: 'feature_dates', default: {} })
+  featureDates: Record<string, string | null>;
 
   @Column('text', { nullable: true })
   preset: string | null;

@@ -4,7 +4,7 @@ import { In, type DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import type { FeatureValues } from '../regions/region.entity.js';
+import { currentSet, type SetInfo } from '../regions/region-sets.js';
 import { chooseK, stability } from './choose-k.js';
 import { adjustedRandIndex } from './quality.js';
 import { prepareFeatures } from './features.js';
@@ -22,6 +22,9 @@ type Member = { id: string; code: string; name: string };
 
 interface Subjects {
   ids: string[];
+  set?: SetInfo;
+  /** The day of the values used, per feature. */
+  dates?: Record<string, string | null>;
   value: (key: string, row: number) => number | null | undefined;
   /** Inhabitants in thousands per row (regions only). */
   population: (number | null)[];
@@ -54,7 +57,6 @@ export class SegmentationService {
   async create(dto: CreateSegmentationDto, staffId: string | null): Promise<SegmentationRunDto> {
     const started = performance.now();
     const target = dto.target ?? 'regions';
-    const level = dto.level ?? this.env.CONTACT_REGION_LEVEL;
     if (target === 'contacts' && !dto.features)
       throw bad('a run over contacts needs the attribute keys to use (features)');
     const preset = dto.features ? null : (dto.preset ?? DEFAULT_PRESET);
@@ -64,11 +66,13 @@ export class SegmentationService {
     const restarts = dto.restarts ?? 5;
 
     const subjects =
-      target === 'contacts' ? await this.contactSubjects(keys) : await this.regionSubjects(level, keys);
+      target === 'contacts'
+        ? await this.contactSubjects(keys)
+        : await this.regionSubjects(await this.regionSet(dto), keys, dto.asOf ?? null);
     const rows = subjects.ids.length;
     if (rows === 0)
       throw bad(
-        `there are no ${target === 'contacts' ? 'contacts with these attributes' : `regions of level "${level}"`} to cluster`,
+        `there are no ${target === 'contacts' ? 'contacts with these attributes' : `regions in ${subjects.set!.key}`} to cluster`,
       );
     if (kMin < 2 || kMax < kMin)
       throw bad('k must be at least 2, and a range must run from low to high (e.g. 3-10)');
@@ -95,7 +99,9 @@ export class SegmentationService {
     const runId = await this.db.transaction(async (manager) => {
       const run = await manager.getRepository(SegmentationRun).save({
         target,
-        level: target === 'contacts' ? 'contact' : level,
+        level: target === 'contacts' ? 'contact' : subjects.set!.level,
+        regionSetId: subjects.set?.id ?? null,
+        featureDates: subjects.dates ?? {},
         preset,
         featureKeys: keys,
         featureStats: prepared.stats,
@@ -141,7 +147,8 @@ export class SegmentationService {
       return run.id;
     });
     await this.audit.record(staffId, 'segmentation.create', 'segmentation-run', runId, {
-      level,
+      level: subjects.set?.level ?? 'contact',
+      set: subjects.set?.key,
       keys,
       k: best.k,
     });
@@ -176,20 +183,63 @@ export class SegmentationService {
     return new Map(rows.map((r) => [r.segment_id, r.n]));
   }
 
-  private async regionSubjects(level: string, keys: string[]): Promise<Subjects> {
+  /** The set named, or the current set of the level (the contacts' level by default). */
+  private async regionSet(dto: CreateSegmentationDto): Promise<SetInfo> {
+    const level = dto.level ?? this.env.CONTACT_REGION_LEVEL;
+    if (!dto.set) {
+      const current = await currentSet(this.db.manager, level);
+      if (!current) throw bad(`there are no regions of level "${level}" to cluster: import regions first`);
+      return current;
+    }
+    const sets: SetInfo[] = await this.db.query(
+      `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE key = $1`,
+      [dto.set],
+    );
+    if (!sets[0]) throw bad(`there is no region set ${dto.set} (see GET /region-sets)`);
+    if (dto.level && sets[0].level !== dto.level)
+      throw bad(`the set ${dto.set} is of level ${sets[0].level}, not ${dto.level}`);
+    return sets[0];
+  }
+
+  /**
+   * The regions of one set with, per feature, its values of one day: the latest (on or before `asOf` when given),
+   * so a run never mixes the days of two editions of a statistic.
+   */
+  private async regionSubjects(set: SetInfo, keys: string[], asOf: string | null): Promise<Subjects> {
     const known: { key: string }[] = await this.db.query(`SELECT key FROM features WHERE key = ANY($1)`, [
       keys,
     ]);
     const unknown = keys.filter((k) => !known.some((f) => f.key === k));
     if (unknown.length) throw bad(`unknown feature keys: ${unknown.join(', ')} (see GET /features)`);
-    const regions: { id: string; features: FeatureValues }[] = await this.db.query(
-      `SELECT id, features FROM regions WHERE level = $1 ORDER BY length(code), code`,
-      [level],
+    const found: { key: string; as_of: string | null }[] = await this.db.query(
+      `SELECT v.feature_key AS key, to_char(max(v.as_of), 'YYYY-MM-DD') AS as_of
+       FROM feature_values v JOIN regions r ON r.id = v.region_id
+       WHERE r.set_id = $1 AND v.feature_key = ANY($2) AND ($3::date IS NULL OR v.as_of <= $3 OR v.as_of IS NULL)
+       GROUP BY v.feature_key`,
+      [set.id, [...keys, 'population_k'], asOf],
+    );
+    const dates = new Map(found.map((f) => [f.key, f.as_of]));
+    const missing = keys.filter((k) => !dates.has(k));
+    if (missing.length)
+      throw bad(
+        `no values in ${set.key}${asOf ? ` on or before ${asOf}` : ''} for: ${missing.join(', ')} (see GET /features)`,
+      );
+    const regions: { id: string; features: Record<string, number | null> | null }[] = await this.db.query(
+      `SELECT r.id, jsonb_object_agg(v.feature_key, v.value) FILTER (WHERE v.feature_key IS NOT NULL) AS features
+       FROM regions r
+       LEFT JOIN (feature_values v JOIN jsonb_to_recordset($2::jsonb) AS d(key text, "asOf" date)
+         ON d.key = v.feature_key AND COALESCE(d."asOf", '-infinity') = COALESCE(v.as_of, '-infinity'))
+         ON v.region_id = r.id
+       WHERE r.set_id = $1
+       GROUP BY r.id, r.code ORDER BY length(r.code), r.code`,
+      [set.id, JSON.stringify(found.map((f) => ({ key: f.key, asOf: f.as_of })))],
     );
     return {
       ids: regions.map((r) => r.id),
-      value: (key, row) => regions[row].features[key],
-      population: regions.map((r) => r.features.population_k ?? null),
+      set,
+      dates: Object.fromEntries(keys.map((k) => [k, dates.get(k) ?? null])),
+      value: (key, row) => regions[row].features?.[key],
+      population: regions.map((r) => r.features?.population_k ?? null),
     };
   }
 
@@ -217,17 +267,29 @@ export class SegmentationService {
 
   async list() {
     const runs = await this.db.getRepository(SegmentationRun).find({ order: { createdAt: 'DESC' } });
-    return runs.map(({ id, level, preset, featureKeys, k, silhouette, stability, rows, createdAt }) => ({
-      id,
-      level,
-      preset,
-      features: featureKeys,
-      k,
-      silhouette,
-      stability,
-      rows,
-      createdAt,
-    }));
+    const sets = await this.setKeys(runs);
+    return runs.map(
+      ({ id, level, regionSetId, preset, featureKeys, k, silhouette, stability, rows, createdAt }) => ({
+        id,
+        level,
+        regionSet: regionSetId ? (sets.get(regionSetId) ?? null) : null,
+        preset,
+        features: featureKeys,
+        k,
+        silhouette,
+        stability,
+        rows,
+        createdAt,
+      }),
+    );
+  }
+
+  private async setKeys(runs: SegmentationRun[]): Promise<Map<string, string>> {
+    const ids = [...new Set(runs.map((r) => r.regionSetId).filter((id) => id !== null))];
+    const rows: { id: string; key: string }[] = ids.length
+      ? await this.db.query(`SELECT id, key FROM region_sets WHERE id = ANY($1)`, [ids])
+      : [];
+    return new Map(rows.map((r) => [r.id, r.key]));
   }
 
   async get(id: string): Promise<SegmentationRunDto> {
@@ -243,6 +305,8 @@ export class SegmentationService {
       id: run.id,
       target: run.target,
       level: run.level,
+      regionSet: run.regionSetId ? ((await this.setKeys([run])).get(run.regionSetId) ?? null) : null,
+      featureDates: run.featureDates,
       preset: run.preset,
       features: run.featureKeys,
       k: run.k,
@@ -272,6 +336,13 @@ export class SegmentationService {
     if (!first || !second) throw new AppError(ErrorCode.NotFound, 'No segmentation run with this id');
     if (first.target !== second.target)
       throw bad(`one run is over ${first.target}, the other over ${second.target}: they cannot be compared`);
+    if (first.regionSetId !== second.regionSetId) {
+      const sets = await this.setKeys([first, second]);
+      throw bad(
+        `the runs cluster different region sets (${sets.get(first.regionSetId!)}, ${sets.get(second.regionSetId!)}), ` +
+          'which share no regions: compare the editions with GET /region-sets/compare',
+      );
+    }
     const byRegion = first.target === 'regions';
     const rows: {
       id: string;

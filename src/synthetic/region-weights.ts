@@ -16,7 +16,10 @@ export async function regionWeights(path: string): Promise<RegionWeight[]> {
     ({ cells }) => {
       const { row } = layout!.parse(cells);
       if (row && row.level === 'constituency') {
-        weights.push({ code: row.code, population: row.features.population_k ?? 1 });
+        weights.push({
+          code: row.code,
+          population: row.values.find((v) => v.key === 'population_k')?.value ?? 1,
+        });
       }
     },
   );

@@ -118,9 +118,23 @@ export class WavesService {
 
   /** What the audience SQL needs to judge the wave's contacts; for SMS with its households, read in `m`. */
   private async audienceOf(wave: Wave, m: EntityManager): Promise<AudienceQuery> {
-    const run: { target: 'regions' | 'contacts' }[] = wave.audience.runId
-      ? await this.db.query(`SELECT target FROM segmentation_runs WHERE id = $1`, [wave.audience.runId])
+    const run: { target: 'regions' | 'contacts'; set: string | null; current: string | null }[] = wave
+      .audience.runId
+      ? await this.db.query(
+          `SELECT r.target, s.key AS set, c.key AS current FROM segmentation_runs r
+           LEFT JOIN region_sets s ON s.id = r.region_set_id
+           LEFT JOIN region_levels l ON l.level = s.level LEFT JOIN region_sets c ON c.id = l.current_set_id
+           WHERE r.id = $1`,
+          [wave.audience.runId],
+        )
       : [];
+    // Contacts are assigned to the current set only: segments of another edition would reach the wrong people.
+    if (run[0]?.set && run[0].set !== run[0].current)
+      throw new AppError(
+        ErrorCode.Conflict,
+        `The wave's segments are regions of ${run[0].set}, but contacts are now assigned to ${run[0].current}: ` +
+          'make the segmentation over the current set, or make its set current again',
+      );
     const event = wave.eventId
       ? await this.db.getRepository(CampaignEvent).findOneBy({ id: wave.eventId })
       : null;

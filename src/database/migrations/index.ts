@@ -6,6 +6,7 @@ import { ConsentState1795250965981 } from './1795250965981-consent-state.js';
 import { DispatchIndexes1795259970404 } from './1795259970404-dispatch-indexes.js';
 import { SuppressionHashInline1795279646162 } from './1795279646162-suppression-hash-inline.js';
 import { DeliveryReports1795300000000 } from './1795300000000-delivery-reports.js';
+import { RegionEditions1796122508454 } from './1796122508454-region-editions.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DispatchIndexes1795259970404,
   SuppressionHashInline1795279646162,
   DeliveryReports1795300000000,
+  RegionEditions1796122508454,
 ];

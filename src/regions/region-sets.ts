@@ -1,0 +1,191 @@
+import type { EntityManager } from 'typeorm';
+import type { CurrentSetChange, EditionChanges, ImportContext, ImportReport } from '../csv/import-context.js';
+import { compareEditions, newestFirst, type RegionFacts } from './editions.js';
+import {
+  refuseOtherEdition,
+  setsOfEdition,
+  upsertFeatures,
+  upsertRegions,
+  type FeatureDefinition,
+  type RegionUpsert,
+  type WriteCounts,
+} from './region-writer.js';
+
+/**
+ * Writes an import's regions into the sets of their edition, in one transaction: refused whole when the names
+ * say the file is of another edition; reported with how the sets differ from the other editions and whether a
+ * level's current set changed (and where its contacts went).
+ */
+export async function writeIntoSets(
+  ctx: ImportContext,
+  edition: string,
+  rows: RegionUpsert[],
+  features: FeatureDefinition[],
+  source: 'regions' | 'results',
+): Promise<WriteCounts & { report: ImportReport }> {
+  const levels = [...new Set(rows.map((r) => r.level))];
+  return ctx.dataSource.transaction(async (manager) => {
+    const sets = await setsOfEdition(manager, edition, levels);
+    await refuseOtherEdition(manager, sets, rows, source);
+    await upsertFeatures(manager, features, source);
+    const counts = await upsertRegions(manager, sets, rows);
+    const written: SetInfo[] = await manager.query(
+      `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE id = ANY($1) ORDER BY key`,
+      [levels.map((level) => sets.get(level)!.id)],
+    );
+    const editions: EditionChanges[] = [];
+    const current: CurrentSetChange[] = [];
+    for (const set of written) {
+      const changes = await editionChanges(manager, set);
+      if (changes) editions.push(changes);
+    }
+    for (const set of written) {
+      const change = await followNewestSet(manager, set.level, ctx.options.regionLevel ?? 'constituency');
+      if (change) current.push(change);
+    }
+    return { ...counts, report: { sets: written.map((s) => s.key), editions, current } };
+  });
+}
+
+export interface SetInfo {
+  id: string;
+  key: string;
+  level: string;
+  edition: string;
+  createdAt: Date;
+}
+
+/** The set contacts and postal codes of a level are assigned to; null before any regions of the level exist. */
+export async function currentSet(manager: EntityManager, level: string): Promise<SetInfo | null> {
+  const rows: SetInfo[] = await manager.query(
+    `SELECT s.id, s.key, s.level, s.edition, s.created_at AS "createdAt"
+     FROM region_levels l JOIN region_sets s ON s.id = l.current_set_id WHERE l.level = $1`,
+    [level],
+  );
+  return rows[0] ?? null;
+}
+
+/** Code, name and area (the latest area value) of every region of a set. */
+export async function regionFacts(
+  manager: EntityManager,
+  setId: string,
+): Promise<(RegionFacts & { id: string })[]> {
+  return manager.query(
+    `SELECT r.id, r.code, r.name, a.value AS area FROM regions r
+     LEFT JOIN LATERAL (SELECT value FROM feature_values v WHERE v.region_id = r.id AND v.feature_key = 'area_km2'
+       ORDER BY as_of DESC NULLS LAST LIMIT 1) a ON true
+     WHERE r.set_id = $1`,
+    [setId],
+  );
+}
+
+/**
+ * After an import: a level whose current set nobody chose follows its newest set. Returns the change, if any, with
+ * what happened to the contacts.
+ */
+export async function followNewestSet(
+  manager: EntityManager,
+  level: string,
+  contactLevel: string,
+): Promise<CurrentSetChange | null> {
+  const chosen: { chosen_at: Date | null }[] = await manager.query(
+    `SELECT chosen_at FROM region_levels WHERE level = $1`,
+    [level],
+  );
+  if (chosen[0]?.chosen_at) return null;
+  const sets: SetInfo[] = await manager.query(
+    `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE level = $1`,
+    [level],
+  );
+  const newest = newestFirst(sets)[0];
+  return newest ? makeCurrent(manager, newest, contactLevel, false) : null;
+}
+
+/**
+ * Makes a set the current one of its level (chosen by a person, who may be the CLI's nobody, or followed as the
+ * newest), and re-assigns the level's contacts from their postal codes. Null when it already was current.
+ */
+export async function makeCurrent(
+  manager: EntityManager,
+  set: SetInfo,
+  contactLevel: string,
+  chosen: false | { by: string | null },
+): Promise<CurrentSetChange | null> {
+  const before = await currentSet(manager, set.level);
+  await manager.query(
+    `INSERT INTO region_levels (level, current_set_id, chosen_by, chosen_at)
+     VALUES ($1, $2, $3, CASE WHEN $4 THEN now() END)
+     ON CONFLICT (level) DO UPDATE SET current_set_id = EXCLUDED.current_set_id,
+       chosen_by = EXCLUDED.chosen_by, chosen_at = EXCLUDED.chosen_at`,
+    [set.level, set.id, chosen ? chosen.by : null, chosen !== false],
+  );
+  if (before?.id === set.id) return null;
+  const contacts =
+    set.level === contactLevel ? await moveContacts(manager, before?.id ?? null, set.id) : zeroMoves();
+  return { level: set.level, from: before?.key ?? null, to: set.key, contacts };
+}
+
+const zeroMoves = () => ({ byPostcode: 0, sameDistrict: 0, unassigned: 0 });
+
+/**
+ * Contacts go to the region their postal code has in the new set; without one, to the same district when its
+ * boundaries did not change (same code, name and area); otherwise to none, and are counted.
+ */
+async function moveContacts(manager: EntityManager, fromSet: string | null, toSet: string) {
+  const same = fromSet
+    ? await (async () => {
+        const [old, now] = await Promise.all([regionFacts(manager, fromSet), regionFacts(manager, toSet)]);
+        const unchanged = new Set(compareEditions(old, now).unchanged);
+        const newId = new Map(now.map((r) => [r.code, r.id]));
+        return old.filter((r) => unchanged.has(r.code)).map((r) => ({ old: r.id, now: newId.get(r.code)! }));
+      })()
+    : [];
+  const [counts]: { by_postcode: number; same_district: number; unassigned: number }[] = await manager.query(
+    `WITH target AS (
+       SELECT c.id, c.region_id AS was, pc.region_id AS by_postcode, s.now AS same_district
+       FROM contacts c
+       LEFT JOIN postcodes pc ON pc.set_id = $1 AND pc.postcode = c.postal_code
+       LEFT JOIN jsonb_to_recordset($2::jsonb) AS s(old uuid, now uuid) ON s.old = c.region_id
+       WHERE c.region_id IS NOT NULL OR c.postal_code IS NOT NULL
+     ), moved AS (
+       UPDATE contacts c SET region_id = COALESCE(t.by_postcode, t.same_district)
+       FROM target t WHERE c.id = t.id AND c.region_id IS DISTINCT FROM COALESCE(t.by_postcode, t.same_district)
+       RETURNING c.id
+     ) -- runs although nothing reads it
+     SELECT count(*) FILTER (WHERE by_postcode IS NOT NULL)::int AS by_postcode,
+       count(*) FILTER (WHERE by_postcode IS NULL AND same_district IS NOT NULL)::int AS same_district,
+       count(*) FILTER (WHERE by_postcode IS NULL AND same_district IS NULL AND was IS NOT NULL)::int AS unassigned
+     FROM target`,
+    [toSet, JSON.stringify(same)],
+  );
+  return {
+    byPostcode: counts.by_postcode,
+    sameDistrict: counts.same_district,
+    unassigned: counts.unassigned,
+  };
+}
+
+/** A report lists this many changed regions; the count has them all. */
+const CHANGES_LISTED = 50;
+
+/**
+ * How a set compares with the edition people work with: the level's current set, or when this set is current
+ * the newest other one. Null when the level has no other set.
+ */
+export async function editionChanges(manager: EntityManager, set: SetInfo): Promise<EditionChanges | null> {
+  const current = await currentSet(manager, set.level);
+  const others: SetInfo[] = await manager.query(
+    `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE level = $1 AND id <> $2`,
+    [set.level, set.id],
+  );
+  const other = current && current.id !== set.id ? current : newestFirst(others)[0];
+  if (!other) return null;
+  const diff = compareEditions(await regionFacts(manager, other.id), await regionFacts(manager, set.id));
+  return {
+    set: set.key,
+    comparedWith: other.key,
+    unchanged: diff.unchanged.length,
+    changedCount: diff.changed.length,
+    changed: diff.changed.slice(0, CHANGES_LISTED),
+  };
+}
