@@ -35,7 +35,8 @@ export async function writeIntoSets(
     );
     const editions: EditionChanges[] = [];
     const current: CurrentSetChange[] = [];
-    for (const set of written) {
+    // A new edition is compared with the others once, when it arrives.
+    for (const set of written.filter((w) => sets.get(w.level)!.created)) {
       const changes = await editionChanges(manager, set);
       if (changes) editions.push(changes);
     }

@@ -16,11 +16,16 @@ export function reportLines(report: ImportReport): string[] {
     for (const c of e.changed.slice(0, 10)) lines.push(`  ${c.code}: ${c.why}`);
     if (e.changedCount > 10) lines.push(`  … and ${e.changedCount - 10} more`);
   }
-  for (const c of report.current ?? [])
+  for (const c of report.current ?? []) {
+    const { byPostcode, sameDistrict, unassigned } = c.contacts;
+    const moved = byPostcode + sameDistrict + unassigned;
     lines.push(
-      `current ${c.level} set: ${c.to}${c.from ? ` (was ${c.from})` : ''}; contacts placed by postal code ${c.contacts.byPostcode}, ` +
-        `kept in an unchanged district ${c.contacts.sameDistrict}, left without a region ${c.contacts.unassigned}`,
+      `current ${c.level} set: ${c.to}${c.from ? ` (was ${c.from})` : ''}` +
+        (moved
+          ? `; contacts placed by postal code ${byPostcode}, kept in an unchanged district ${sameDistrict}, left without a region ${unassigned}`
+          : ''),
     );
+  }
   return lines;
 }
 
