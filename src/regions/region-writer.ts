@@ -136,21 +136,21 @@ export async function upsertRegions(
          RETURNING id, (xmax = 0) AS inserted`,
         [JSON.stringify(regions)],
       );
-      const values = group.flatMap((r) =>
-        r.values.map((v) => ({
-          set: setId(r.level),
-          code: r.code,
-          key: v.key,
-          asOf: v.asOf,
-          value: v.value,
-        })),
+      // Values name their region by id: a join on (set, code) against a freshly filled table plans badly.
+      const ids: { id: string; set_id: string; code: string }[] = await manager.query(
+        `SELECT id, set_id, code FROM regions WHERE set_id = ANY($1) AND code = ANY($2)`,
+        [[...new Set(regions.map((r) => r.set))], regions.map((r) => r.code)],
       );
+      const idOf = new Map(ids.map((r) => [`${r.set_id}\u0000${r.code}`, r.id]));
+      const values = group.flatMap((r) => {
+        const region = idOf.get(`${setId(r.level)}\u0000${r.code}`);
+        return r.values.map((v) => ({ region, key: v.key, asOf: v.asOf, value: v.value }));
+      });
       const changed: { region_id: string }[] = values.length
         ? await manager.query(
             `INSERT INTO feature_values (region_id, feature_key, as_of, value)
-             SELECT r.id, v.key, v."asOf", v.value
-             FROM jsonb_to_recordset($1::jsonb) AS v(set uuid, code text, key text, "asOf" date, value double precision)
-             JOIN regions r ON r.set_id = v.set AND r.code = v.code
+             SELECT v.region, v.key, v."asOf", v.value
+             FROM jsonb_to_recordset($1::jsonb) AS v(region uuid, key text, "asOf" date, value double precision)
              ON CONFLICT (region_id, feature_key, (COALESCE(as_of, '-infinity'::date)))
                DO UPDATE SET value = EXCLUDED.value
              WHERE feature_values.value IS DISTINCT FROM EXCLUDED.value
