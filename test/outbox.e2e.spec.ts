@@ -1,6 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { EmailChannel } from '../src/channels/email.channel.js';
+import { SmsOutboxDriver } from '../src/channels/drivers/sms-outbox.js';
 import { Env, loadConfig } from '../src/config/config.js';
 import { startTestApp, type TestApp } from './app.js';
 import { runImport, tempFile } from './imports.js';
@@ -72,5 +75,58 @@ describe('with no SMTP or Twilio configured', () => {
     const limited = await t.http().get('/signup?lang=de').expect(429);
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
     expect(limited.text).toContain('Zu viele Anfragen');
+  });
+});
+
+describe('the embedded outbox under load', () => {
+  it('keeps 1,000 emails sent at once as 1,000 files, each one whole message', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'outbox-'));
+    const channel = new EmailChannel(loadConfig({ DATA_DIR: dataDir }));
+    // Ledger ids are time-ordered: messages queued together share their first digits.
+    const ids = Array.from(
+      { length: 1000 },
+      (_, i) => `0193f2a1-7c00-7000-8000-${String(i).padStart(12, '0')}`,
+    );
+    const outcomes = await Promise.all(
+      ids.map((id, i) =>
+        channel.send({
+          id,
+          to: `p${i}@example.org`,
+          subject: `Nachricht ${i}`,
+          html: `<p>${i}</p>`,
+          text: `${i}`,
+        }),
+      ),
+    );
+    channel.onModuleDestroy();
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+    const dir = join(dataDir, 'outbox');
+    const files = (await readdir(dir)).sort();
+    expect(files).toHaveLength(1000);
+    const seen = new Set<string>();
+    for (const file of files) {
+      const mail = await simpleParser(await readFile(join(dir, file)));
+      const n = Number(mail.subject!.replace('Nachricht ', ''));
+      expect(mail.messageId).toBe(`<${ids[n]}@example.org>`);
+      expect(file).toBe(`${ids[n]}@example.org.eml`);
+      expect(mail.to).toMatchObject({ text: `p${n}@example.org` });
+      seen.add(mail.messageId!);
+    }
+    expect(seen.size).toBe(1000);
+  });
+});
+
+describe('the embedded SMS outbox under load', () => {
+  it('appends 1,000 SMS sent at once as 1,000 whole JSON lines', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'outbox-'));
+    const driver = new SmsOutboxDriver(loadConfig({ DATA_DIR: dataDir }));
+    const body = 'Bus und Bahn für alle! '.repeat(20);
+    await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => driver.send(`+49151${String(i).padStart(8, '0')}`, body)),
+    );
+    const lines = (await readFile(join(dataDir, 'outbox', 'sms.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1000);
+    const to = new Set(lines.map((l) => (JSON.parse(l) as { to: string; body: string }).to));
+    expect(to.size).toBe(1000);
   });
 });

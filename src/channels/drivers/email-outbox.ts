@@ -1,11 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { outboxDir, type Env } from '../../config/config.js';
 import type { Email, EmailDriver, SendOutcome } from '../delivery.js';
 import { dkimOptions, mailOptions, smtpFailure } from './smtp.js';
 
-/** Email as `.eml` files in the outbox folder: the embedded default, with no mail server. */
+/**
+ * Email as `.eml` files in the outbox folder: the embedded default, with no mail server. One file per message,
+ * named by its Message-ID (unique per ledger row), written under a temporary name and renamed into place, so a
+ * reader never sees half a message and two messages never share a file.
+ */
 export class EmailOutboxDriver implements EmailDriver {
   private transport?: Promise<Transporter>;
 
@@ -23,8 +28,10 @@ export class EmailOutboxDriver implements EmailDriver {
       const info = await (await this.transport).sendMail(mailOptions(this.env, email, messageId));
       const dir = outboxDir(this.env);
       await mkdir(dir, { recursive: true });
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${messageId.slice(1, 9)}.eml`;
-      await writeFile(join(dir, name), (info as unknown as { message: Buffer }).message);
+      const path = join(dir, `${messageId.replace(/[^\w.@-]/g, '')}.eml`);
+      const partial = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(partial, (info as unknown as { message: Buffer }).message, { flag: 'wx' });
+      await rename(partial, path);
       return { ok: true, providerId: messageId };
     } catch (error) {
       return smtpFailure(error);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { outboxDir, type Env } from '../../config/config.js';
 import type { SendOutcome, SmsDriver } from '../delivery.js';
 
-/** SMS as JSON lines in the outbox's sms.jsonl: the embedded default, with no provider. */
+/**
+ * SMS as JSON lines in the outbox's sms.jsonl: the embedded default, with no provider. Each message is one
+ * complete line written by a single append, so lines of concurrent senders never interleave.
+ */
 export class SmsOutboxDriver implements SmsDriver {
   constructor(private readonly env: Env) {}
 
