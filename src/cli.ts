@@ -92,11 +92,18 @@ async function importCommand(env: Env, args: string[]) {
     if (!values.json) {
       console.log(`${kind} import of ${file}: ${job.status}${job.reason ? ` (${job.reason})` : ''}`);
       console.log(
-        `read ${job.read}, inserted ${job.inserted}, updated ${job.updated}, unchanged ${job.unchanged}, rejected ${job.rejected} in ${summary.durationMs} ms`,
+        `read ${job.read}, inserted ${job.inserted}, updated ${job.updated}, unchanged ${job.unchanged}, rejected ${job.rejected}, ` +
+          `kept with a warning ${job.warnings}, empty lines skipped ${job.skipped} in ${summary.durationMs} ms`,
       );
-      for (const e of job.errors.slice(0, 20))
-        console.log(`  line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.reason}`);
-      if (job.errors.length > 20) console.log(`  … and ${job.rejected - 20} more (GET /imports/${job.id})`);
+      for (const [title, rows, count] of [
+        ['rejected', job.errors, job.rejected],
+        ['warnings', job.warningList, job.warnings],
+      ] as const) {
+        if (rows.length) console.log(`${title}:`);
+        for (const e of rows.slice(0, 20))
+          console.log(`  line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.reason}`);
+        if (count > 20) console.log(`  … and ${count - 20} more (GET /imports/${job.id})`);
+      }
       for (const line of reportLines(job.report)) console.log(line);
     }
     console.log(values.json ? JSON.stringify(summary) : '');

@@ -54,6 +54,34 @@ describe('the CLI', () => {
     });
   });
 
+  it('refuses a mapping with an unknown key or a missing column, listing the keys and the columns', async () => {
+    const file = await tempFile('E-Mail;SMS-Erinnerung\nmapped@example.org;ja\n');
+    const mapping = await tempFile(
+      JSON.stringify({ smsConsent: 'SMS-Erinnerung', shoe_size: 'Schuh' }),
+      'm.json',
+    );
+    const result = await cli('import', 'contacts', file, '--mapping', mapping);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'rejected (the mapping does not fit this contacts file: unknown key "shoe_size".',
+    );
+    expect(result.stdout).toMatch(
+      /Valid keys: external_id, .*, sms_consent, .*\. The file's columns: E-Mail, SMS-Erinnerung\)/,
+    );
+    // The README's snake_case names work, camelCase is read as an alias: the SMS consent is not lost.
+    const good = await tempFile(JSON.stringify({ sms_consent: 'SMS-Erinnerung' }), 'm.json');
+    const phoneFile = await tempFile('E-Mail;Handy;SMS-Erinnerung\nmapped@example.org;0151 23456789;ja\n');
+    const imported = await cli('import', 'contacts', phoneFile, '--mapping', good, '--json');
+    expect(lastJson(imported.stdout)).toMatchObject({ status: 'completed', inserted: 1, warnings: 0 });
+    const [event] = await db.dataSource.query(
+      `SELECT e.channel, e.action FROM consent_events e JOIN contacts c ON c.id = e.contact_id
+       WHERE c.email = 'mapped@example.org'`,
+    );
+    expect(event).toEqual({ channel: 'sms', action: 'requested' });
+    const results = await cli('import', 'results', phoneFile, '--mapping', good);
+    expect(results.stdout).toContain('they take no mapping');
+  });
+
   it('prints a readable summary without --json', async () => {
     const file = await tempFile('email\nagain@example.org\n');
     await cli('import', 'contacts', file);

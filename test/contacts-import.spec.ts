@@ -40,25 +40,37 @@ describe('importing contacts', () => {
     );
     const job = await runImport(db.dataSource, 'contacts', path);
     expect(job.status).toBe('completed');
-    expect(job).toMatchObject({ read: 14, inserted: 3, updated: 0, unchanged: 0, rejected: 11 });
+    expect(job).toMatchObject({ read: 13, skipped: 1, inserted: 7, updated: 0, unchanged: 0, rejected: 6 });
     expect(job.errors).toEqual([
       { line: 3, column: 'email', reason: 'not a valid email address', value: 'not-an-email' },
-      { line: 4, column: 'phone', reason: 'not a valid phone number', value: '12345' },
       {
         line: 6,
         column: 'email_consent',
         reason: expect.stringMatching(/^not a yes\/no value/),
         value: 'vielleicht',
       },
-      { line: 7, column: 'region', reason: 'unknown constituency', value: '999999' },
       { line: 8, reason: 'too few fields: expected 10, found 4' },
       { line: 9, reason: 'too many fields: expected 10, found 11' },
       { line: 10, column: 'email', reason: 'duplicate of line 2 (same email)' },
       { line: 11, column: 'email', reason: 'not a valid email address', value: '=HYPERLINK("x")' },
+    ]);
+    // Kept, with what was dropped said: the row still reaches the person by email.
+    expect(job.warnings).toBe(4);
+    expect(job.warningList).toEqual([
+      { line: 4, column: 'phone', reason: 'not a valid number in Germany', value: '12345' },
+      {
+        line: 7,
+        column: 'region',
+        reason: 'unknown constituency: the contact is kept without a region',
+        value: '999999',
+      },
       { line: 12, column: 'language', reason: 'not a language code such as de or en', value: 'klingonisch' },
       { line: 13, column: 'first_name', reason: 'longer than 1000 characters' },
-      { line: 15, column: 'email', reason: 'neither an email address nor a phone number' },
     ]);
+    const cem = (await db.dataSource.query(`SELECT * FROM contacts WHERE external_id = 'a3'`))[0];
+    expect(cem).toMatchObject({ email: 'cem@example.org', phone: null, language: 'tr' });
+    const finn = (await db.dataSource.query(`SELECT * FROM contacts WHERE external_id = 'a6'`))[0];
+    expect(finn).toMatchObject({ email: 'finn@example.org', region_id: null });
     const anna = (
       await db.dataSource.query(
         `SELECT c.*, r.code FROM contacts c LEFT JOIN regions r ON r.id = c.region_id WHERE external_id = 'a1'`,
@@ -90,6 +102,7 @@ describe('importing contacts', () => {
         purpose: 'campaign-news',
       }),
       expect.objectContaining({ external_id: 'a1', channel: 'sms', action: 'withdrawn', import_line: 2 }),
+      expect.objectContaining({ external_id: 'a3', channel: 'email', action: 'requested', import_line: 4 }),
       expect.objectContaining({ external_id: 'a4', channel: 'email', action: 'requested', import_line: 5 }),
       expect.objectContaining({ external_id: 'a4', channel: 'sms', action: 'requested' }),
     ]);
@@ -287,5 +300,111 @@ describe('a very long line', () => {
       `SELECT count(*)::int AS n FROM contacts WHERE email IN ('lia@example.org', 'lou@example.org')`,
     );
     expect(kept.n).toBe(2);
+  });
+});
+
+describe('contacts files that are only partly good', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await runImport(db.dataSource, 'regions', join(FIXTURES, 'strukturdaten-2025-style.csv'));
+    await runImport(db.dataSource, 'postcodes', await tempFile('plz;wahlkreis\n24937;1\n10115;74\n'));
+  });
+  afterAll(() => db.drop());
+  const contact = async (id: string) =>
+    (
+      await db.dataSource.query(
+        `SELECT c.email, c.phone, c.phone_landline, c.postal_code, r.code AS region,
+           (SELECT string_agg(e.channel || ':' || e.action, ',' ORDER BY e.channel) FROM consent_events e
+            WHERE e.contact_id = c.id) AS consent
+         FROM contacts c LEFT JOIN regions r ON r.id = c.region_id WHERE c.external_id = $1`,
+        [id],
+      )
+    )[0];
+
+  it('keeps a German Excel row whose phone is bad, says what was dropped, and skips empty lines', async () => {
+    const file = [
+      'Mitgliedsnummer;E-Mail;Handy;PLZ;Newsletter;SMS-Erinnerung;Keine Post',
+      'g1;g1@example.org;01523456789;24937;ja;ja;',
+      'g2;g2@example.org;+44 7700 900123;10115;ja;;nein',
+      'g3;g3@example.org;030 1234567;99999;;ja;',
+      ';;;;;;',
+      '',
+      'g4;kaputt;0151 23456789;10115;ja;ja;',
+      'g5;g5@example.org;;;ja;;ja',
+    ].join('\r\n');
+    const mapping = { sms_consent: 'SMS-Erinnerung', email_opt_out: 'Keine Post' };
+    const job = await runImport(db.dataSource, 'contacts', await tempFile(Buffer.from(file, 'latin1')), {
+      mapping,
+    });
+    expect(job).toMatchObject({
+      status: 'completed',
+      read: 5,
+      skipped: 2,
+      inserted: 5,
+      rejected: 0,
+      warnings: 4,
+    });
+    expect(job.warningList).toEqual([
+      {
+        line: 2,
+        column: 'Handy',
+        reason: 'not a valid number in Germany; the SMS consent is dropped with it',
+        value: '01523456789',
+      },
+      {
+        line: 3,
+        column: 'Handy',
+        reason: 'not a valid number in the United Kingdom',
+        value: '+44 7700 900123',
+      },
+      {
+        line: 4,
+        column: 'Handy',
+        reason: 'a landline: kept, but not used for SMS; the SMS consent is dropped with it',
+      },
+      {
+        line: 4,
+        column: 'PLZ',
+        reason: 'postal code not in the postcode table: the contact is kept without a region',
+        value: '99999',
+      },
+      {
+        line: 7,
+        column: 'E-Mail',
+        reason: 'not a valid email address; the email consent is dropped with it',
+        value: 'kaputt',
+      },
+    ]);
+    expect(await contact('g1')).toMatchObject({ phone: null, region: '1', consent: 'email:requested' });
+    expect(await contact('g2')).toMatchObject({ phone: null, region: '74', consent: 'email:requested' });
+    expect(await contact('g3')).toMatchObject({ phone: '+49301234567', phone_landline: true, region: null });
+    expect((await contact('g3')).consent).toBeNull();
+    expect(await contact('g4')).toMatchObject({
+      email: null,
+      phone: '+4915123456789',
+      consent: 'sms:requested',
+    });
+    // The opt-out column's "ja" withdraws, whatever the consent column says; its "nein" changes nothing.
+    expect(await contact('g5')).toMatchObject({ consent: 'email:withdrawn' });
+  });
+
+  it('reads CiviCRM exports: its yes/no spellings, "External Identifier" and its opt-out columns', async () => {
+    const file = [
+      '"Contact ID","External Identifier","Email","Phone","Do Not Email","Do Not SMS","Opt Out"',
+      '"1","c1","c1@example.org","","0","0","No"',
+      '"2","c2","c2@example.org","0170 1234567","1","FALSE","No"',
+      '"3","c3","c3@example.org","0170 1234568","FALSE","TRUE","Yes"',
+      '"4","c4","c4@example.org","","NO","no",""',
+      '"5","c5","c5@example.org","","YES","yes","No"',
+    ].join('\n');
+    const job = await runImport(db.dataSource, 'contacts', await tempFile(file));
+    expect(job).toMatchObject({ status: 'completed', inserted: 5, rejected: 0, warnings: 0 });
+    expect((await contact('c1')).consent).toBeNull();
+    expect((await contact('c2')).consent).toBe('email:withdrawn');
+    expect((await contact('c3')).consent).toBe('email:withdrawn,sms:withdrawn');
+    expect((await contact('c4')).consent).toBeNull();
+    // A refusal is kept even without a number: it still holds if one is added later.
+    expect((await contact('c5')).consent).toBe('email:withdrawn,sms:withdrawn');
   });
 });

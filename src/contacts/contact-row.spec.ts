@@ -3,6 +3,7 @@ import {
   normaliseEmail,
   normaliseLanguage,
   normalisePhone,
+  parsePhone,
   parseContactRow,
   parseFlag,
   parseTimestamp,
@@ -44,9 +45,19 @@ describe('normalisePhone', () => {
     ['0049 170 1234567', '+491701234567'],
     ['+43 664 1234567', '+436641234567'],
   ])('%j → %j', (raw, e164) => expect(normalisePhone(raw, 'DE')).toBe(e164));
-  it.each(['12345', '+49 1', 'abc'])('refuses %j', (raw) =>
-    expect(() => normalisePhone(raw, 'DE')).toThrow(/not a valid phone number/),
-  );
+  it.each([
+    ['01523456789', 'not a valid number in Germany'],
+    ['+44 7700 900123', 'not a valid number in the United Kingdom'],
+    ['+49 1', 'too short for Germany'],
+    ['+49 151 2345678901234', 'too long for Germany'],
+    ['+1 202 555', 'too short for the United States'],
+    ['abc', 'not a phone number'],
+  ])('refuses %j: %s', (raw, reason) => expect(() => normalisePhone(raw, 'DE')).toThrow(reason));
+
+  it('knows a landline from a mobile number', () => {
+    expect(parsePhone('030 1234567', 'DE')).toEqual({ e164: '+49301234567', landline: true });
+    expect(parsePhone('0151 23456789', 'DE')).toEqual({ e164: '+4915123456789', landline: false });
+  });
 });
 
 describe('normaliseLanguage', () => {
@@ -89,12 +100,16 @@ describe('contact columns and rows', () => {
     const ctx = { header, columns: contactColumns(header), country: 'DE' as const };
     const { row, errors } = parseContactRow(['Anna', 'kaputt', '123', 'vielleicht', '30-39', 'blau'], ctx);
     expect(row).toBeUndefined();
-    expect(errors.map((e) => e.column)).toEqual(['E-Mail', 'Handy', 'Newsletter']);
+    expect(errors.map((e) => e.column)).toEqual(['Newsletter', 'E-Mail', 'Handy']);
   });
 
-  it('refuses consent for a channel the row has no address for', () => {
+  it('keeps the row but not a consent for a channel it has no address for', () => {
     const ctx = { header, columns: contactColumns(header), country: 'DE' as const };
-    const { errors } = parseContactRow(['Anna', '', '0151 23456789', 'ja', '', ''], ctx);
-    expect(errors).toEqual([{ column: 'Newsletter', reason: 'email consent without an email address' }]);
+    const { row, errors, warnings } = parseContactRow(['Anna', '', '0151 23456789', 'ja', '', ''], ctx);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      { column: 'Newsletter', reason: 'email consent without an email address: not recorded' },
+    ]);
+    expect(row).toMatchObject({ phone: '+4915123456789', emailConsent: null });
   });
 });

@@ -1,6 +1,13 @@
 import { isIP } from 'node:net';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 import { MAX_FIELD_LENGTH } from '../csv/import-context.js';
+import { headerName, snakeCase } from '../csv/mapping.js';
 
 /** Our field names, each with the header names (German and English) that mean it. */
 export const CONTACT_FIELDS = {
@@ -11,6 +18,7 @@ export const CONTACT_FIELDS = {
     'extern_id',
     'externe_id',
     'member_id',
+    'external_identifier',
     'mitgliedsnummer',
     'contact_id',
   ],
@@ -24,6 +32,11 @@ export const CONTACT_FIELDS = {
   timeZone: ['time_zone', 'timezone', 'zeitzone'],
   emailConsent: ['email_consent', 'consent_email', 'einwilligung_email', 'e-mail-einwilligung', 'newsletter'],
   smsConsent: ['sms_consent', 'consent_sms', 'einwilligung_sms', 'sms-einwilligung'],
+  /** Inverted consent columns (CiviCRM's "Do Not Email", "Opt Out"): yes withdraws, no changes nothing. */
+  emailOptOut: ['email_opt_out', 'do_not_email'],
+  smsOptOut: ['sms_opt_out', 'do_not_sms'],
+  /** CiviCRM's "Opt Out" (no bulk email): withdraws email like an email opt-out. */
+  optOut: ['opt_out', 'is_opt_out', 'no_bulk_emails_(user_opt_out)'],
   consentAt: ['consent_at', 'consent_time', 'einwilligung_am', 'einwilligungsdatum'],
   emailConfirmedAt: ['email_confirmed_at', 'confirmed_at', 'doi_at', 'bestaetigt_am', 'bestätigt_am'],
   smsConfirmedAt: ['sms_confirmed_at'],
@@ -35,6 +48,11 @@ export const CONTACT_FIELDS = {
 
 export type ContactField = keyof typeof CONTACT_FIELDS;
 
+/** Mapping keys: each field's documented snake_case name. */
+export const CONTACT_MAPPING_KEYS = Object.fromEntries(
+  (Object.keys(CONTACT_FIELDS) as ContactField[]).map((field) => [snakeCase(field), field]),
+) as Record<string, ContactField>;
+
 /** Columns named `attr_x` (or `attribute_x`) are self-declared attributes; other unknown columns are ignored. */
 const ATTRIBUTE_PREFIX = /^attr(ibute)?_/i;
 
@@ -44,18 +62,27 @@ export interface ContactColumns {
   ignored: string[];
 }
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, '_');
+/** The column of the first alias the header has: aliases are listed most specific first. */
+function firstPresent(names: string[], aliases: readonly string[]): number {
+  for (const alias of aliases) {
+    const index = names.indexOf(alias);
+    if (index >= 0) return index;
+  }
+  return -1;
+}
 
 /** Maps header cells to fields, through the aliases or a mapping (our field → the file's column name). */
-export function contactColumns(header: string[], mapping: Record<string, string> = {}): ContactColumns {
+export function contactColumns(
+  header: string[],
+  mapping: Partial<Record<ContactField, string>> = {},
+): ContactColumns {
+  const norm = headerName;
   const names = header.map(norm);
   const fields: ContactColumns['fields'] = {};
   for (const field of Object.keys(CONTACT_FIELDS) as ContactField[]) {
     const mapped = mapping[field];
     const index =
-      mapped !== undefined
-        ? names.indexOf(norm(mapped))
-        : names.findIndex((n) => (CONTACT_FIELDS[field] as readonly string[]).includes(n));
+      mapped !== undefined ? names.indexOf(norm(mapped)) : firstPresent(names, CONTACT_FIELDS[field]);
     if (index >= 0 && !Object.values(fields).includes(index)) fields[field] = index;
   }
   const used = new Set(Object.values(fields));
@@ -66,7 +93,7 @@ export function contactColumns(header: string[], mapping: Record<string, string>
   return { fields, attributes, ignored };
 }
 
-export function isContactsHeader(cells: string[], mapping?: Record<string, string>): boolean {
+export function isContactsHeader(cells: string[], mapping?: Partial<Record<ContactField, string>>): boolean {
   const { fields } = contactColumns(cells, mapping);
   return fields.email !== undefined || fields.phone !== undefined;
 }
@@ -77,6 +104,8 @@ export interface ContactRow {
   lastName: string | null;
   email: string | null;
   phone: string | null;
+  /** The phone is a landline: kept, never sent an SMS. */
+  landline: boolean;
   postalCode: string | null;
   regionCode: string | null;
   language: string | null;
@@ -124,10 +153,76 @@ export function normaliseEmail(raw: string): string {
   return email;
 }
 
+/** The main country of a calling code, where several share it (+1 is the United States, +7 Russia). */
+const MAIN_COUNTRY: Record<string, CountryCode> = {
+  '1': 'US',
+  '7': 'RU',
+  '44': 'GB',
+  '47': 'NO',
+  '61': 'AU',
+};
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+const WITH_ARTICLE = new Set([
+  'GB',
+  'US',
+  'NL',
+  'AE',
+  'PH',
+  'DO',
+  'CZ',
+  'BS',
+  'GM',
+  'CD',
+  'CG',
+  'CF',
+  'MV',
+  'KM',
+]);
+
+function countryName(code: CountryCode): string {
+  const name = REGION_NAMES.of(code) ?? code;
+  return code === 'CZ' ? 'Czechia' : WITH_ARTICLE.has(code) ? `the ${name}` : name;
+}
+
+export interface Phone {
+  e164: string;
+  /** A landline cannot receive SMS: the number is kept, but is not an SMS address. */
+  landline: boolean;
+}
+
+/**
+ * Judges a phone number with libphonenumber-js's full metadata. The reason says why in words a person understands:
+ * "too short for Germany", "not a valid number in the United Kingdom".
+ */
+export function parsePhone(raw: string, country: CountryCode): Phone {
+  const text = raw.trim();
+  const length = validatePhoneNumberLength(text, country);
+  if (length === 'NOT_A_NUMBER' || !/\d/.test(text)) throw new Error('not a phone number');
+  const phone = parsePhoneNumberFromString(text, country);
+  const code = phone?.countryCallingCode ?? callingCode(text) ?? getCountryCallingCode(country);
+  const where =
+    phone?.country ??
+    (getCountryCallingCode(country) === code
+      ? country
+      : (MAIN_COUNTRY[code] ?? getCountries().find((c) => getCountryCallingCode(c) === code)));
+  const name = where ? countryName(where) : `the +${code} area`;
+  if (length === 'TOO_SHORT') throw new Error(`too short for ${name}`);
+  if (length === 'TOO_LONG') throw new Error(`too long for ${name}`);
+  if (length === 'INVALID_COUNTRY') throw new Error('no country code (+49 …) and no default country');
+  if (!phone?.isValid()) throw new Error(`not a valid number in ${name}`);
+  return { e164: phone.number, landline: phone.getType() === 'FIXED_LINE' };
+}
+
+/** The calling code a number written with + or 00 starts with (codes are prefix-free). */
+function callingCode(text: string): string | undefined {
+  const digits = /^(?:\+|00)\s*([\d\s]+)/.exec(text)?.[1].replace(/\s/g, '');
+  if (!digits) return undefined;
+  const codes = new Set(getCountries().map((c) => getCountryCallingCode(c) as string));
+  return [1, 2, 3].map((n) => digits.slice(0, n)).find((prefix) => codes.has(prefix));
+}
+
 export function normalisePhone(raw: string, country: CountryCode): string {
-  const phone = parsePhoneNumberFromString(raw.trim(), country);
-  if (!phone?.isValid()) throw new Error(`not a valid phone number`);
-  return phone.number;
+  return parsePhone(raw, country).e164;
 }
 
 const LANGUAGE_NAMES: Record<string, string> = {
@@ -203,22 +298,32 @@ export interface RowContext {
   country: CountryCode;
 }
 
+/** Fields whose bad value is dropped with a warning, the row kept (when something reachable is left). */
+type Optional = 'email' | 'phone' | 'postalCode' | 'language' | 'timeZone' | 'firstName' | 'lastName';
+
 /**
- * Turns one CSV record into a clean contact row, or lists every bad field (column and reason).
- * Values beginning with = + - @ are kept as plain text; they are never evaluated here.
+ * Turns one CSV record into a clean contact row. A bad optional value (the phone beside a valid email, the email
+ * beside a valid phone, a postal code, a language) is dropped with a warning and the row kept; a consent for a
+ * dropped address goes with it, said in the same warning. The row is rejected only when nothing reachable is left
+ * or a value that changes meaning (a consent flag, its time or evidence) cannot be read. Values beginning with
+ * = + - @ are kept as plain text; they are never evaluated here.
  */
 export function parseContactRow(
   cells: string[],
   ctx: RowContext,
-): { row?: ContactRow; errors: FieldError[] } {
+): { row?: ContactRow; errors: FieldError[]; warnings: FieldError[] } {
   const errors: FieldError[] = [];
+  const dropped = new Map<Optional, FieldError>();
   const { fields } = ctx.columns;
+  const columnOf = (field: ContactField) => ctx.header[fields[field]!];
+  const fail = (field: ContactField, problem: FieldError) =>
+    field in OPTIONAL ? dropped.set(field as Optional, problem) : errors.push(problem);
   const text = (field: ContactField): string | null => {
     const index = fields[field];
     if (index === undefined) return null;
     const value = (cells[index] ?? '').trim();
     if (value.length > MAX_FIELD_LENGTH) {
-      errors.push({ column: ctx.header[index], reason: `longer than ${MAX_FIELD_LENGTH} characters` });
+      fail(field, { column: ctx.header[index], reason: `longer than ${MAX_FIELD_LENGTH} characters` });
       return null;
     }
     return value === '' ? null : value;
@@ -229,13 +334,13 @@ export function parseContactRow(
     try {
       return parse(raw);
     } catch (e) {
-      errors.push({ column: ctx.header[fields[field]!], reason: (e as Error).message, value: raw });
+      fail(field, { column: columnOf(field), reason: (e as Error).message, value: raw });
       return null;
     }
   };
 
   const email = check('email', normaliseEmail);
-  const phone = check('phone', (raw) => normalisePhone(raw, ctx.country));
+  const phone = check('phone', (raw) => parsePhone(raw, ctx.country));
   const consentIp = check('consentIp', (raw) => {
     if (!isIP(raw)) throw new Error(`not an IP address`);
     return raw;
@@ -245,25 +350,36 @@ export function parseContactRow(
     return raw.toUpperCase();
   });
   const attributes: Record<string, string | number> = {};
+  const longAttributes: FieldError[] = [];
   for (const { index, key } of ctx.columns.attributes) {
     const value = (cells[index] ?? '').trim();
     if (value.length > MAX_FIELD_LENGTH)
-      errors.push({ column: ctx.header[index], reason: `longer than ${MAX_FIELD_LENGTH} characters` });
+      longAttributes.push({
+        column: ctx.header[index],
+        reason: `longer than ${MAX_FIELD_LENGTH} characters: left out`,
+      });
     else if (value !== '') attributes[key] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
+  // An opt-out column says yes to withdraw; its no says nothing either way.
+  const optedOut = (field: 'emailOptOut' | 'smsOptOut' | 'optOut') => check(field, parseFlag) === true;
+  const consent = (given: boolean | null, optOut: boolean) => (optOut ? false : given);
   const row: ContactRow = {
     externalId: text('externalId'),
     firstName: text('firstName'),
     lastName: text('lastName'),
     email,
-    phone,
+    phone: phone?.e164 ?? null,
+    landline: phone?.landline ?? false,
     postalCode,
     regionCode: check('regionCode', (raw) => raw.replace(/^0+(?=\d)/, '')),
     language: check('language', normaliseLanguage),
     timeZone: check('timeZone', checkTimeZone),
     attributes,
-    emailConsent: check('emailConsent', parseFlag),
-    smsConsent: check('smsConsent', parseFlag),
+    emailConsent: consent(
+      check('emailConsent', parseFlag),
+      [optedOut('emailOptOut'), optedOut('optOut')].includes(true),
+    ),
+    smsConsent: consent(check('smsConsent', parseFlag), optedOut('smsOptOut')),
     consentAt: check('consentAt', parseTimestamp),
     emailConfirmedAt: check('emailConfirmedAt', parseTimestamp),
     smsConfirmedAt: check('smsConfirmedAt', parseTimestamp),
@@ -272,23 +388,68 @@ export function parseContactRow(
     consentUserAgent: text('consentUserAgent'),
     consentTextVersion: text('consentTextVersion'),
   };
-  if (errors.length) return { errors };
+  if (errors.length) return { errors: [...errors, ...dropped.values()], warnings: [] };
   if (!row.email && !row.phone) {
+    const reasons = [dropped.get('email'), dropped.get('phone')].filter((e) => e !== undefined);
     return {
-      errors: [
-        {
-          column: ctx.header[fields.email ?? fields.phone ?? 0] ?? 'email',
-          reason: 'neither an email address nor a phone number',
-        },
-      ],
+      errors: reasons.length
+        ? reasons
+        : [
+            {
+              column: ctx.header[fields.email ?? fields.phone ?? 0] ?? 'email',
+              reason: 'neither an email address nor a phone number',
+            },
+          ],
+      warnings: [],
     };
   }
-  if (row.emailConsent && !row.email)
-    errors.push({
-      column: ctx.header[fields.emailConsent!],
-      reason: 'email consent without an email address',
+
+  // A consent needs an address to consent with: one given for a missing or unusable address is not recorded.
+  if (row.landline) {
+    dropped.set('phone', {
+      column: columnOf('phone'),
+      reason: 'a landline: kept, but not used for SMS',
     });
-  if (row.smsConsent && !row.phone)
-    errors.push({ column: ctx.header[fields.smsConsent!], reason: 'SMS consent without a phone number' });
-  return errors.length ? { errors } : { row, errors };
+  }
+  const warnings: FieldError[] = [];
+  for (const [field, problem] of dropped) {
+    const channelConsent =
+      field === 'email' && row.emailConsent
+        ? 'the email consent'
+        : field === 'phone' && row.smsConsent
+          ? 'the SMS consent'
+          : null;
+    warnings.push(
+      channelConsent
+        ? { ...problem, reason: `${problem.reason}; ${channelConsent} is dropped with it` }
+        : problem,
+    );
+  }
+  if (row.emailConsent && !row.email) {
+    if (!dropped.has('email'))
+      warnings.push({
+        column: columnOf('emailConsent'),
+        reason: 'email consent without an email address: not recorded',
+      });
+    row.emailConsent = null;
+  }
+  if (row.smsConsent && (!row.phone || row.landline)) {
+    if (!dropped.has('phone'))
+      warnings.push({
+        column: columnOf('smsConsent'),
+        reason: 'SMS consent without a phone number: not recorded',
+      });
+    row.smsConsent = null;
+  }
+  return { row, errors: [], warnings: [...warnings, ...longAttributes] };
 }
+
+const OPTIONAL: Record<Optional, true> = {
+  email: true,
+  phone: true,
+  postalCode: true,
+  language: true,
+  timeZone: true,
+  firstName: true,
+  lastName: true,
+};

@@ -37,6 +37,10 @@ export class Contact {
   @Column('text', { nullable: true })
   phone: string | null;
 
+  /** A landline: kept as the person's number, but not an SMS address. */
+  @Column('boolean', { name: 'phone_landline', default: false })
+  phoneLandline: boolean;
+
   @Column('text', { name: 'postal_code', nullable: true })
   postalCode: string | null;
 

@@ -6,7 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { readCsv } from '../csv/csv-reader.js';
 import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
+import { mappedFields, resolveMapping } from '../csv/mapping.js';
 import {
+  CONTACT_MAPPING_KEYS,
   contactColumns,
   isContactsHeader,
   parseContactRow,
@@ -32,6 +34,7 @@ const STAGE: [string, string][] = [
   ['last_name', 'text'],
   ['email', 'text'],
   ['phone', 'text'],
+  ['phone_landline', 'boolean'],
   ['postal_code', 'text'],
   ['region_code', 'text'],
   ['language', 'text'],
@@ -59,12 +62,17 @@ const CONTACT_COLUMNS = [
   'last_name',
   'email',
   'phone',
+  'phone_landline',
   'postal_code',
   'region_id',
   'language',
   'time_zone',
 ];
-const DEFAULTS: Record<string, string> = { language: `'de'`, time_zone: `'Europe/Berlin'` };
+const DEFAULTS: Record<string, string> = {
+  language: `'de'`,
+  time_zone: `'Europe/Berlin'`,
+  phone_landline: 'false',
+};
 const merged = (c: string) => `COALESCE(r.${c}, c.${c})`;
 
 function copyLine(line: number, r: ContactRow): string {
@@ -76,6 +84,7 @@ function copyLine(line: number, r: ContactRow): string {
       r.lastName,
       r.email,
       r.phone,
+      r.phone ? r.landline : null,
       r.postalCode,
       r.regionCode,
       r.language,
@@ -103,6 +112,7 @@ function copyLine(line: number, r: ContactRow): string {
  */
 export async function importContacts(ctx: ImportContext): Promise<ImportCounts> {
   const errors = new RowErrors();
+  const warnings = new RowErrors();
   const clock = new Stopwatch();
   const runner = ctx.dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
@@ -129,17 +139,22 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
       return ok ? undefined : once(input, 'drain').then(() => undefined);
     };
 
-    await readCsv(
+    const { skipped } = await readCsv(
       ctx.path,
       {
         encoding: ctx.options.encoding,
         maxLineBytes: ctx.options.maxLineBytes,
-        isHeader: (cells) => isContactsHeader(cells, ctx.options.mapping),
-        expectedHeader: 'an email or phone column (email, e-mail, phone, telefon, mobil …)',
+        isHeader: (cells) => isContactsHeader(cells, mappedFields(ctx.options.mapping, CONTACT_MAPPING_KEYS)),
+        expectedHeader: `an email or phone column (email, e-mail, phone, telefon, mobil …${
+          ctx.options.mapping ? `, or the mapping's ${Object.values(ctx.options.mapping).join(', ')}` : ''
+        })`,
         onHeader: (header) => {
           rowContext = {
             header,
-            columns: contactColumns(header, ctx.options.mapping),
+            columns: contactColumns(
+              header,
+              resolveMapping(ctx.options.mapping, CONTACT_MAPPING_KEYS, header, 'contacts file'),
+            ),
             country: (ctx.options.defaultCountry ?? 'DE') as CountryCode,
           };
         },
@@ -148,9 +163,10 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
         read++;
         if (read % 50_000 === 0) ctx.onProgress?.(read);
         if (problem) return errors.add(line, problem);
-        const { row, errors: fieldErrors } = parseContactRow(cells, rowContext!);
+        const { row, errors: fieldErrors, warnings: fieldWarnings } = parseContactRow(cells, rowContext!);
         for (const e of fieldErrors) errors.add(line, e.reason, e.column, e.value);
         if (!row) return;
+        for (const w of fieldWarnings) warnings.add(line, w.reason, w.column, w.value);
         buffered += copyLine(line, row);
         if (buffered.length > 64 * 1024) return flush();
       },
@@ -160,10 +176,29 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     ctx.onProgress?.(read);
 
     clock.lap('read');
-    const counts = await merge(client, ctx, errors, clock);
+    const { header, columns } = rowContext!;
+    const named = (field: 'regionCode' | 'postalCode') =>
+      columns.fields[field] === undefined ? undefined : header[columns.fields[field]];
+    const counts = await merge(
+      client,
+      ctx,
+      errors,
+      warnings,
+      { region: named('regionCode'), postalCode: named('postalCode') },
+      clock,
+    );
     await client.query('COMMIT');
     clock.lap('commit');
-    return { read, ...counts, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
+    return {
+      read,
+      skipped,
+      ...counts,
+      rejected: errors.rejectedRows,
+      errors: errors.sorted(),
+      warnings: warnings.rejectedRows,
+      warningList: warnings.sorted(),
+      timings: clock.laps,
+    };
   } catch (e) {
     // A COPY in progress must be aborted (CopyFail) before the connection takes another statement.
     feed?.destroy(e instanceof Error ? e : new Error(String(e)));
@@ -175,7 +210,8 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
   }
 }
 
-async function rejectLines(client: PoolClient, errors: RowErrors, sql: string, params: unknown[] = []) {
+/** Adds the lines a statement returns (line, reason, column, value) to a collector of errors or warnings. */
+async function collectLines(client: PoolClient, errors: RowErrors, sql: string, params: unknown[] = []) {
   const { rows } = await client.query<{
     line: number;
     reason: string;
@@ -185,12 +221,19 @@ async function rejectLines(client: PoolClient, errors: RowErrors, sql: string, p
   for (const r of rows) errors.add(r.line, r.reason, r.column ?? undefined, r.value ?? undefined);
 }
 
-async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, clock: Stopwatch) {
+async function merge(
+  client: PoolClient,
+  ctx: ImportContext,
+  errors: RowErrors,
+  warnings: RowErrors,
+  columns: { region?: string; postalCode?: string },
+  clock: Stopwatch,
+) {
   const level = ctx.options.regionLevel ?? 'constituency';
   const purpose = ctx.options.purpose ?? 'campaign-news';
 
   // The same person twice in one file: keep the first, report the later line with both line numbers.
-  await rejectLines(
+  await collectLines(
     client,
     errors,
     `WITH keys AS (
@@ -206,7 +249,7 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
   );
 
   // An erased person stays erased: their address comes back only if they sign up again themselves.
-  await rejectLines(
+  await collectLines(
     client,
     errors,
     `WITH gone AS (
@@ -224,16 +267,20 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
        COALESCE(cx.id, ce.id, cp.id, gen_random_uuid()) AS contact_id,
        (cx.id IS NULL AND ce.id IS NULL AND cp.id IS NULL) AS is_new,
        CASE
-         WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN 'unknown ' || $1
          WHEN cx.id IS NOT NULL AND ce.id IS NOT NULL AND ce.id <> cx.id
            THEN 'email already belongs to another contact (its external id is the value)'
          WHEN cx.id IS NULL AND ce.external_id IS NOT NULL AND s.external_id IS NOT NULL
            THEN 'email already belongs to the contact whose external id is the value'
        END AS problem,
-       CASE WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN s.region_code
-         ELSE COALESCE(ce.external_id, 'none') END AS problem_value
+       COALESCE(ce.external_id, 'none') AS problem_value,
+       CASE
+         WHEN s.region_code IS NOT NULL AND rc.id IS NULL THEN 'region'
+         WHEN s.region_code IS NULL AND s.postal_code IS NOT NULL AND pc.region_id IS NULL AND cur.has_postcodes
+           THEN 'postal_code'
+       END AS unplaced
      FROM stage s
-     LEFT JOIN region_levels cur ON cur.level = $1
+     LEFT JOIN (SELECT l.current_set_id, EXISTS (SELECT 1 FROM postcodes p WHERE p.set_id = l.current_set_id) AS has_postcodes
+                FROM region_levels l WHERE l.level = $1) cur ON true
      LEFT JOIN regions rc ON rc.set_id = cur.current_set_id AND rc.code = s.region_code
      LEFT JOIN postcodes pc ON s.region_code IS NULL AND pc.set_id = cur.current_set_id AND pc.postcode = s.postal_code
      LEFT JOIN contacts cx ON cx.external_id = s.external_id
@@ -244,16 +291,25 @@ async function merge(client: PoolClient, ctx: ImportContext, errors: RowErrors, 
      ) cp ON true`,
     [level],
   );
-  await rejectLines(
+  await collectLines(
     client,
     errors,
-    `WITH gone AS (DELETE FROM resolved WHERE problem IS NOT NULL
-       RETURNING line, problem, problem_value, region_code IS NOT NULL AND problem LIKE 'unknown%' AS region)
-     SELECT line, problem AS reason, CASE WHEN region THEN 'region' ELSE 'email' END AS column,
-       problem_value AS value FROM gone`,
+    `WITH gone AS (DELETE FROM resolved WHERE problem IS NOT NULL RETURNING line, problem, problem_value)
+     SELECT line, problem AS reason, 'email' AS column, problem_value AS value FROM gone`,
+  );
+  // A code or postal code that names no region of the current set: the contact is kept without a region.
+  await collectLines(
+    client,
+    warnings,
+    `SELECT line, CASE unplaced WHEN 'region' THEN 'unknown ' || $1 || ': the contact is kept without a region'
+         ELSE 'postal code not in the postcode table: the contact is kept without a region' END AS reason,
+       CASE unplaced WHEN 'region' THEN $2 ELSE $3 END AS column,
+       CASE unplaced WHEN 'region' THEN region_code ELSE postal_code END AS value
+     FROM resolved WHERE unplaced IS NOT NULL`,
+    [level, columns.region ?? 'region', columns.postalCode ?? 'postal_code'],
   );
   // Two rows reaching one stored contact by different keys would update it twice.
-  await rejectLines(
+  await collectLines(
     client,
     errors,
     `WITH firsts AS (SELECT line, min(line) OVER (PARTITION BY contact_id) AS first FROM resolved WHERE NOT is_new),

@@ -118,7 +118,7 @@ export async function readCsv(
   path: string,
   options: ReadOptions,
   onRecord: RecordHandler,
-): Promise<{ header: string[]; sniffed: Sniffed }> {
+): Promise<{ header: string[]; sniffed: Sniffed; skipped: number }> {
   const sniffed = sniff(await readSample(path), options.encoding);
   const source = createReadStream(path, { highWaterMark: 256 * 1024 });
   const limit = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -130,6 +130,7 @@ export async function readCsv(
   return new Promise((resolve, reject) => {
     let header: string[] | undefined;
     const preamble: string[] = [];
+    let skipped = 0;
     let nextLine = 1;
     let failed = false;
     const fail = (error: unknown, parser?: Papa.Parser) => {
@@ -153,7 +154,11 @@ export async function readCsv(
         const tooLong = cells.some((cell) => cell.includes(TOO_LONG));
         if (tooLong && !header)
           return fail(new FileRejected(`line ${line} is longer than ${limit} bytes`), parser);
-        if (cells.length === 1 && cells[0].trim() === '' && !quoteError && !tooLong) return;
+        // An empty line, or one of empty cells only (what spreadsheets leave below the data), is passed over.
+        if (cells.every((cell) => cell.trim() === '') && !quoteError && !tooLong) {
+          if (header) skipped++;
+          return;
+        }
         if (!header) {
           if (cells[0]?.startsWith('#') || !options.isHeader(cells)) {
             if (preamble.length < MAX_PREAMBLE_LINES)
@@ -195,7 +200,7 @@ export async function readCsv(
       complete: () => {
         if (failed) return;
         if (!header) fail(new FileRejected(`no header row found: expected ${options.expectedHeader}`));
-        else resolve({ header, sniffed });
+        else resolve({ header, sniffed, skipped });
       },
       error: (e: Error) => fail(e),
     });

@@ -70,11 +70,16 @@ export interface ImportReport {
 
 export interface ImportCounts {
   read: number;
+  /** Empty lines (and lines of empty cells) passed over. */
+  skipped?: number;
   inserted: number;
   updated: number;
   unchanged: number;
   rejected: number;
   errors: RowError[];
+  /** Rows kept with a value dropped or unplaced (a bad optional phone, an unknown postal code): line, column, reason. */
+  warnings?: number;
+  warningList?: RowError[];
   /** Milliseconds per phase, e.g. { read: 2400, insert: 1200 }. */
   timings?: Record<string, number>;
   report?: ImportReport;
@@ -94,7 +99,10 @@ export class Stopwatch {
 
 export const MAX_STORED_ERRORS = 1000;
 
-/** Collects rejected rows: every rejected line is counted, the first MAX_STORED_ERRORS reasons are kept. */
+/**
+ * Collects the lines of rejected rows (or of warnings): every line is counted, the first MAX_STORED_ERRORS reasons
+ * are kept.
+ */
 export class RowErrors {
   readonly list: RowError[] = [];
   private readonly lines = new Set<number>();

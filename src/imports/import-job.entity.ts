@@ -30,6 +30,10 @@ export class ImportJob {
   @Column('int', { default: 0 })
   read: number;
 
+  /** Empty lines passed over. */
+  @Column('int', { default: 0 })
+  skipped: number;
+
   @Column('int', { default: 0 })
   inserted: number;
 
@@ -41,6 +45,14 @@ export class ImportJob {
 
   @Column('int', { default: 0 })
   rejected: number;
+
+  /** Rows kept with a value dropped or not placed in a region. */
+  @Column('int', { default: 0 })
+  warnings: number;
+
+  /** The first warnings (line, column, reason); `warnings` holds the full count. */
+  @Column('jsonb', { name: 'warning_list', default: [] })
+  warningList: RowError[];
 
   /** The first rejected rows (line, column, reason); `rejected` holds the full count. */
   @Column('jsonb', { default: [] })

@@ -52,11 +52,14 @@ export async function runImportJob(
       Pick<
         ImportJob,
         | 'read'
+        | 'skipped'
         | 'inserted'
         | 'updated'
         | 'unchanged'
         | 'rejected'
         | 'errors'
+        | 'warnings'
+        | 'warningList'
         | 'reason'
         | 'timings'
         | 'report'

@@ -68,7 +68,11 @@ export class ImportJobDto {
   @ApiProperty() inserted: number;
   @ApiProperty() updated: number;
   @ApiProperty() unchanged: number;
+  @ApiProperty({ description: 'Empty lines passed over' }) skipped: number;
   @ApiProperty() rejected: number;
+  @ApiProperty({ description: 'Rows kept with a value dropped or not placed in a region' }) warnings: number;
+  @ApiProperty({ type: [RowErrorDto], description: 'The first 1000 warnings (line, column, reason)' })
+  warningList: RowErrorDto[];
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1000 rejected rows' }) errors: RowErrorDto[];
   @ApiProperty({ nullable: true, description: 'Why the whole file was rejected' }) reason: string | null;
   @ApiProperty({
@@ -93,8 +97,11 @@ export function toDto(job: ImportJob, personalData = true): ImportJobDto {
     inserted: job.inserted,
     updated: job.updated,
     unchanged: job.unchanged,
+    skipped: job.skipped,
     rejected: job.rejected,
-    errors: hide ? job.errors.map(({ value: _value, ...rest }) => rest) : job.errors,
+    errors: hide ? withoutValues(job.errors) : job.errors,
+    warnings: job.warnings,
+    warningList: hide ? withoutValues(job.warningList) : job.warningList,
     reason: job.reason,
     report: job.report,
     durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
@@ -102,3 +109,5 @@ export function toDto(job: ImportJob, personalData = true): ImportJobDto {
     createdAt: job.createdAt,
   };
 }
+
+const withoutValues = (rows: RowErrorDto[]) => rows.map(({ value: _value, ...rest }) => rest);

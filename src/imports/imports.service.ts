@@ -8,7 +8,6 @@ import type { StaffPrincipal } from '../auth/auth.decorators.js';
 import { mayReadContacts } from '../auth/roles.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import { CONTACT_FIELDS } from '../contacts/contact-row.js';
 import type { ImportOptions } from '../csv/import-context.js';
 import { ImportJob, type ImportKind } from './import-job.entity.js';
 import { createImportJob, importOptions, runImportJob } from './import-runner.js';
@@ -38,12 +37,6 @@ export function parseMapping(raw: string | undefined): Record<string, string> | 
       ErrorCode.InvalidInput,
       'mapping must be a JSON object such as {"email":"Mail-Adresse"}',
     );
-  }
-  const unknown = Object.keys(parsed).filter((k) => !(k in CONTACT_FIELDS));
-  if (unknown.length) {
-    throw new AppError(ErrorCode.InvalidInput, `unknown fields in mapping: ${unknown.join(', ')}`, {
-      known: Object.keys(CONTACT_FIELDS),
-    });
   }
   if (Object.values(parsed).some((v) => typeof v !== 'string')) {
     throw new AppError(ErrorCode.InvalidInput, 'mapping values must be column names (strings)');

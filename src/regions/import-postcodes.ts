@@ -1,12 +1,24 @@
 import { readCsv } from '../csv/csv-reader.js';
 import { RowErrors, type ImportContext, type ImportCounts } from '../csv/import-context.js';
+import { mappedFields, resolveMapping } from '../csv/mapping.js';
 import { FileRejected } from '../csv/sniff.js';
 import { setKey } from './editions.js';
 import { currentSet } from './region-sets.js';
 
-const POSTCODE = ['postcode', 'postal_code', 'plz', 'postleitzahl', 'zip'];
-const REGION = ['region', 'region_code', 'wahlkreis', 'wahlkreis-nr.', 'wkr', 'wkr_nr', 'code'];
+const ALIASES = {
+  postcode: ['postcode', 'postal_code', 'plz', 'postleitzahl', 'zip'],
+  region: ['region', 'region_code', 'wahlkreis', 'wahlkreis-nr.', 'wkr', 'wkr_nr', 'code'],
+};
+type Field = keyof typeof ALIASES;
+const MAPPING_KEYS: Record<string, Field> = { postcode: 'postcode', region: 'region' };
 const norm = (s: string) => s.trim().toLowerCase();
+
+function columnOf(names: string[], field: Field, mapping: Partial<Record<Field, string>>): number {
+  const mapped = mapping[field];
+  return mapped !== undefined
+    ? names.indexOf(norm(mapped))
+    : names.findIndex((n) => ALIASES[field].includes(n));
+}
 
 /**
  * Postal code → region table of one set: the edition given, or the level's current set. A postal code spanning
@@ -23,15 +35,16 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
     {
       encoding: ctx.options.encoding,
       maxLineBytes: ctx.options.maxLineBytes,
-      isHeader: (cells) =>
-        cells.some((c) => POSTCODE.includes(norm(c))) && cells.some((c) => REGION.includes(norm(c))),
+      isHeader: (cells) => {
+        const names = cells.map(norm);
+        const mapping = mappedFields(ctx.options.mapping, MAPPING_KEYS);
+        return columnOf(names, 'postcode', mapping) >= 0 && columnOf(names, 'region', mapping) >= 0;
+      },
       expectedHeader: 'a postal code column (postcode, plz) and a region column (region, wahlkreis)',
       onHeader: (header) => {
         const names = header.map(norm);
-        at = {
-          postcode: names.findIndex((n) => POSTCODE.includes(n)),
-          region: names.findIndex((n) => REGION.includes(n)),
-        };
+        const mapping = resolveMapping(ctx.options.mapping, MAPPING_KEYS, header, 'postcodes file');
+        at = { postcode: columnOf(names, 'postcode', mapping), region: columnOf(names, 'region', mapping) };
       },
     },
     ({ line, cells, problem }) => {

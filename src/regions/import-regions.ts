@@ -2,7 +2,14 @@ import { readCsv } from '../csv/csv-reader.js';
 import { FileRejected } from '../csv/sniff.js';
 import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
 import { editionFromNotes } from './editions.js';
-import { isRegionsHeader, regionLayout, type RegionLayout, type RegionRow } from './region-rows.js';
+import { mappedFields, resolveMapping } from '../csv/mapping.js';
+import {
+  isRegionsHeader,
+  REGION_MAPPING_KEYS,
+  regionLayout,
+  type RegionLayout,
+  type RegionRow,
+} from './region-rows.js';
 import { writeIntoSets } from './region-sets.js';
 
 /** Regions files are small (hundreds to tens of thousands of rows), so rows are checked as a whole before writing. */
@@ -19,10 +26,15 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
     {
       encoding: ctx.options.encoding,
       maxLineBytes: ctx.options.maxLineBytes,
-      isHeader: isRegionsHeader,
+      isHeader: (cells) => isRegionsHeader(cells, mappedFields(ctx.options.mapping, REGION_MAPPING_KEYS)),
       expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
       onHeader: (h, sniffed, preamble) => {
-        layout = regionLayout(h, sniffed.delimiter);
+        const mapping = resolveMapping(ctx.options.mapping, REGION_MAPPING_KEYS, h, 'regions file');
+        layout = regionLayout(h, sniffed.delimiter, mapping);
+        if (layout.kind === 'strukturdaten' && ctx.options.mapping)
+          throw new FileRejected(
+            'the official Strukturdaten layout is read as published: it takes no mapping',
+          );
         if (layout.features.length === 0)
           throw new FileRejected('no numeric feature columns besides code and name');
         edition =

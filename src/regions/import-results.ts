@@ -14,6 +14,10 @@ import { writeIntoSets } from './region-sets.js';
  * the one given: a repeat election keeps the boundaries of the first). Areas not yet known are created.
  */
 export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
+  if (ctx.options.mapping)
+    throw new FileRejected(
+      'results files have the official layout and are read as published: they take no mapping',
+    );
   const errors = new RowErrors();
   const clock = new Stopwatch();
   let results: ResultsAccumulator | undefined;

@@ -35,6 +35,18 @@ export interface RegionLayout {
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
+
+type GenericField = 'code' | 'name' | 'level' | 'parent' | 'parentLevel';
+/** Mapping keys for a generic regions file (the official layout has nothing to map). */
+export const REGION_MAPPING_KEYS: Record<string, GenericField> = {
+  code: 'code',
+  name: 'name',
+  level: 'level',
+  parent: 'parent',
+  parent_level: 'parentLevel',
+};
+type RegionMapping = Partial<Record<GenericField, string>>;
+
 const GENERIC = {
   code: ['code', 'id', 'region_code', 'ags', 'key', 'schluessel', 'schlüssel'],
   name: ['name', 'region_name', 'label', 'bezeichnung'],
@@ -43,13 +55,16 @@ const GENERIC = {
   parentLevel: ['parent_level'],
 } as const;
 
-export function isRegionsHeader(cells: string[]): boolean {
+export function isRegionsHeader(cells: string[], mapping: RegionMapping = {}): boolean {
   const names = cells.map(norm);
   if (names.includes('wahlkreis-nr.') && names.includes('land')) return true;
-  return GENERIC.code.some((a) => names.includes(a)) && GENERIC.name.some((a) => names.includes(a));
+  return findColumn(names, 'code', mapping) >= 0 && findColumn(names, 'name', mapping) >= 0;
 }
 
-function findColumn(names: string[], aliases: readonly string[]): number {
+function findColumn(names: string[], field: GenericField, mapping: RegionMapping): number {
+  const mapped = mapping[field];
+  if (mapped !== undefined) return names.indexOf(norm(mapped));
+  const aliases: readonly string[] = GENERIC[field];
   return names.findIndex((n) => aliases.includes(n));
 }
 
@@ -96,8 +111,11 @@ function featureColumns(
   });
 }
 
-/** Decides the layout from the header: the official Strukturdaten layout, or code/name/level/parent + numbers. */
-export function regionLayout(header: string[], delimiter: string): RegionLayout {
+/**
+ * Decides the layout from the header: the official Strukturdaten layout, or code/name/level/parent + numbers (with
+ * a mapping naming those columns where the file calls them otherwise).
+ */
+export function regionLayout(header: string[], delimiter: string, mapping: RegionMapping = {}): RegionLayout {
   const names = header.map(norm);
   const official = names.includes('wahlkreis-nr.');
   if (official) {
@@ -134,11 +152,11 @@ export function regionLayout(header: string[], delimiter: string): RegionLayout 
     };
   }
 
-  const code = findColumn(names, GENERIC.code);
-  const name = findColumn(names, GENERIC.name);
-  const level = findColumn(names, GENERIC.level);
-  const parent = findColumn(names, GENERIC.parent);
-  const parentLevel = findColumn(names, GENERIC.parentLevel);
+  const code = findColumn(names, 'code', mapping);
+  const name = findColumn(names, 'name', mapping);
+  const level = findColumn(names, 'level', mapping);
+  const parent = findColumn(names, 'parent', mapping);
+  const parentLevel = findColumn(names, 'parentLevel', mapping);
   const taken = new Set([code, name, level, parent, parentLevel]);
   const style: NumberStyle = delimiter === ';' ? 'de' : 'en';
   const features = featureColumns(header, taken, (label) => {

@@ -7,6 +7,7 @@ import { DispatchIndexes1795259970404 } from './1795259970404-dispatch-indexes.j
 import { SuppressionHashInline1795279646162 } from './1795279646162-suppression-hash-inline.js';
 import { DeliveryReports1795300000000 } from './1795300000000-delivery-reports.js';
 import { RegionEditions1796122508454 } from './1796122508454-region-editions.js';
+import { ImportWarnings1796124519895 } from './1796124519895-import-warnings.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SuppressionHashInline1795279646162,
   DeliveryReports1795300000000,
   RegionEditions1796122508454,
+  ImportWarnings1796124519895,
 ];
