@@ -240,7 +240,7 @@ async function main(argv: string[]): Promise<number> {
         if (command === 'regions') return await regionsCommand(db.dataSource, env, args);
         return command === 'segment'
           ? await segmentCommand(db.dataSource, env, args)
-          : await matchesCommand(db.dataSource, args);
+          : await matchesCommand(db.dataSource, args, env);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         console.error(e.message);

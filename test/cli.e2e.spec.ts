@@ -121,7 +121,11 @@ describe('the CLI', () => {
     expect(result.segments.flatMap((s: { regions: unknown[] }) => s.regions)).toHaveLength(n);
     const matches = await cli('matches', result.id, '--json');
     const m = lastJson(matches.stdout);
-    expect(m.segments[0]).toMatchObject({ approved: null, proposed: m.segments[0].ranked[0].template });
+    const best = m.segments[0].ranked[0];
+    expect(m.segments[0]).toMatchObject({
+      approved: null,
+      proposed: best.score >= m.minScore ? best.template : null,
+    });
     expect(m.segments[0].ranked[0].reasons[0]).toMatchObject({
       key: expect.any(String),
       z: expect.any(Number),

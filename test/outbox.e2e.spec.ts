@@ -53,6 +53,34 @@ describe('with no SMTP or Twilio configured', () => {
     expect(sms).toMatchObject({ to: '+4915100001111', sid: expect.stringMatching(/^LOCAL/) });
   });
 
+  it('never sends an SMS to a landline, even where an SMS consent stands', async () => {
+    const header = 'email,phone,sms_consent,sms_confirmed_at\n';
+    await runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile(header + 'moved@example.org,+4915100002222,yes,2026-01-01T10:00:00Z\n'),
+    );
+    const moved = await runImport(
+      t.db.dataSource,
+      'contacts',
+      await tempFile(header + 'moved@example.org,030 1234567,,\n'),
+    );
+    expect(moved.warningList).toEqual([
+      { line: 2, column: 'phone', reason: 'a landline: kept, but not used for SMS' },
+    ]);
+    const [{ id, phone }] = await t.db.dataSource.query(
+      `SELECT id, phone FROM contacts WHERE email = 'moved@example.org'`,
+    );
+    expect(phone).toBe('+49301234567');
+    const res = await t
+      .http()
+      .post(`/contacts/${id}/messages`)
+      .set({ Authorization: `Bearer ${t.tokens.staff}` })
+      .send({ channel: 'sms', purpose: 'campaign-news', template: 'climate' })
+      .expect(201);
+    expect(res.body).toEqual({ queued: false, reason: 'no-address' });
+  });
+
   it('reports an unreachable SMTP server as a transient failure', async () => {
     const channel = new EmailChannel(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:9', DATA_DIR: '/tmp' }));
     const outcome = await channel.send({ to: 'x@example.org', subject: 's', html: 'h', text: 't' });

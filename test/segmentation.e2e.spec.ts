@@ -1,4 +1,7 @@
 import { join, resolve } from 'node:path';
+import { seededRandom } from '../src/common/random.js';
+import { Env } from '../src/config/config.js';
+import { segmentCommand } from '../src/segmentation/segmentation-cli.js';
 import { startTestApp, type TestApp } from './app.js';
 import { hasSharedData, runImport, SHARED_DATA, tempFile } from './imports.js';
 
@@ -119,6 +122,49 @@ describe('segmentation runs', () => {
     );
     const res = await post({ level: 'test', features: ['flat', 'varied'], k: '2' }).expect(400);
     expect(res.body.message).toMatch(/flat \(it has the same value everywhere/);
+  });
+
+  it('names the k whose silhouette ties with the chosen one within noise, in the API and the CLI', async () => {
+    // Districts spread evenly over two features: no number of groups is clearly better than its neighbours.
+    const random = seededRandom(1);
+    const lines = ['code,name,level,east,north'];
+    for (let i = 0; i < 40; i++)
+      lines.push(`e${i},Even ${i},even,${Math.round(random() * 1000)},${Math.round(random() * 1000)}`);
+    await runImport(t.db.dataSource, 'regions', await tempFile(lines.join('\n') + '\n'));
+    const run = (await post({ level: 'even', features: ['east', 'north'], k: '2-6', seed: 42 }).expect(201))
+      .body;
+    expect(run.silhouetteNoise).toBeGreaterThan(0);
+    const within = run.kTable
+      .filter(
+        (r: { k: number; silhouette: number }) =>
+          r.k !== run.k && run.silhouette - r.silhouette <= run.silhouetteNoise,
+      )
+      .map((r: { k: number }) => r.k);
+    expect(within.length).toBeGreaterThan(0);
+    expect(run.nearTies).toEqual(within);
+    const stored = (await t.http().get(`/segmentations/${run.id}`).set(bearer(t.tokens.staff)).expect(200))
+      .body;
+    expect(stored).toMatchObject({ nearTies: within, silhouetteNoise: run.silhouetteNoise });
+    const listed = (await t.http().get('/segmentations').set(bearer(t.tokens.staff)).expect(200)).body;
+    expect(listed.find((r: { id: string }) => r.id === run.id).nearTies).toEqual(within);
+
+    // Clearly separated districts leave no near tie.
+    const clear = (await post({ k: '2-6', seed: 42 }).expect(201)).body;
+    expect(clear).toMatchObject({ k: 2, nearTies: [] });
+
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void printed.push(args.join(' '));
+    try {
+      const args = '--level even --features east,north --k 2-6 --seed 42'.split(' ');
+      await segmentCommand(t.db.dataSource, t.app.get(Env), args);
+    } finally {
+      console.log = log;
+    }
+    const text = printed.join('\n');
+    expect(text).toContain(`near ties (~): k = ${within.join(', ')} lie within noise of the chosen k`);
+    for (const k of within) expect(text).toMatch(new RegExp(`^~ *${k} `, 'm'));
+    expect(text).toMatch(new RegExp(`^\\* *${run.k} `, 'm'));
   });
 
   it('validates the request body (422 field by field)', async () => {

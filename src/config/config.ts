@@ -3,6 +3,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -229,6 +230,20 @@ export class Env {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
   @Min(0)
   SMS_PRICE_PER_SEGMENT = 0.08;
+
+  /**
+   * A segment's best template is proposed only when it scores at least this; below it the segment has "no clear
+   * match" and a strategist chooses by hand. The score is Σ weight × z over the template's features, and the default
+   * templates' weights add up to 1 in absolute value, so a score reads as standard deviations: how far, on average
+   * over the features the template cares about, the segment's regions lie from the average region in the direction
+   * the template looks for. 0.2 is Cohen's conventional "small" effect, the least difference usually worth naming;
+   * below it a segment is on those features about as average as any region, and the template fits it no better
+   * than it fits everyone.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'MATCH_MIN_SCORE must be a number' })
+  @Min(0)
+  MATCH_MIN_SCORE = 0.2;
 
   @Transform(toInt)
   @IsInt()

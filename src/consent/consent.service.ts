@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
+import { addressSql } from './addresses.js';
 import type { Channel, ConsentAction, ConsentSource, ConsentStatus } from './consent.js';
 import { ConsentEvent } from './consent-event.entity.js';
 import {
@@ -24,8 +25,6 @@ export interface Evidence {
   details?: Record<string, unknown>;
 }
 
-const ADDRESS = { email: 'email', sms: 'phone' } as const;
-
 @Injectable()
 export class ConsentService {
   constructor(
@@ -44,7 +43,7 @@ export class ConsentService {
     kind: SendKind = 'campaign',
     manager: EntityManager = this.db.manager,
   ): Promise<GateDecision> {
-    const address = `c.${ADDRESS[channel]}`;
+    const address = addressSql(channel);
     const refusal = refusalSql(
       {
         status: 's.status',

@@ -6,6 +6,7 @@ const facts = {
   suppressed: 'x',
   capped: 'c',
   duplicate: 'd',
+  noClearMatch: 'u',
   templateKey: 't',
 };
 
@@ -25,6 +26,7 @@ describe('the rulebook', () => {
       'suppressed',
       'frequency-cap',
       'duplicate-address',
+      'no-clear-match',
       'no-template',
     ]);
   });

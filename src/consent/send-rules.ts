@@ -32,6 +32,11 @@ export interface SendFacts {
   capped?: string;
   /** Whether another contact of the audience gets the message for this address (a shared phone). */
   duplicate?: string;
+  /**
+   * Whether the contact's segment has no clear match (its best template scores below MATCH_MIN_SCORE) and waits for
+   * a strategist to choose a template by hand (`needsHandChoice`), in a wave over approved matches.
+   */
+  noClearMatch?: string;
   /** The template the message would use, NULL when none was chosen or approved. */
   templateKey?: string;
   /** Whether a confirmation request already went within CONFIRMATION_RESEND_HOURS. */
@@ -117,6 +122,13 @@ export const SEND_RULES = [
     meaning: 'another contact of the audience gets the message on this shared phone',
     kinds: CAMPAIGN,
     holds: (f) => f.duplicate,
+  },
+  {
+    reason: 'no-clear-match',
+    meaning:
+      'no template fits the segment clearly (the best scores below MATCH_MIN_SCORE) and no strategist chose one by hand',
+    kinds: CAMPAIGN,
+    holds: (f) => f.noClearMatch,
   },
   {
     reason: 'no-template',

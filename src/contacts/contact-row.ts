@@ -217,7 +217,7 @@ export function parsePhone(raw: string, country: CountryCode): Phone {
 function callingCode(text: string): string | undefined {
   const digits = /^(?:\+|00)\s*([\d\s]+)/.exec(text)?.[1].replace(/\s/g, '');
   if (!digits) return undefined;
-  const codes = new Set(getCountries().map((c) => getCountryCallingCode(c) as string));
+  const codes = new Set(getCountries().map((c) => getCountryCallingCode(c)));
   return [1, 2, 3].map((n) => digits.slice(0, n)).find((prefix) => codes.has(prefix));
 }
 

@@ -7,7 +7,7 @@ import { consentPurposes, Env } from '../config/config.js';
 import { CHANNELS, type Channel } from '../consent/consent.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
-import { normaliseEmail, normalisePhone } from '../contacts/contact-row.js';
+import { normaliseEmail, parsePhone } from '../contacts/contact-row.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -85,7 +85,12 @@ export class SupporterService {
       problems.push(t.email);
     }
     try {
-      phone = text('phone') ? normalisePhone(text('phone'), this.env.DEFAULT_COUNTRY as CountryCode) : null;
+      const parsed = text('phone')
+        ? parsePhone(text('phone'), this.env.DEFAULT_COUNTRY as CountryCode)
+        : null;
+      // The number is for SMS: a landline cannot receive them.
+      if (parsed?.landline) throw new Error('a landline');
+      phone = parsed?.e164 ?? null;
     } catch {
       problems.push(t.phone);
     }

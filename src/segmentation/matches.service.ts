@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import { Env } from '../config/config.js';
+import { eventPlaceholdersIn } from '../templates/placeholders.js';
 import { IssueTemplate } from '../templates/template.entities.js';
-import { SegmentMatch } from './segmentation.entities.js';
-import { rankTemplates } from './matching.js';
-import { Segment } from './segmentation.entities.js';
+import { needsHandChoice, proposal, rankTemplates } from './matching.js';
+import { Segment, SegmentMatch } from './segmentation.entities.js';
 
 /** Which issue template fits which segment: scores with reasons, and the strategist's decision. */
 @Injectable()
@@ -14,50 +15,58 @@ export class MatchesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly env: Env,
   ) {}
 
   async matrix(runId: string) {
     const segments = await this.segmentsOf(runId);
     const templates = await this.db.getRepository(IssueTemplate).find({ order: { key: 'ASC' } });
-    const decisions = await this.db
-      .getRepository(SegmentMatch)
-      .findBy(segments.map((s) => ({ segmentId: s.id })));
+    const minScore = this.env.MATCH_MIN_SCORE;
+    const judged = await judgeSegments(this.db.manager, segments, templates, minScore);
     return {
       runId,
-      segments: segments.map((s) => {
-        const ranked = rankTemplates(templates, s.centroid).map((score) => {
+      /** MATCH_MIN_SCORE: a best score below it is no clear match. */
+      minScore,
+      segments: judged.map(({ segment: s, ranked, proposed, decision, handChoiceNeeded }) => ({
+        segmentId: s.id,
+        index: s.index,
+        label: { de: s.labelDe, en: s.labelEn },
+        name: s.name,
+        /** The best template, or null when even it scores below `minScore`. */
+        proposed,
+        noClearMatch: proposed === null,
+        /** Waves over approved matches skip the segment until a strategist chooses a template by hand. */
+        needsHandChoice: handChoiceNeeded,
+        decision: decision
+          ? {
+              templateKey: decision.templateKey,
+              templateVersion: decision.templateVersion,
+              overridden: decision.overridden,
+              decidedAt: decision.decidedAt,
+            }
+          : null,
+        ranked: ranked.map((score) => {
           const t = templates.find((x) => x.key === score.template)!;
           return { ...score, version: t.version, name: t.name };
-        });
-        const decision = decisions.find((d) => d.segmentId === s.id);
-        return {
-          segmentId: s.id,
-          index: s.index,
-          label: { de: s.labelDe, en: s.labelEn },
-          name: s.name,
-          proposed: ranked[0]?.template ?? null,
-          decision: decision
-            ? {
-                templateKey: decision.templateKey,
-                templateVersion: decision.templateVersion,
-                overridden: decision.overridden,
-                decidedAt: decision.decidedAt,
-              }
-            : null,
-          ranked,
-        };
-      }),
+        }),
+      })),
     };
   }
 
-  /** Approves the proposal or overrides it; later waves use this choice and the template version it names. */
+  /**
+   * Approves the proposal or overrides it; later waves use this choice and the template version it names. Where
+   * there is no clear match there is nothing to approve: any template chosen is a choice by hand (`overridden`).
+   */
   async decide(runId: string, segmentId: string, templateKey: string, staffId: string, comment?: string) {
     const segment = (await this.segmentsOf(runId)).find((s) => s.id === segmentId);
     if (!segment) throw new AppError(ErrorCode.NotFound, 'No segment with this id in this run');
     const templates = await this.db.getRepository(IssueTemplate).find();
     const chosen = templates.find((t) => t.key === templateKey);
     if (!chosen) throw new AppError(ErrorCode.BadRequest, `No template with the key ${templateKey}`);
-    const proposed = rankTemplates(templates, segment.centroid)[0].template;
+    const proposed = proposal(
+      rankTemplates(campaignTemplates(templates), segment.centroid),
+      this.env.MATCH_MIN_SCORE,
+    );
     const decision = {
       segmentId,
       templateKey,
@@ -88,4 +97,47 @@ export class MatchesService {
     if (segments.length === 0) throw new AppError(ErrorCode.NotFound, 'No segmentation run with this id');
     return segments;
   }
+}
+
+/** Reminders (templates using the event's date and place) are for event waves: they are never proposed. */
+const campaignTemplates = (templates: IssueTemplate[]) =>
+  templates.filter((t) => eventPlaceholdersIn(t.content).length === 0);
+
+/**
+ * Per segment: every campaign template scored (best first), the proposal, the stored decision, whether it waits for a
+ * hand.
+ */
+async function judgeSegments(
+  manager: EntityManager,
+  segments: Segment[],
+  templates: IssueTemplate[],
+  minScore: number,
+) {
+  const decisions = await manager
+    .getRepository(SegmentMatch)
+    .findBy({ segmentId: In(segments.map((s) => s.id)) });
+  const campaign = campaignTemplates(templates);
+  return segments.map((segment) => {
+    const ranked = rankTemplates(campaign, segment.centroid);
+    const proposed = proposal(ranked, minScore);
+    const decision = decisions.find((d) => d.segmentId === segment.id) ?? null;
+    return { segment, ranked, proposed, decision, handChoiceNeeded: needsHandChoice(proposed, decision) };
+  });
+}
+
+/**
+ * The segments among `segmentIds` that wait for a template chosen by hand, with the templates as they are now (as
+ * the matches show them): a wave over approved matches skips them (rule `no-clear-match`).
+ */
+export async function segmentsNeedingHandChoice(
+  manager: EntityManager,
+  segmentIds: string[],
+  minScore: number,
+): Promise<string[]> {
+  if (segmentIds.length === 0) return [];
+  const segments = await manager.getRepository(Segment).findBy({ id: In(segmentIds) });
+  const templates = await manager.getRepository(IssueTemplate).find();
+  return (await judgeSegments(manager, segments, templates, minScore))
+    .filter((s) => s.handChoiceNeeded)
+    .map((s) => s.segment.id);
 }

@@ -50,3 +50,21 @@ export function rankTemplates(
 ): TemplateScore[] {
   return templates.map((t) => scoreTemplate(t.key, t.weights, centroid)).sort((a, b) => b.score - a.score);
 }
+
+/**
+ * The template to propose for a segment: the best of `ranked` (best first) when it scores at least `minScore`
+ * (MATCH_MIN_SCORE), otherwise null: "no clear match". The one place this is decided.
+ */
+export function proposal(ranked: readonly TemplateScore[], minScore: number): string | null {
+  const best = ranked[0];
+  return best && best.score >= minScore ? best.template : null;
+}
+
+/**
+ * Whether a segment waits for a strategist to choose its template by hand: there is no clear match, and the
+ * template stored for it (if any) was not chosen by hand but approved as a proposal (when the proposal was still
+ * clear, or under a lower MATCH_MIN_SCORE). Waves over approved matches skip such a segment.
+ */
+export function needsHandChoice(proposed: string | null, decision: { overridden: boolean } | null): boolean {
+  return proposed === null && !decision?.overridden;
+}

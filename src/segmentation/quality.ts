@@ -5,13 +5,25 @@ import type { FeatureMatrix } from './features.js';
  * nearest other cluster. Exact, O(rows²) — fine for districts; pass `sample` for large contact runs.
  */
 export function silhouette(m: FeatureMatrix, labels: Int32Array, k: number, sample?: number[]): number {
+  const values = silhouettes(m, labels, k, sample);
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** Each subject's own silhouette (every row, or the rows of `sample`), whose mean is `silhouette`. */
+export function silhouettes(
+  m: FeatureMatrix,
+  labels: Int32Array,
+  k: number,
+  sample?: number[],
+): Float64Array {
   const { rows, cols, data } = m;
   const subjects = sample ?? Array.from({ length: rows }, (_, r) => r);
   const sizes = new Int32Array(k);
   for (let r = 0; r < rows; r++) sizes[labels[r]]++;
   const sums = new Float64Array(k);
-  let total = 0;
-  for (const i of subjects) {
+  const values = new Float64Array(subjects.length);
+  for (let n = 0; n < subjects.length; n++) {
+    const i = subjects[n];
     sums.fill(0);
     for (let j = 0; j < rows; j++) {
       if (j === i) continue;
@@ -27,9 +39,9 @@ export function silhouette(m: FeatureMatrix, labels: Int32Array, k: number, samp
     const a = sums[own] / (sizes[own] - 1);
     let b = Infinity;
     for (let c = 0; c < k; c++) if (c !== own && sizes[c] > 0) b = Math.min(b, sums[c] / sizes[c]);
-    total += (b - a) / Math.max(a, b);
+    values[n] = (b - a) / Math.max(a, b);
   }
-  return total / subjects.length;
+  return values;
 }
 
 const pairs = (n: number) => (n * (n - 1)) / 2;

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { Env } from '../config/config.js';
+import { loadConfig, type Env } from '../config/config.js';
 import { ensureDefaultTemplates } from '../templates/templates.service.js';
 import { MatchesService } from './matches.service.js';
 import { SegmentationService } from './segmentation.service.js';
@@ -63,6 +63,8 @@ export async function segmentCommand(dataSource: DataSource, env: Env, args: str
         kTable: run.kTable,
         stability: run.stability,
         silhouette: run.silhouette,
+        silhouetteNoise: run.silhouetteNoise,
+        nearTies: run.nearTies,
         segments,
       }),
     );
@@ -72,13 +74,25 @@ export async function segmentCommand(dataSource: DataSource, env: Env, args: str
   console.log(
     `features ${run.features.map((key) => `${key} (${run.featureDates[key] ?? 'no day'})`).join(', ')}`,
   );
+  const ties = run.nearTies ?? [];
   console.log('\n   k     inertia  silhouette');
   for (const row of run.kTable) {
+    const mark = row.k === run.k ? '*' : ties.includes(row.k) ? '~' : ' ';
     console.log(
-      `${row.k === run.k ? '*' : ' '}${String(row.k).padStart(3)}${fixed(row.inertia, 1).padStart(12)}${fixed(row.silhouette, 3).padStart(12)}`,
+      `${mark}${String(row.k).padStart(3)}${fixed(row.inertia, 1).padStart(12)}${fixed(row.silhouette, 3).padStart(12)}`,
     );
   }
-  console.log(`\nchosen k = ${run.k}, stability (mean ARI over re-seeded runs) ${fixed(run.stability, 3)}\n`);
+  console.log(`\nchosen k = ${run.k}, stability (mean ARI over re-seeded runs) ${fixed(run.stability, 3)}`);
+  if (ties.length) {
+    const finer = ties.filter((k) => k > run.k);
+    console.log(
+      `near ties (~): k = ${ties.join(', ')} lie within noise of the chosen k (silhouette ± ${fixed(run.silhouetteNoise ?? 0, 3)})` +
+        (finer.length
+          ? `; for finer segments run again with the same options and --k ${finer[finer.length - 1]} --seed ${run.seed}`
+          : ''),
+    );
+  }
+  console.log('');
   for (const s of segments) {
     console.log(`Segment ${s.id.slice(0, 8)}: ${s.label.en} / ${s.label.de}`);
     console.log(`  ${s.size} regions, ${s.inhabitants ?? '?'} inhabitants, ${s.contacts} contacts`);
@@ -96,7 +110,11 @@ export async function segmentCommand(dataSource: DataSource, env: Env, args: str
 }
 
 /** `matches <runId>`: per segment the ranked templates with their reasons and the decision, if any. */
-export async function matchesCommand(dataSource: DataSource, args: string[]): Promise<number> {
+export async function matchesCommand(
+  dataSource: DataSource,
+  args: string[],
+  env: Env = loadConfig(),
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -108,16 +126,20 @@ export async function matchesCommand(dataSource: DataSource, args: string[]): Pr
   const matrix = await new MatchesService(
     dataSource,
     new AuditService(dataSource.getRepository(AuditEntry)),
+    env,
   ).matrix(runId);
   if (values.json) {
     console.log(
       JSON.stringify({
         runId,
+        minScore: matrix.minScore,
         segments: matrix.segments.map((s) => ({
           segmentId: s.segmentId,
           label: s.label,
           approved: s.decision?.templateKey ?? null,
           proposed: s.proposed,
+          noClearMatch: s.noClearMatch,
+          needsHandChoice: s.needsHandChoice,
           ranked: s.ranked.map(({ template, score, reasons }) => ({ template, score, reasons })),
         })),
       }),
@@ -126,9 +148,7 @@ export async function matchesCommand(dataSource: DataSource, args: string[]): Pr
   }
   for (const s of matrix.segments) {
     console.log(`\nSegment ${s.segmentId.slice(0, 8)}: ${s.name ?? s.label.en}`);
-    console.log(
-      `  decision: ${s.decision ? `${s.decision.templateKey} (v${s.decision.templateVersion}${s.decision.overridden ? ', override' : ''})` : `none yet; proposed ${s.proposed}`}`,
-    );
+    console.log(`  decision: ${decisionText(s, matrix.minScore)}`);
     for (const r of s.ranked.slice(0, 5)) {
       const why = r.reasons
         .slice(0, 3)
@@ -141,4 +161,20 @@ export async function matchesCommand(dataSource: DataSource, args: string[]): Pr
     }
   }
   return 0;
+}
+
+type MatrixSegment = Awaited<ReturnType<MatchesService['matrix']>>['segments'][number];
+
+/** What `matches` says of a segment's decision: the choice, the proposal, or that there is no clear match. */
+function decisionText(s: MatrixSegment, minScore: number): string {
+  const best = s.ranked[0];
+  const unclear = `no clear match (the best, ${best?.template ?? 'none'}, scores ${fixed(best?.score ?? NaN)} < ${fixed(minScore)})`;
+  const d = s.decision;
+  if (!d)
+    return `none yet; ${s.noClearMatch ? `${unclear}: choose a template by hand` : `proposed ${s.proposed}`}`;
+  const choice = `${d.templateKey} (v${d.templateVersion}${d.overridden ? ', chosen by hand' : ''})`;
+  // An approval given while the proposal was clear (or under a lower MATCH_MIN_SCORE) no longer stands.
+  return s.needsHandChoice
+    ? `${choice}, but now ${unclear}: waves over approved matches skip it until a template is chosen by hand`
+    : choice;
 }

@@ -72,14 +72,19 @@ export class SegmentationController {
   @Roles('strategist', 'staff')
   @ApiOkResponse({
     description:
-      'Per segment: every template scored (Σ weight × z) with its reasons, the proposal and the decision',
+      'Per segment: every template scored (Σ weight × z) with its reasons, the proposal (null: no clear match, ' +
+      'the best scores below MATCH_MIN_SCORE), whether approved-match waves wait for a hand choice, and the decision',
   })
   matrix(@Param('id', ParseUUIDPipe) id: string) {
     return this.matches.matrix(id);
   }
 
   @Put('segmentations/:id/matches/:segmentId')
-  @ApiOkResponse({ description: 'The stored decision (approve = the proposal, otherwise an override)' })
+  @ApiOkResponse({
+    description:
+      'The stored decision (approve = the proposal; anything else, or any choice where there is no clear match, is ' +
+      'chosen by hand: overridden)',
+  })
   decide(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('id', ParseUUIDPipe) id: string,

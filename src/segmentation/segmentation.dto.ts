@@ -153,6 +153,21 @@ export class SegmentationRunDto {
   @ApiProperty() silhouette: number;
   @ApiProperty({ description: 'Mean adjusted Rand index against re-runs with other seeds' })
   stability: number;
+  @ApiProperty({
+    nullable: true,
+    description:
+      "How far the chosen k's silhouette could move by chance: its standard error over the rows combined with its " +
+      'spread over re-seeded runs (null: a run made before this was measured)',
+  })
+  silhouetteNoise: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: [Number],
+    description:
+      'The other k whose silhouette lies within silhouetteNoise of the chosen one, ascending: the data cannot tell ' +
+      'them apart, so a finer (or coarser) one may serve as well (null: not measured)',
+  })
+  nearTies: number[] | null;
   @ApiProperty({ description: 'Per feature: mean, sd, median, imputed count, scaling' })
   featureStats: unknown[];
   @ApiProperty() rows: number;

@@ -80,6 +80,17 @@ export class SegmentationRun {
   @Column('double precision')
   stability: number;
 
+  /**
+   * How far the chosen k's silhouette could move by chance (`silhouetteNoise` in choose-k.ts); null for runs made
+   * before it was measured.
+   */
+  @Column('double precision', { name: 'silhouette_noise', nullable: true })
+  silhouetteNoise: number | null;
+
+  /** The other k whose silhouette lies within that noise of the chosen one, ascending; null as above. */
+  @Column('jsonb', { name: 'near_ties', nullable: true })
+  nearTies: number[] | null;
+
   @Column('int')
   rows: number;
 
@@ -179,7 +190,10 @@ export class SegmentContactMember {
   segment?: Relation<Segment>;
 }
 
-/** The strategist's choice of template for a segment: the proposal approved, or an override. */
+/**
+ * The strategist's choice of template for a segment: the proposal approved (`overridden` false), or a template
+ * chosen by hand (`overridden` true): an override, or any choice where there was no clear match to approve.
+ */
 @Entity('segment_matches')
 export class SegmentMatch {
   @PrimaryColumn('uuid', { name: 'segment_id' })
@@ -195,9 +209,9 @@ export class SegmentMatch {
   @Column('int', { name: 'template_version' })
   templateVersion: number;
 
-  /** The best-scoring template at the time of the decision. */
-  @Column('text', { name: 'proposed_key' })
-  proposedKey: string;
+  /** The proposal at the time of the decision: the best-scoring template, null when there was no clear match. */
+  @Column('text', { name: 'proposed_key', nullable: true })
+  proposedKey: string | null;
 
   @Column('boolean')
   overridden: boolean;

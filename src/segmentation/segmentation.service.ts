@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import { currentSet, type SetInfo } from '../regions/region-sets.js';
-import { chooseK, stability } from './choose-k.js';
+import { chooseK, judgeChoice } from './choose-k.js';
 import { adjustedRandIndex } from './quality.js';
 import { prepareFeatures } from './features.js';
 import { DEFAULT_PRESET, LOG_SCALED_BY_DEFAULT, PRESETS } from './presets.js';
@@ -91,8 +91,9 @@ export class SegmentationService {
       );
     }
     const options = { seed, restarts };
-    const { best, table } = chooseK(prepared.matrix, kMin, kMax, options);
-    const stable = stability(prepared.matrix, best, options);
+    const choice = chooseK(prepared.matrix, kMin, kMax, options);
+    const { best, table } = choice;
+    const judged = judgeChoice(prepared.matrix, choice, options);
     const profiles = profileSegments(prepared, best, value);
     const chosen = table.find((row) => row.k === best.k)!;
 
@@ -113,7 +114,9 @@ export class SegmentationService {
         kTable: table,
         inertia: best.inertia,
         silhouette: chosen.silhouette,
-        stability: stable,
+        stability: judged.stability,
+        silhouetteNoise: judged.silhouetteNoise,
+        nearTies: judged.nearTies,
         rows,
         durationMs: Math.round(performance.now() - started),
         createdBy: staffId,
@@ -269,7 +272,19 @@ export class SegmentationService {
     const runs = await this.db.getRepository(SegmentationRun).find({ order: { createdAt: 'DESC' } });
     const sets = await this.setKeys(runs);
     return runs.map(
-      ({ id, level, regionSetId, preset, featureKeys, k, silhouette, stability, rows, createdAt }) => ({
+      ({
+        id,
+        level,
+        regionSetId,
+        preset,
+        featureKeys,
+        k,
+        silhouette,
+        stability,
+        nearTies,
+        rows,
+        createdAt,
+      }) => ({
         id,
         level,
         regionSet: regionSetId ? (sets.get(regionSetId) ?? null) : null,
@@ -278,6 +293,7 @@ export class SegmentationService {
         k,
         silhouette,
         stability,
+        nearTies,
         rows,
         createdAt,
       }),
@@ -317,6 +333,8 @@ export class SegmentationService {
       inertia: run.inertia,
       silhouette: run.silhouette,
       stability: run.stability,
+      silhouetteNoise: run.silhouetteNoise,
+      nearTies: run.nearTies,
       featureStats: run.featureStats,
       rows: run.rows,
       durationMs: run.durationMs,

@@ -1,9 +1,9 @@
 import { seededRandom } from '../common/random.js';
-import { chooseK, stability } from './choose-k.js';
+import { chooseK, judgeChoice, nearTies, silhouetteNoise, spread, standardError } from './choose-k.js';
 import { prepareFeatures, type FeatureMatrix } from './features.js';
 import { kmeans } from 'ml-kmeans';
 import { cluster, lloyd } from './kmeans.js';
-import { adjustedRandIndex, silhouette } from './quality.js';
+import { adjustedRandIndex, silhouette, silhouettes } from './quality.js';
 
 /** Seeded Gaussian blobs: `centers` in `dims` dimensions, well apart, `perBlob` rows each. */
 function blobs(centers: number, perBlob: number, dims: number, seed: number) {
@@ -47,10 +47,31 @@ describe('k-means', () => {
     expect(table[0].inertia).toBeGreaterThan(table[2].inertia);
   });
 
-  it('is stable on clear structure', () => {
+  it('is stable on clear structure, where no other k comes near the best silhouette', () => {
     const { matrix } = blobs(3, 100, 4, 4);
-    const chosen = cluster(matrix, 3, { seed: 5, restarts: 3 });
-    expect(stability(matrix, chosen, { seed: 5, restarts: 3 })).toBeGreaterThan(0.99);
+    const options = { seed: 5, restarts: 3 };
+    const choice = chooseK(matrix, 2, 5, options);
+    const judged = judgeChoice(matrix, choice, options);
+    expect(judged.stability).toBeGreaterThan(0.99);
+    expect(judged.nearTies).toEqual([]);
+    expect(judged.silhouetteNoise).toBeGreaterThan(0);
+    expect(judged.silhouetteNoise).toBeCloseTo(choice.standardError, 6);
+  });
+
+  it('names the k that tie with the best within noise when the data has no clear number of groups', () => {
+    // Points spread evenly over a square: 3, 4 or more groups are all about as good.
+    const random = seededRandom(1);
+    const matrix = { rows: 40, cols: 2, data: Float64Array.from({ length: 80 }, () => random()) };
+    const options = { seed: 42, restarts: 5 };
+    const choice = chooseK(matrix, 2, 6, options);
+    const judged = judgeChoice(matrix, choice, options);
+    expect(judged.nearTies.length).toBeGreaterThan(0);
+    expect(judged.nearTies).not.toContain(choice.best.k);
+    const best = choice.table.find((row) => row.k === choice.best.k)!.silhouette;
+    for (const row of choice.table)
+      expect(judged.nearTies.includes(row.k)).toBe(
+        row.k !== choice.best.k && best - row.silhouette <= judged.silhouetteNoise,
+      );
   });
 
   it('clusters a sample with ml-kmeans and every row with Lloyd when there are many rows', () => {
@@ -95,6 +116,46 @@ describe('quality figures', () => {
   it('computes the silhouette of a small worked example', () => {
     const matrix = { rows: 4, cols: 1, data: Float64Array.from([0, 1, 10, 11]) };
     expect(silhouette(matrix, Int32Array.from([0, 0, 1, 1]), 2)).toBeCloseTo(0.8997494, 6);
+    // Row 0: a = 1, b = (10 + 11) / 2 = 10.5, so 1 − 1/10.5; row 2: a = 1, b = (10 + 9) / 2 = 9.5.
+    const each = Array.from(silhouettes(matrix, Int32Array.from([0, 0, 1, 1]), 2));
+    expect(each[0]).toBeCloseTo(1 - 1 / 10.5, 12);
+    expect(each[2]).toBeCloseTo(1 - 1 / 9.5, 12);
+    expect(Array.from(silhouettes(matrix, Int32Array.from([0, 0, 1, 1]), 2, [3]))).toEqual([each[3]]);
+  });
+
+  it('measures spread and standard error (n − 1), zero for a single value', () => {
+    expect(spread([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(2.138089935, 9);
+    expect(standardError([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(2.138089935 / Math.sqrt(8), 9);
+    expect(spread([0.3])).toBe(0);
+    expect(standardError([0.3])).toBe(0);
+  });
+
+  it.each([
+    // standard error over the rows, the best k's silhouette over re-seeded runs, the noise
+    [0.008, [0.242, 0.242, 0.242], 0.008],
+    [0, [0.3, 0.31, 0.29], 0.01],
+    [0.03, [0.5, 0.54, 0.5, 0.46], Math.hypot(0.03, spread([0.5, 0.54, 0.5, 0.46]))],
+  ])('puts the noise of a silhouette of ±%p and re-runs %j at %p', (error, reseeded, noise) => {
+    expect(silhouetteNoise(error, reseeded)).toBeCloseTo(noise, 12);
+  });
+
+  const table = (...silhouettes: number[]) =>
+    silhouettes.map((s, i) => ({ k: i + 3, inertia: 0, silhouette: s }));
+  it.each([
+    [
+      'the 299 Wahlkreise, overview preset, k 3–10',
+      table(0.242, 0.239, 0.241, 0.227, 0.227, 0.211, 0.21, 0.198),
+      3,
+      0.0082,
+      [4, 5],
+    ],
+    ['0.279 against 0.273 within ±0.008', table(0.279, 0.273, 0.2), 3, 0.008, [4]],
+    ['0.279 against 0.273 within ±0.005', table(0.279, 0.273, 0.2), 3, 0.005, []],
+    ['a finer k only', table(0.3, 0.5, 0.49, 0.45), 4, 0.011, [5]],
+    ['coarser and finer, ascending', table(0.45, 0.5, 0.49, 0.2), 4, 0.06, [3, 5]],
+    ['a single k', table(0.4), 3, 0.1, []],
+  ])('lists the near ties: %s', (_, rows, bestK, noise, ties) => {
+    expect(nearTies(rows, bestK, noise)).toEqual(ties);
   });
 });
 

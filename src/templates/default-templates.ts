@@ -17,12 +17,29 @@ export interface DefaultTemplate {
   content: { de: TemplateContent; en: TemplateContent };
 }
 
+/** An issue's words in one language; the sentence naming the event goes only into its reminder. */
+interface Words {
+  subject: string;
+  body: string;
+  sms: string;
+}
+
+interface Issue extends Omit<DefaultTemplate, 'content'> {
+  words: { de: Words; en: Words };
+}
+
 const optOut = (language: 'de' | 'en', html: boolean) => {
   const link: `{{${Placeholder}}}` = '{{opt_out_link}}';
   if (language === 'de')
     return html ? `<p><small><a href="${link}">Abmelden</a></small></p>` : `Abmelden: ${link}`;
   return html ? `<p><small><a href="${link}">Unsubscribe</a></small></p>` : `Unsubscribe: ${link}`;
 };
+
+const words = (_language: 'de' | 'en', subject: string, body: string, sms: string): Words => ({
+  subject,
+  body,
+  sms,
+});
 
 function content(language: 'de' | 'en', subject: string, body: string, sms: string): TemplateContent {
   const greeting = language === 'de' ? 'Hallo {{first_name}},' : 'Hello {{first_name}},';
@@ -35,7 +52,7 @@ function content(language: 'de' | 'en', subject: string, body: string, sms: stri
 }
 
 /** The issues a left campaign most often leads with, each tied to the statistics that make it pressing. */
-export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
+const ISSUES: Issue[] = [
   {
     key: 'housing',
     name: { de: 'Wohnen und Miete', en: 'Housing and rent' },
@@ -47,14 +64,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     },
     reasoning:
       'Rents rise where many people live close together and more keep arriving, while little is built and flats are small: high density and migration gain, little living space per inhabitant, few completed dwellings.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Miete frisst Lohn – nicht in {{region_name}}',
         'In {{region_name}} steigen die Mieten schneller als die Löhne. Wir kämpfen für einen Mietendeckel und mehr gemeinnützigen Wohnungsbau. Komm am {{event_date}} zu uns: {{event_place}}.',
         'Mieten runter in {{region_name}}! Treffen am {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Rent is eating wages – not in {{region_name}}',
         'In {{region_name}} rents rise faster than wages. We fight for a rent cap and more non-profit housing. Join us on {{event_date}}: {{event_place}}.',
@@ -68,14 +85,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     weights: { disposable_income_eur: -0.35, sgb2_per_1000: 0.35, unemployment_pct: 0.3 },
     reasoning:
       'Rising prices hurt most where money is already short: low disposable income, a high share of people on SGB II, high unemployment.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Preise runter – für {{region_name}}',
         'Lebensmittel, Strom und Heizung werden teurer, aber das Geld reicht nicht weiter. Wir fordern Preisdeckel auf Grundnahrungsmittel und Energie. Sprich mit uns am {{event_date}}: {{event_place}}.',
         'Preise runter! Infos am {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Bring prices down – for {{region_name}}',
         'Food, power and heating cost more, while money does not stretch further. We want price caps on basic food and energy. Talk to us on {{event_date}}: {{event_place}}.',
@@ -94,14 +111,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     },
     reasoning:
       'Climate policy moves young, highly educated electorates and places already changing how they drive: many 18–34-year-olds, a high Abitur share, many electric or hybrid cars.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Klimaschutz, der sozial ist',
         'Klimaschutz darf nicht an der Geldbörse scheitern: Bus und Bahn günstig, Heizungstausch bezahlbar. Mach mit am {{event_date}}: {{event_place}}.',
         'Klimaschutz sozial gerecht! {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Climate action that is fair',
         'Climate action must not depend on your wallet: cheap buses and trains, affordable heating. Join us on {{event_date}}: {{event_place}}.',
@@ -120,14 +137,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     },
     reasoning:
       'Jobs and wages matter most where work is scarce or at risk: high unemployment (also among the young), many industrial jobs exposed to restructuring, low output per inhabitant.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Gute Arbeit in {{region_name}}',
         'Tarifverträge, ein höherer Mindestlohn und Industriejobs, die bleiben. Darüber reden wir am {{event_date}}: {{event_place}}.',
         'Gute Arbeit, faire Löhne! {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Good jobs in {{region_name}}',
         'Collective agreements, a higher minimum wage and industrial jobs that stay. Let us talk on {{event_date}}: {{event_place}}.',
@@ -146,14 +163,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     },
     reasoning:
       'Care and clinics weigh most in ageing, thinly populated areas where hospitals close: many over-60s and over-75s, low density, more deaths than births.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Pflege und Klinik vor Ort',
         'Krankenhäuser schließen, Pflege wird unbezahlbar. Wir wollen eine solidarische Gesundheitsversicherung und Kliniken in der Nähe. Komm am {{event_date}}: {{event_place}}.',
         'Klinik vor Ort erhalten! {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Care and hospitals close to home',
         'Hospitals close and care becomes unaffordable. We want one solidarity health insurance and clinics nearby. Come on {{event_date}}: {{event_place}}.',
@@ -167,14 +184,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     weights: { age_60_74_pct: 0.4, age_75_plus_pct: 0.3, disposable_income_eur: -0.3 },
     reasoning:
       'Pensions speak to older electorates, and most urgently where incomes are low: many 60–74 and over-75-year-olds, low disposable income.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Eine Rente, die zum Leben reicht',
         'Wer ein Leben lang gearbeitet hat, braucht eine Rente ohne Armut. Unsere Vorschläge am {{event_date}}: {{event_place}}.',
         'Rente zum Leben! {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'A pension you can live on',
         'After a working life, nobody should retire into poverty. Hear our plans on {{event_date}}: {{event_place}}.',
@@ -188,14 +205,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     weights: { age_60_74_pct: 0.15, age_18_24_pct: 0.1 },
     reasoning:
       'Peace has no strong structural correlate in these statistics; the light weights (older and very young electorates) keep it from winning on structure alone, so a strategist chooses it deliberately.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Diplomatie statt Aufrüstung',
         'Wir setzen auf Diplomatie, Abrüstung und soziale Sicherheit statt Rüstungsmilliarden. Diskutiere mit am {{event_date}}: {{event_place}}.',
         'Frieden statt Aufrüstung! {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Diplomacy, not rearmament',
         'We stand for diplomacy, disarmament and social security instead of billions for arms. Join the debate on {{event_date}}: {{event_place}}.',
@@ -209,14 +226,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     weights: { density_per_km2: 0.3, cars_per_1000: -0.4, age_18_24_pct: 0.15 },
     reasoning:
       'Cheap public transport matters where people rely on it: dense areas, few cars per inhabitant, many young adults without a car.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Bus und Bahn für alle',
         'Ein günstiges Deutschlandticket und ein Takt, der auch abends fährt. Wie, erklären wir am {{event_date}}: {{event_place}}.',
         'Bus und Bahn für alle! {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Buses and trains for everyone',
         'A cheap Deutschlandticket and services that run in the evening too. Hear how on {{event_date}}: {{event_place}}.',
@@ -235,14 +252,14 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     },
     reasoning:
       'Education speaks to young families where schools and childcare fall short: many children, many school leavers without a diploma, child poverty (SGB II), few childcare places for under-3s.',
-    content: {
-      de: content(
+    words: {
+      de: words(
         'de',
         'Gute Schulen für {{region_name}}',
         'Kein Kind darf zurückbleiben: kostenfreie Kita, sanierte Schulen, mehr Lehrkräfte. Mehr am {{event_date}}: {{event_place}}.',
         'Gute Schulen, freie Kita! {{event_date}}, {{event_place}}.',
       ),
-      en: content(
+      en: words(
         'en',
         'Good schools for {{region_name}}',
         'No child left behind: free childcare, renovated schools, more teachers. More on {{event_date}}: {{event_place}}.',
@@ -251,3 +268,36 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     },
   },
 ];
+
+const EVENT_SENTENCE = /\s*[^.!?]*\{\{event_date\}\}.*$/s;
+
+/** The campaign template: the issue without the event, for any wave. */
+function campaign(issue: Issue): DefaultTemplate {
+  const { words: w, ...rest } = issue;
+  const plain = (language: 'de' | 'en') => {
+    const { subject, body, sms } = w[language];
+    return content(language, subject, body.replace(EVENT_SENTENCE, ''), sms.slice(0, sms.indexOf('!') + 1));
+  };
+  return { ...rest, content: { de: plain('de'), en: plain('en') } };
+}
+
+/** The reminder template (`<key>-reminder`): the issue with the event's date and place, for event waves. */
+function reminder(issue: Issue): DefaultTemplate {
+  const { words: w, ...rest } = issue;
+  const full = (language: 'de' | 'en') => {
+    const { subject, body, sms } = w[language];
+    return content(language, `${language === 'de' ? 'Termin' : 'Save the date'}: ${subject}`, body, sms);
+  };
+  return {
+    ...rest,
+    key: `${issue.key}-reminder`,
+    name: { de: `${issue.name.de} (Erinnerung)`, en: `${issue.name.en} (reminder)` },
+    content: { de: full('de'), en: full('en') },
+  };
+}
+
+/** Every issue twice: a campaign template with its key, and its reminder for waves tied to an event. */
+export const DEFAULT_TEMPLATES: DefaultTemplate[] = ISSUES.flatMap((issue) => [
+  campaign(issue),
+  reminder(issue),
+]);

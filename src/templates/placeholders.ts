@@ -12,6 +12,25 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 const PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
+/** Values only a wave tied to an event has: a template using them is a reminder. */
+export const EVENT_PLACEHOLDERS: readonly Placeholder[] = ['event_date', 'event_place'];
+
+/** The known placeholders a template's texts use, each once, in order of first use. */
+export function placeholdersIn(texts: string[]): Placeholder[] {
+  const used = texts.flatMap((text) => [...text.matchAll(PATTERN)].map(([, name]) => name));
+  return [...new Set(used)].filter((name): name is Placeholder =>
+    (PLACEHOLDERS as readonly string[]).includes(name),
+  );
+}
+
+/** The event placeholders a template's content uses (all languages, all parts): empty for a campaign template. */
+export function eventPlaceholdersIn(content: Partial<Record<string, object>>): Placeholder[] {
+  const texts = Object.values(content).flatMap((parts) =>
+    Object.values(parts ?? {}).filter((v): v is string => typeof v === 'string'),
+  );
+  return placeholdersIn(texts).filter((name) => EVENT_PLACEHOLDERS.includes(name));
+}
+
 /** The unknown placeholders in a text, and unbalanced braces, as readable problems (empty when fine). */
 export function checkPlaceholders(text: string): string[] {
   const problems: string[] = [];

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { DEFAULT_TEMPLATES, type TemplateContent } from './default-templates.js';
-import { checkPlaceholders } from './placeholders.js';
+import { checkPlaceholders, eventPlaceholdersIn } from './placeholders.js';
 import { smsSegments } from './sms-segments.js';
 import { IssueTemplate, IssueTemplateVersion } from './template.entities.js';
 import type { CreateTemplateDto, TemplateBodyDto } from './templates.dto.js';
@@ -13,23 +13,28 @@ export const LANGUAGES = ['de', 'en'] as const;
 const FIELDS = ['subject', 'html', 'text', 'sms'] as const;
 
 /** Adds the default library to an empty table (first start, CLI, tests). */
+/**
+ * Makes sure the default templates exist: each missing one is added. A default that nobody has edited (still its
+ * first version) but uses event placeholders, as the defaults once all did, gets a new version with today's text:
+ * its key and the matches approved for it stay.
+ */
 export async function ensureDefaultTemplates(manager: EntityManager): Promise<void> {
   const templates = manager.getRepository(IssueTemplate);
-  if ((await templates.count()) > 0) return;
+  const versions = manager.getRepository(IssueTemplateVersion);
+  const existing = new Map((await templates.find()).map((t) => [t.key, t]));
   for (const t of DEFAULT_TEMPLATES) {
-    const saved = await templates.save({
-      key: t.key,
-      name: t.name,
-      weights: t.weights,
-      reasoning: t.reasoning,
-      content: t.content,
-    });
-    await manager.getRepository(IssueTemplateVersion).save({
-      templateId: saved.id,
-      version: 1,
-      snapshot: { name: t.name, weights: t.weights, reasoning: t.reasoning, content: t.content },
-      createdBy: null,
-    });
+    const fields = { name: t.name, weights: t.weights, reasoning: t.reasoning, content: t.content };
+    const found = existing.get(t.key);
+    if (!found) {
+      const saved = await templates.save({ key: t.key, ...fields });
+      await versions.save({ templateId: saved.id, version: 1, snapshot: fields, createdBy: null });
+      continue;
+    }
+    const untouched = found.version === 1;
+    if (untouched && eventPlaceholdersIn(found.content).length && !eventPlaceholdersIn(t.content).length) {
+      await templates.update(found.id, { ...fields, version: 2 });
+      await versions.save({ templateId: found.id, version: 2, snapshot: fields, createdBy: null });
+    }
   }
 }
 

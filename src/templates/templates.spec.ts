@@ -1,6 +1,6 @@
 import { STRUKTURDATEN_KEYS } from '../regions/strukturdaten.js';
 import { DEFAULT_TEMPLATES } from './default-templates.js';
-import { checkPlaceholders, escapeHtml, render } from './placeholders.js';
+import { checkPlaceholders, escapeHtml, eventPlaceholdersIn, render } from './placeholders.js';
 import { smsSegments } from './sms-segments.js';
 
 describe('placeholders', () => {
@@ -53,6 +53,20 @@ describe('the default template library', () => {
         'education',
       ]),
     );
+  });
+
+  it('keeps event placeholders out of the campaign templates and in their reminders', () => {
+    const campaign = DEFAULT_TEMPLATES.filter((t) => !t.key.endsWith('-reminder'));
+    expect(campaign).toHaveLength(9);
+    for (const t of campaign) {
+      expect(eventPlaceholdersIn(t.content)).toEqual([]);
+      const reminder = DEFAULT_TEMPLATES.find((r) => r.key === `${t.key}-reminder`)!;
+      expect(eventPlaceholdersIn(reminder.content)).toEqual(['event_date', 'event_place']);
+      for (const language of ['de', 'en'] as const) {
+        expect(t.content[language].text).not.toMatch(/ : \.|, \.|\{\{event/);
+        expect(reminder.content[language].sms).toContain('{{event_date}}');
+      }
+    }
   });
 
   it.each(DEFAULT_TEMPLATES.map((t) => [t.key, t] as const))(

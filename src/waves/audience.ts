@@ -1,4 +1,5 @@
 import { messageLanguageSql } from '../common/languages.js';
+import { addressSql } from '../consent/addresses.js';
 import type { FrequencyCap, QuietHours } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
 import {
@@ -21,6 +22,8 @@ export interface AudienceQuery {
   runTarget: 'regions' | 'contacts' | null;
   templateStrategy: 'approved' | 'fixed';
   templateKey: string | null;
+  /** Approved matches: the audience's segments that wait for a template chosen by hand (`segmentsNeedingHandChoice`). */
+  needHandChoice?: string[];
   /** Regions (with their sub-regions) an event concerns, on top of the audience's own. */
   eventRegionIds?: string[];
   frequencyCap: FrequencyCap | null;
@@ -51,7 +54,7 @@ export function previewSql(q: AudienceQuery): { sql: string; params: unknown[] }
   if (q.quietHours && !q.quietZones)
     throw new Error('A preview with quiet hours needs its quiet zones (quietZonesSql) first');
   const { ctes, params } = audienceFacts(q, true);
-  const facts = `status, has_address, suppressed, capped, duplicate, segment_id, template_key, template_version, language${
+  const facts = `status, has_address, suppressed, capped, duplicate, no_clear_match, segment_id, template_key, template_version, language${
     q.quietHours ? ', quiet_until' : ''
   }`;
   const excluded = exclusionSql('g');
@@ -126,7 +129,7 @@ function audienceParts(q: AudienceQuery) {
     params.push(value);
     return `$${params.length}`;
   };
-  const address = q.channel === 'email' ? 'c.email' : 'c.phone';
+  const address = addressSql(q.channel);
   const where: string[] = [];
   let segment = 'NULL::uuid';
   let join = '';
@@ -155,6 +158,11 @@ function audienceParts(q: AudienceQuery) {
       : `LEFT JOIN segment_matches sx ON sx.segment_id = b.segment_id
          LEFT JOIN issue_templates t ON t.key = sx.template_key`;
   const templateVersion = q.templateStrategy === 'fixed' ? 't.version' : 'sx.template_version';
+  if (q.templateStrategy === 'approved' && !q.needHandChoice)
+    throw new Error('A wave over approved matches needs its segments awaiting a hand (needHandChoice) first');
+  // A fixed template was chosen by hand for the whole wave.
+  const noClearMatch =
+    q.templateStrategy === 'approved' ? `b.segment_id = ANY(${param(q.needHandChoice)}::uuid[])` : 'false';
   const cap = q.frequencyCap;
   const recent = cap
     ? `LEFT JOIN (SELECT x.contact_id, count(*) AS n FROM messages x
@@ -171,7 +179,8 @@ function audienceParts(q: AudienceQuery) {
   const judged = (conditions: string[], quiet = false) => `
     SELECT b.contact_id, b.segment_id, b.language, b.address, t.key AS template_key,
       ${templateVersion} AS template_version, b.status, b.address IS NOT NULL AS has_address,
-      b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed, ${capped} AS capped
+      b.address IS NOT NULL AND ${suppressedSql('b.address')} AS suppressed, ${capped} AS capped,
+      ${noClearMatch} AS no_clear_match
       ${quiet && q.quietHours ? ', b.quiet_until' : ''}
     FROM (
       SELECT c.id AS contact_id, ${segment} AS segment_id, ${language} AS language, ${address} AS address, s.status
@@ -200,7 +209,12 @@ function refusedSql(r: string): string {
 /** Why a row of facts (one contact, or a group of contacts sharing them) gets nothing; NULL when it may go. */
 function exclusionSql(r: string): string {
   return refusalSql(
-    { ...personFacts(r), duplicate: `${r}.duplicate`, templateKey: `${r}.template_key` },
+    {
+      ...personFacts(r),
+      duplicate: `${r}.duplicate`,
+      noClearMatch: `${r}.no_clear_match`,
+      templateKey: `${r}.template_key`,
+    },
     'campaign',
   );
 }

@@ -4,6 +4,7 @@
  * recovery on its own pool (prepared); the waves service runs the others in its transactions.
  */
 import type { Env } from '../config/config.js';
+import { addressSql } from '../consent/addresses.js';
 import type { Channel } from '../consent/consent.js';
 import {
   frequencyCapCountsSql,
@@ -84,7 +85,7 @@ export const MESSAGES_PAGE_SQL = `SELECT id, contact_id AS "contactId", segment_
  * worker, `$2` the channel, `$3` the lease in seconds), deferring those in quiet hours.
  */
 export function handOverSql(env: Env, channel: Channel, want: number): string {
-  const address = channel === 'email' ? 'c.email' : 'c.phone';
+  const address = addressSql(channel);
   const cap = env.frequencyCap;
   const quiet = env.quietHours[channel];
   // The last check, from the rulebook: the facts of each due row, then the first rule that holds.

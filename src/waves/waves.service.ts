@@ -6,11 +6,12 @@ import { AppError, ErrorCode } from '../common/errors.js';
 import { messageLanguage } from '../common/languages.js';
 import { consentPurposes, Env, publicUrl } from '../config/config.js';
 import type { TemplateContent } from '../templates/default-templates.js';
-import { placeholders } from '../templates/placeholders.js';
+import { eventPlaceholdersIn, placeholders, placeholdersIn } from '../templates/placeholders.js';
 import { renderMessage } from '../templates/render-message.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
 import { EXCLUSIONS, meaningOf, QUIET_HOURS } from '../consent/send-rules.js';
+import { segmentsNeedingHandChoice } from '../segmentation/matches.service.js';
 import { type AudienceQuery, audienceSql, householdsSql, previewSql, quietZonesSql } from './audience.js';
 import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL, RECENT_SENT_SQL } from './ledger.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
@@ -22,6 +23,14 @@ const AUDIENCE_WORK_MEM = '256MB';
 
 /** The made-up person a preview's samples are written for. */
 const SAMPLE_FIRST_NAME = { de: 'Erika', en: 'Alex' };
+/** Why a placeholder can come out empty in a sample. */
+const EMPTY_BECAUSE: Record<string, string> = {
+  region_name: 'the contact has no region',
+  event_date: 'the wave has no event',
+  event_place: 'the event has no place',
+  first_name: 'no first name',
+  opt_out_link: 'no link',
+};
 
 @Injectable()
 export class WavesService {
@@ -32,7 +41,7 @@ export class WavesService {
   ) {}
 
   async create(dto: CreateWaveDto, staffId: string | null, event?: CampaignEvent, offsetMinutes?: number) {
-    await this.check(dto);
+    await this.check(dto, event !== undefined);
     const wave = await this.db.getRepository(Wave).save(
       this.db.getRepository(Wave).create({
         name: dto.name,
@@ -54,7 +63,7 @@ export class WavesService {
   }
 
   /** Everything wrong with a wave's definition, before anything is stored. */
-  private async check(dto: CreateWaveDto) {
+  private async check(dto: CreateWaveDto, hasEvent: boolean) {
     const problems: string[] = [];
     if (!consentPurposes(this.env).includes(dto.purpose))
       problems.push(`purpose must be one of ${consentPurposes(this.env).join(', ')}`);
@@ -83,7 +92,36 @@ export class WavesService {
         if (!found.length) problems.push(`templateKey: no template "${dto.templateKey}"`);
       }
     }
+    if (!hasEvent)
+      problems.push(...(await this.eventlessProblems(dto.templateStrategy, dto.templateKey, a.segmentIds)));
     if (problems.length) throw new AppError(ErrorCode.BadRequest, problems.join('; '), { problems });
+  }
+
+  /**
+   * A wave without an event has no date or place to put in a message: each template it would send that uses
+   * them is a problem, named with the placeholders (the fixed template, or those chosen for its segments).
+   */
+  private async eventlessProblems(
+    strategy: Wave['templateStrategy'],
+    templateKey: string | null | undefined,
+    segmentIds: string[] | undefined,
+  ): Promise<string[]> {
+    const templates: { key: string; content: Localized<TemplateContent> }[] =
+      strategy === 'fixed'
+        ? await this.db.query(`SELECT key, content FROM issue_templates WHERE key = $1`, [templateKey])
+        : await this.db.query(
+            `SELECT DISTINCT t.key, t.content FROM segment_matches m JOIN issue_templates t ON t.key = m.template_key
+             WHERE m.segment_id = ANY($1) ORDER BY t.key`,
+            [segmentIds ?? []],
+          );
+    return templates.flatMap(({ key, content }) => {
+      const used = eventPlaceholdersIn(content);
+      return used.length
+        ? [
+            `the template '${key}' uses ${used.map((p) => `{{${p}}}`).join(' and ')}, but this wave has no event`,
+          ]
+        : [];
+    });
   }
 
   async find(id: string): Promise<Wave> {
@@ -138,6 +176,12 @@ export class WavesService {
     const event = wave.eventId
       ? await this.db.getRepository(CampaignEvent).findOneBy({ id: wave.eventId })
       : null;
+    // The templates chosen for its segments may have changed since the wave was made.
+    const eventless = event
+      ? []
+      : await this.eventlessProblems(wave.templateStrategy, wave.templateKey, wave.audience.segmentIds);
+    if (eventless.length)
+      throw new AppError(ErrorCode.Conflict, eventless.join('; '), { problems: eventless });
     const q: AudienceQuery = {
       channel: wave.channel,
       purpose: wave.purpose,
@@ -145,6 +189,13 @@ export class WavesService {
       runTarget: run[0]?.target ?? null,
       templateStrategy: wave.templateStrategy,
       templateKey: wave.templateKey,
+      ...(wave.templateStrategy === 'approved' && {
+        needHandChoice: await segmentsNeedingHandChoice(
+          m,
+          wave.audience.segmentIds ?? [],
+          this.env.MATCH_MIN_SCORE,
+        ),
+      }),
       eventRegionIds: event?.regionIds,
       frequencyCap: this.env.frequencyCap,
       quietHours: this.env.quietHours[wave.channel],
@@ -190,27 +241,32 @@ export class WavesService {
       .sort((a, b) => b.getTime() - a.getTime())[0];
     const sending = groups.filter((g) => g.excluded === null);
     const labels = await this.segmentLabels(sending.map((g) => g.segment_id).filter((s): s is string => !!s));
-    const contents = await this.contents(sending);
+    // With nobody to send to, the samples are still shown: rendered for a made-up contact.
+    const sampled = sending.length ? sending : await this.madeUpGroups(wave);
+    const contents = await this.contents(sampled);
     const samples = [];
+    const sampleWarnings: string[] = [];
     let smsSegmentsTotal = 0;
     const seen = new Set<string>();
-    for (const g of sending) {
+    for (const g of sampled) {
       const content = contents.get(`${g.template_key}@${g.template_version}`)!;
-      const rendered = await this.renderSample(
-        content[g.language as 'de' | 'en'],
-        g.sample,
-        wave,
-        g.language,
-      );
+      const language = g.language as 'de' | 'en';
+      const { rendered, empty } = await this.renderSample(content[language], g.sample, wave, g.language);
       const size = smsSegments(rendered.sms);
       smsSegmentsTotal += size.segments * g.n;
       const key = `${g.template_key}@${g.template_version}/${g.language}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      for (const name of empty)
+        sampleWarnings.push(
+          `${g.template_key} (${g.language}): {{${name}}} is empty in this sample (${EMPTY_BECAUSE[name]})`,
+        );
       samples.push({
         template: g.template_key,
         templateVersion: g.template_version,
         language: g.language,
+        madeUp: g.sample === null,
+        emptyPlaceholders: empty,
         ...(wave.channel === 'email'
           ? {
               subject: rendered.subject,
@@ -244,6 +300,7 @@ export class WavesService {
         count: g.n,
       })),
       samples,
+      warnings: sampleWarnings,
       ...(wave.channel === 'sms' && {
         sms: {
           segments: smsSegmentsTotal,
@@ -278,14 +335,45 @@ export class WavesService {
     return new Map(rows.map((r) => [r.ref, r.content]));
   }
 
-  /** Rendered with the group's region and event, for a made-up person: a preview shows nobody's personal data. */
-  private async renderSample(content: TemplateContent, contactId: string, wave: Wave, language: string) {
-    const values = await placeholderValues(this.db.manager, [contactId], wave);
-    return renderMessage(content, {
-      ...values.get(contactId),
+  /**
+   * Rendered with the group's region and event, for a made-up person (a preview shows nobody's personal data); with
+   * no contact at all, with no region. Says which placeholders the text uses that came out empty.
+   */
+  private async renderSample(
+    content: TemplateContent,
+    contactId: string | null,
+    wave: Wave,
+    language: string,
+  ) {
+    const values = contactId
+      ? (await placeholderValues(this.db.manager, [contactId], wave)).get(contactId)
+      : (await placeholderValues(this.db.manager, [], wave, true)).get('');
+    const filled: Record<string, string> = {
+      ...values,
       first_name: SAMPLE_FIRST_NAME[messageLanguage(language)],
       opt_out_link: `${publicUrl(this.env)}/unsubscribe/…`,
-    });
+    };
+    const texts = wave.channel === 'email' ? [content.subject, content.html, content.text] : [content.sms];
+    const empty = placeholdersIn(texts).filter((name) => !filled[name]);
+    return { rendered: renderMessage(content, filled), empty };
+  }
+
+  /** The template and language groups a wave would send, for samples when its audience is empty. */
+  private async madeUpGroups(wave: Wave) {
+    const templates: { template_key: string; template_version: number }[] =
+      wave.templateStrategy === 'fixed'
+        ? await this.db.query(
+            `SELECT key AS template_key, version AS template_version FROM issue_templates WHERE key = $1`,
+            [wave.templateKey],
+          )
+        : await this.db.query(
+            `SELECT DISTINCT template_key, template_version FROM segment_matches WHERE segment_id = ANY($1)`,
+            [wave.audience.segmentIds ?? []],
+          );
+    const languages = wave.audience.languages?.length ? wave.audience.languages : ['de'];
+    return templates.flatMap((t) =>
+      languages.map((language) => ({ ...t, language: messageLanguage(language), n: 0, sample: null })),
+    );
   }
 
   /** Materialises the ledger (or schedules that for later): one row per contact of the audience. */
@@ -434,11 +522,12 @@ function formatOffset(minutes: number): string {
   return `${minutes} min before`;
 }
 
-/** First name, region name and the event's date and place, per contact. */
+/** First name, region name and the event's date and place, per contact (or, `madeUp`, for nobody: key ''). */
 export async function placeholderValues(
   m: EntityManager,
   contactIds: string[],
   wave: Pick<Wave, 'eventId'>,
+  madeUp = false,
 ): Promise<Map<string, Record<string, string>>> {
   const rows: { id: string; first_name: string | null; region: string | null; language: string }[] =
     await m.query(
@@ -449,5 +538,6 @@ export async function placeholderValues(
   const event: { starts_at: Date; place: string | null }[] = wave.eventId
     ? await m.query(`SELECT starts_at, place FROM campaign_events WHERE id = $1`, [wave.eventId])
     : [];
+  if (madeUp) rows.push({ id: '', first_name: null, region: null, language: 'de' });
   return new Map(rows.map((r) => [r.id, placeholders({ ...r, ...event[0] })]));
 }

@@ -8,6 +8,7 @@ import { SuppressionHashInline1795279646162 } from './1795279646162-suppression-
 import { DeliveryReports1795300000000 } from './1795300000000-delivery-reports.js';
 import { RegionEditions1796122508454 } from './1796122508454-region-editions.js';
 import { ImportWarnings1796124519895 } from './1796124519895-import-warnings.js';
+import { HonestProposals1796200000000 } from './1796200000000-honest-proposals.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   DeliveryReports1795300000000,
   RegionEditions1796122508454,
   ImportWarnings1796124519895,
+  HonestProposals1796200000000,
 ];
