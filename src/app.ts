@@ -1,16 +1,22 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { validationFailure } from './common/errors.js';
 import { ScrubbingLogger } from './common/logging.js';
 import type { Env } from './config/config.js';
+import { openApiDocument } from './openapi-config.js';
+import { securityHeaders } from './security-headers.js';
+import { DEFAULT_WEB_APP_DIR, serveWebApp } from './web-app.js';
 
-/** The configured HTTP application (validation, OpenAPI at /docs), not yet listening. */
-export async function createApp(env: Env, databaseUrl: string): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(env, databaseUrl), {
+/** The configured HTTP application (security headers, the web app at /app, validation, OpenAPI at /docs), not yet listening. */
+export async function createApp(env: Env, databaseUrl: string): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, databaseUrl), {
     logger: new ScrubbingLogger(env.LOG_LEVEL),
   });
+  app.use(securityHeaders());
+  serveWebApp(app, env.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -19,15 +25,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
       exceptionFactory: validationFailure,
     }),
   );
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Voter segmentation and messaging engine')
-      .setDescription('Staff API: imports, regions, features, contacts, staff access.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

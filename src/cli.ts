@@ -24,11 +24,12 @@ import { parseMapping } from './imports/imports.service.js';
 import type { Encoding } from './csv/sniff.js';
 import { regionWeights } from './synthetic/region-weights.js';
 import { syntheticContacts } from './synthetic/synthetic-contacts.js';
+import { syntheticGeometry } from './synthetic/synthetic-geometry.js';
 import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regions.js';
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  import <regions|results|contacts|postcodes> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json]
+  import <regions|results|contacts|postcodes|geometry> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json] [--code-property WKR_NR]
   regions sets | regions current <set> | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
   user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
   user create --email E --role admin|strategist|staff [--name N] [--password P]
@@ -58,6 +59,7 @@ async function importCommand(env: Env, args: string[]) {
       encoding: { type: 'string' },
       mapping: { type: 'string' },
       edition: { type: 'string' },
+      'code-property': { type: 'string' },
     },
   });
   const [kind, file] = positionals;
@@ -81,6 +83,7 @@ async function importCommand(env: Env, args: string[]) {
         source: values.source,
         encoding: values.encoding as Encoding | undefined,
         edition: values.edition,
+        codeProperty: values['code-property'],
       }),
     };
     const job = await importFile(db.dataSource, request, (read) => {
@@ -188,6 +191,7 @@ export async function writeSamples(dir: string) {
       regions.map((r) => ({ code: r.code, population: r.populationK })),
     ),
   );
+  await writeFile(join(dir, 'geometry.geojson'), syntheticGeometry(regions));
 }
 
 async function generateCommand(args: string[]) {

@@ -16,6 +16,7 @@ import { AppSecret, RetentionRule, Suppression } from './privacy/privacy.entitie
 import { CampaignEvent, RateWindow, Wave } from './waves/wave.entities.js';
 import { ImportJob } from './imports/import-job.entity.js';
 import { Feature } from './regions/feature.entity.js';
+import { RegionGeometry, RegionSetGeometry } from './regions/geometry.entities.js';
 import { Postcode } from './regions/postcode.entity.js';
 import { FeatureValue } from './regions/feature-value.entity.js';
 import { Region } from './regions/region.entity.js';
@@ -36,6 +37,8 @@ export const ENTITIES = [
   Feature,
   FeatureValue,
   Postcode,
+  RegionGeometry,
+  RegionSetGeometry,
   Contact,
   ConsentEvent,
   ConsentState,

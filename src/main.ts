@@ -44,7 +44,9 @@ async function main() {
   const login = process.argv.includes('--demo') ? await loadDemo(app, env) : undefined;
   // Contacts loaded from files wait for their double opt-in request; queue those now rather than in a minute.
   if (login) await app.get(ConfirmationService).sweep();
-  console.log(`\nService:  ${url}\nAPI docs: ${url}/docs\nHealth:   ${url}/health\nSign-up:  ${url}/signup`);
+  console.log(
+    `\nService:  ${url}\nWeb app:  ${url}/app/\nAPI docs: ${url}/docs\nHealth:   ${url}/health\nSign-up:  ${url}/signup`,
+  );
   console.log(`Email:    ${app.get(EmailChannel).target}\nSMS:      ${app.get(SmsChannel).target}`);
   if (login) console.log(login);
 }

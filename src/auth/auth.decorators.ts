@@ -1,15 +1,24 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Role } from './roles.js';
+import type { UiLanguage } from './staff-user.entity.js';
 
 export interface StaffPrincipal {
   id: string;
   name: string;
   email: string;
   role: Role;
+  language: UiLanguage;
 }
 
-export type AuthenticatedRequest = Request & { staff?: StaffPrincipal };
+/** The token a request was signed in with, and how it came: a script's bearer header or a browser's cookie. */
+export interface Credential {
+  tokenId: string;
+  kind: 'session' | 'api-key';
+  via: 'bearer' | 'cookie';
+}
+
+export type AuthenticatedRequest = Request & { staff?: StaffPrincipal; credential?: Credential };
 
 export const PUBLIC = 'auth:public';
 export const ROLES_KEY = 'auth:roles';
@@ -22,4 +31,8 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 export const CurrentStaff = createParamDecorator(
   (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthenticatedRequest>().staff!,
+);
+
+export const CurrentCredential = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthenticatedRequest>().credential!,
 );

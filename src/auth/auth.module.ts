@@ -4,13 +4,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { SessionCookies } from './session-cookie.js';
 import { StaffToken } from './staff-token.entity.js';
 import { StaffUser } from './staff-user.entity.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StaffUser, StaffToken])],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, SessionCookies, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -4,12 +4,12 @@ import { IsNull, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import type { StaffPrincipal } from './auth.decorators.js';
+import type { Credential, StaffPrincipal } from './auth.decorators.js';
 import type { CreateStaffUserDto } from './auth.dto.js';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.js';
 import { StaffToken } from './staff-token.entity.js';
-import { StaffUser } from './staff-user.entity.js';
+import { StaffUser, type UiLanguage } from './staff-user.entity.js';
 
 @Injectable()
 export class AuthService {
@@ -38,22 +38,49 @@ export class AuthService {
     return { token, expiresAt, role: user.role };
   }
 
-  /** The staff member a bearer token belongs to, or undefined if it is unknown, expired, revoked or disabled. */
-  async authenticate(token: string): Promise<StaffPrincipal | undefined> {
-    const rows: (StaffPrincipal & { token_id: string; last_used_at: Date | null })[] =
-      await this.tokens.query(
-        `SELECT u.id, u.name, u.email, u.role, t.id AS token_id, t.last_used_at
+  /** The staff member a token belongs to, and which token it is; undefined if unknown, expired, revoked or disabled. */
+  async authenticate(
+    token: string,
+  ): Promise<{ staff: StaffPrincipal; tokenId: string; kind: Credential['kind'] } | undefined> {
+    const rows: (StaffPrincipal & {
+      token_id: string;
+      kind: Credential['kind'];
+      last_used_at: Date | null;
+    })[] = await this.tokens.query(
+      `SELECT u.id, u.name, u.email, u.role, u.language, t.id AS token_id, t.kind, t.last_used_at
        FROM staff_tokens t JOIN staff_users u ON u.id = t.user_id
        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
          AND u.disabled_at IS NULL`,
-        [tokenHash(token)],
-      );
+      [tokenHash(token)],
+    );
     const row = rows[0];
     if (!row) return undefined;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
       await this.tokens.update(row.token_id, { lastUsedAt: new Date() });
     }
-    return { id: row.id, name: row.name, email: row.email, role: row.role };
+    const staff = { id: row.id, name: row.name, email: row.email, role: row.role, language: row.language };
+    return { staff, tokenId: row.token_id, kind: row.kind };
+  }
+
+  /** Ends the session the request was signed in with; an API key is revoked on its own route, not by a logout. */
+  async logout(staff: StaffPrincipal, credential: Credential) {
+    if (credential.kind !== 'session') {
+      throw new AppError(
+        ErrorCode.BadRequest,
+        'This is an API key, not a login session: an admin revokes it with DELETE /auth/api-keys/{id}',
+      );
+    }
+    await this.tokens.update({ id: credential.tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.audit.record(staff.id, 'auth.logout', 'staff-user', staff.id);
+  }
+
+  /** The staff user's own settings: so far the web app's language. */
+  async updateMe(staff: StaffPrincipal, language: UiLanguage): Promise<StaffPrincipal> {
+    if (language !== staff.language) {
+      await this.users.update(staff.id, { language });
+      await this.audit.record(staff.id, 'staff-user.language', 'staff-user', staff.id, { language });
+    }
+    return { ...staff, language };
   }
 
   async createUser(dto: CreateStaffUserDto, by: string | null) {
@@ -67,7 +94,7 @@ export class AuthService {
       passwordHash: await hashPassword(dto.password),
     });
     await this.audit.record(by, 'staff-user.create', 'staff-user', user.id, { email, role: dto.role });
-    return { id: user.id, name: user.name, email: user.email, role: user.role };
+    return { id: user.id, name: user.name, email: user.email, role: user.role, language: user.language };
   }
 
   listUsers() {

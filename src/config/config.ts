@@ -95,6 +95,11 @@ export class Env {
   @Matches(/^https?:\/\/[^/]+(\/.*)?$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL: string | undefined = undefined;
 
+  /** The built web app (Vite's output, served at /app); default web/dist of this installation. */
+  @IsOptional()
+  @IsString()
+  WEB_APP_DIR: string | undefined = undefined;
+
   /** Who is sending: shown on pages, in HELP replies and as the mail sender's name. */
   @IsString()
   @MinLength(1)

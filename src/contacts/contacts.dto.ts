@@ -1,7 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { RegionRefDto } from '../common/api-docs.js';
 import { PageQuery } from '../common/pagination.js';
-import { CHANNELS, CONSENT_STATUSES, type Channel, type ConsentStatus } from '../consent/consent.js';
+import {
+  CHANNELS,
+  CONSENT_ACTIONS,
+  CONSENT_STATUSES,
+  type Channel,
+  type ConsentAction,
+  type ConsentStatus,
+} from '../consent/consent.js';
 
 export class ContactQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Region id' })
@@ -43,17 +51,30 @@ export class ContactQuery extends PageQuery {
   purpose?: string;
 }
 
+/** A contact's consent per purpose on one channel: purpose → its current state (purposes never asked are absent). */
+const CONSENT_BY_PURPOSE: ApiPropertyOptions = {
+  type: 'object',
+  additionalProperties: { type: 'string', enum: [...CONSENT_ACTIONS] },
+  example: { 'campaign-news': 'confirmed' },
+};
+
+export class ContactConsentDto {
+  @ApiPropertyOptional(CONSENT_BY_PURPOSE) email?: Record<string, ConsentAction>;
+  @ApiPropertyOptional(CONSENT_BY_PURPOSE) sms?: Record<string, ConsentAction>;
+}
+
 export class ContactDto {
-  @ApiProperty() id: string;
-  @ApiProperty({ nullable: true }) externalId: string | null;
-  @ApiProperty({ nullable: true }) firstName: string | null;
-  @ApiProperty({ nullable: true }) lastName: string | null;
-  @ApiProperty({ nullable: true }) email: string | null;
-  @ApiProperty({ nullable: true }) phone: string | null;
-  @ApiProperty({ nullable: true }) postalCode: string | null;
-  @ApiProperty({ nullable: true }) region: { id: string; code: string; name: string } | null;
-  @ApiProperty() language: string;
-  @ApiProperty() timeZone: string;
-  @ApiProperty({ description: 'channel → purpose → state' })
-  consent: Record<string, Record<string, string>>;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true }) externalId: string | null;
+  @ApiProperty({ type: String, nullable: true }) firstName: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastName: string | null;
+  @ApiProperty({ type: String, nullable: true }) email: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone: string | null;
+  @ApiProperty({ type: String, nullable: true }) postalCode: string | null;
+  @ApiProperty({ type: RegionRefDto, nullable: true, description: 'At the contact region level' })
+  region: RegionRefDto | null;
+  @ApiProperty({ example: 'de' }) language: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) timeZone: string;
+  @ApiProperty({ type: ContactConsentDto, description: 'channel → purpose → state' })
+  consent: ContactConsentDto;
 }

@@ -20,8 +20,13 @@ export interface ImportOptions {
   mapping?: Record<string, string>;
   /** Region level that region codes in a contacts or postcodes file refer to. */
   regionLevel?: string;
-  /** Edition of the boundaries a regions, results or postcodes file describes (e.g. 2025), when it does not say. */
+  /**
+   * Edition of the boundaries a regions, results, postcodes or geometry file describes (e.g. 2025), when it does
+   * not say.
+   */
   edition?: string;
+  /** The property of a geometry file's features holding the region code (common names are tried when not given). */
+  codeProperty?: string;
   defaultCountry?: string;
   /** A line longer than this is refused (and not held in memory) while the file streams. */
   maxLineBytes?: number;

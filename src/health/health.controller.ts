@@ -1,8 +1,9 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators.js';
+import { HealthDownDto, HealthDto } from './health.dto.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -11,8 +12,10 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOkResponse({ description: '{ status: "ok", database: { status: "up", latencyMs, migrations } }' })
-  async check() {
+  @ApiOperation({ summary: 'Is the service up, and can it reach its database?' })
+  @ApiOkResponse({ type: HealthDto })
+  @ApiServiceUnavailableResponse({ type: HealthDownDto, description: 'The database cannot be reached' })
+  async check(): Promise<HealthDto> {
     const started = performance.now();
     try {
       const [{ migrations }]: { migrations: number }[] = await this.db.query(

@@ -3,7 +3,7 @@ import type { ImportReport, RowError } from '../csv/import-context.js';
 
 export type { RowError } from '../csv/import-context.js';
 
-export const IMPORT_KINDS = ['regions', 'results', 'contacts', 'postcodes'] as const;
+export const IMPORT_KINDS = ['regions', 'results', 'contacts', 'postcodes', 'geometry'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** queued → running → completed (possibly with rejected rows) | rejected (whole file, nothing written) | failed. */

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Env } from '../config/config.js';
 import { importContacts } from '../contacts/import-contacts.js';
+import { importGeometry } from '../regions/geometry-import.js';
 import { importPostcodes } from '../regions/import-postcodes.js';
 import { importRegions } from '../regions/import-regions.js';
 import { importResults } from '../regions/import-results.js';
@@ -13,6 +14,7 @@ const IMPORTERS: Record<ImportKind, (ctx: ImportContext) => Promise<ImportCounts
   results: importResults,
   contacts: importContacts,
   postcodes: importPostcodes,
+  geometry: importGeometry,
 };
 
 export interface ImportRequest {

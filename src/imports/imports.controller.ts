@@ -16,6 +16,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiOperation,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
   ApiTags,
@@ -23,7 +24,7 @@ import {
 import { rm } from 'node:fs/promises';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { AppError, ErrorCode } from '../common/errors.js';
-import { PageQuery } from '../common/pagination.js';
+import { PageDto, PageQuery } from '../common/pagination.js';
 import { CreateImportDto, ImportJobDto } from './imports.dto.js';
 import { ImportsService, parseMapping } from './imports.service.js';
 
@@ -35,6 +36,7 @@ export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Upload a file to import (regions, results, postcodes, geometry, contacts)' })
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
@@ -59,6 +61,7 @@ export class ImportsController {
         source: dto.source,
         encoding: dto.encoding,
         edition: dto.edition,
+        codeProperty: dto.codeProperty,
       });
     } catch (e) {
       await rm(file.path, { force: true });
@@ -67,12 +70,14 @@ export class ImportsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [ImportJobDto], description: 'Paginated, newest first' })
+  @ApiOperation({ summary: 'Import jobs, newest first' })
+  @ApiOkResponse({ type: PageDto(ImportJobDto) })
   list(@CurrentStaff() staff: StaffPrincipal, @Query() query: PageQuery) {
     return this.imports.list(staff, query.page, query.perPage);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One import job: its status, counts, rejected and warned lines' })
   @ApiOkResponse({ type: ImportJobDto })
   get(@CurrentStaff() staff: StaffPrincipal, @Param('id', ParseUUIDPipe) id: string) {
     return this.imports.get(staff, id);

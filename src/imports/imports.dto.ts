@@ -4,13 +4,18 @@ import type { ImportReport } from '../csv/import-context.js';
 import type { ImportJob } from './import-job.entity.js';
 import { IMPORT_KINDS, type ImportKind } from './import-job.entity.js';
 import { EDITION_PATTERN } from '../regions/editions.js';
+import { CODE_PROPERTIES } from '../regions/geometry-file.js';
 
 export class CreateImportDto {
   @ApiProperty({ enum: IMPORT_KINDS })
   @IsIn(IMPORT_KINDS)
   kind: ImportKind;
 
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The CSV file' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'The CSV file (a GeoJSON FeatureCollection for geometry)',
+  })
   file?: unknown;
 
   @ApiPropertyOptional({
@@ -34,11 +39,20 @@ export class CreateImportDto {
   @ApiPropertyOptional({
     example: '2025',
     description:
-      'Edition of the boundaries (regions, results, postcodes): read from an official file when not given; a generic regions file without one goes into a set named after its level',
+      'Edition of the boundaries (regions, results, postcodes, geometry): read from an official file when not given; a generic regions file without one goes into a set named after its level; postcodes and geometry go into the current set of the level when not given',
   })
   @IsOptional()
   @Matches(EDITION_PATTERN, { message: 'edition must be a short name such as 2025' })
   edition?: string;
+
+  @ApiPropertyOptional({
+    example: 'WKR_NR',
+    description: `Geometry: the feature property that holds the region code (found among ${CODE_PROPERTIES.join(', ')} when not given)`,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  codeProperty?: string;
 
   @ApiPropertyOptional({
     enum: ['utf-8', 'windows-1252', 'utf-16le'],
@@ -74,13 +88,14 @@ export class ImportJobDto {
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1000 warnings (line, column, reason)' })
   warningList: RowErrorDto[];
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1000 rejected rows' }) errors: RowErrorDto[];
-  @ApiProperty({ nullable: true, description: 'Why the whole file was rejected' }) reason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the whole file was rejected' })
+  reason: string | null;
   @ApiProperty({
     description:
       'Region imports: { sets, editions: [{ set, comparedWith, unchanged, changedCount, changed }], current: [{ level, from, to, contacts }] }',
   })
   report: ImportReport;
-  @ApiProperty({ nullable: true }) durationMs: number | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
   @ApiProperty({ description: 'Milliseconds per phase' }) timings: Record<string, number>;
   @ApiProperty() createdAt: Date;
 }

@@ -17,6 +17,7 @@ export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
   regions: 'strategist',
   results: 'strategist',
   postcodes: 'strategist',
+  geometry: 'strategist',
   contacts: 'staff',
 };
 

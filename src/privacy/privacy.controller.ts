@@ -1,15 +1,44 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import { ApiErrors } from '../common/api-docs.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
-import { ConfirmationDto, RecordConsentDto, RetentionRuleDto, SendMessageDto } from './privacy.dto.js';
+import {
+  ConfirmationDto,
+  ConsentChangeDto,
+  ConsentHistoryDto,
+  ContactExportDto,
+  PutRetentionRuleDto,
+  QueuedMessageDto,
+  RecordConsentDto,
+  RefusedMessageDto,
+  RetentionResultDto,
+  RetentionRuleDto,
+  SendMessageDto,
+} from './privacy.dto.js';
 import { PrivacyService } from './privacy.service.js';
 
 const SOURCE = /^[\w.-]{1,100}$/;
 
+/** Queued, or refused by the consent gate with its reason: a refusal is an answer, not an error. */
+const QUEUE_RESULT = {
+  oneOf: [{ $ref: getSchemaPath(QueuedMessageDto) }, { $ref: getSchemaPath(RefusedMessageDto) }],
+};
+
 @ApiTags('consent and privacy')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
+@ApiExtraModels(QueuedMessageDto, RefusedMessageDto)
 @Controller()
 export class PrivacyController {
   constructor(
@@ -19,6 +48,9 @@ export class PrivacyController {
 
   @Get('contacts/:id/consent')
   @Roles('staff')
+  @ApiOperation({ summary: "A contact's consent: the current state and every event with its evidence" })
+  @ApiOkResponse({ type: ConsentHistoryDto })
+  @ApiErrors(400, 404)
   history(@Param('id', ParseUUIDPipe) id: string) {
     return this.privacy.consentHistory(id);
   }
@@ -26,6 +58,9 @@ export class PrivacyController {
   /** A consent given outside the product (a paper form, a phone call), with its evidence. */
   @Post('contacts/:id/consent')
   @Roles('admin')
+  @ApiOperation({ summary: 'Record a consent given or withdrawn outside the product, with its evidence' })
+  @ApiCreatedResponse({ type: ConsentChangeDto })
+  @ApiErrors(400, 404, 422)
   record(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: RecordConsentDto,
@@ -36,6 +71,9 @@ export class PrivacyController {
 
   @Get('contacts/:id/export')
   @Roles('admin')
+  @ApiOperation({ summary: 'Export everything held about a contact' })
+  @ApiOkResponse({ type: ContactExportDto })
+  @ApiErrors(400, 404)
   export(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.privacy.export(id, staff.id);
   }
@@ -43,6 +81,9 @@ export class PrivacyController {
   @Delete('contacts/:id')
   @Roles('admin')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Erase a contact (their addresses are suppressed from later imports)' })
+  @ApiNoContentResponse({ description: 'Erased' })
+  @ApiErrors(400, 404)
   async erase(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     await this.privacy.erase(id, staff.id);
   }
@@ -50,6 +91,9 @@ export class PrivacyController {
   /** Queues one message of an issue template to one contact, through the consent gate (e.g. a test send). */
   @Post('contacts/:id/messages')
   @Roles('staff')
+  @ApiOperation({ summary: 'Send one template message to a contact (e.g. a test), through the consent gate' })
+  @ApiCreatedResponse({ schema: QUEUE_RESULT, description: 'Queued, or refused with the reason' })
+  @ApiErrors({ 400: 'A malformed id, or no template with this key' }, 404, 422)
   send(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: SendMessageDto,
@@ -60,21 +104,29 @@ export class PrivacyController {
 
   @Post('contacts/:id/confirmation')
   @Roles('staff')
+  @ApiOperation({ summary: 'Send a contact the double opt-in request again' })
+  @ApiCreatedResponse({ schema: QUEUE_RESULT, description: 'Queued, or refused with the reason' })
+  @ApiErrors(400, 404, 422)
   async confirmation(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConfirmationDto) {
     return this.confirmations.request(id, dto.channel);
   }
 
   @Get('retention-rules')
   @Roles('admin')
+  @ApiOperation({ summary: 'List the retention rules' })
+  @ApiOkResponse({ type: [RetentionRuleDto], description: 'By source' })
   rules() {
     return this.privacy.listRules();
   }
 
   @Put('retention-rules/:source')
   @Roles('admin')
+  @ApiOperation({ summary: 'Set how long contacts of one source are kept' })
+  @ApiOkResponse({ type: RetentionRuleDto })
+  @ApiErrors({ 400: 'The source is not a short name' }, 422)
   putRule(
     @Param('source') source: string,
-    @Body() dto: RetentionRuleDto,
+    @Body() dto: PutRetentionRuleDto,
     @CurrentStaff() staff: StaffPrincipal,
   ) {
     if (!SOURCE.test(source))
@@ -85,12 +137,17 @@ export class PrivacyController {
   @Delete('retention-rules/:source')
   @Roles('admin')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove the retention rule of a source' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors(404)
   deleteRule(@Param('source') source: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.privacy.deleteRule(source, staff.id);
   }
 
   @Post('retention-rules/apply')
   @Roles('admin')
+  @ApiOperation({ summary: 'Apply the retention rules now (they also run every hour)' })
+  @ApiCreatedResponse({ type: [RetentionResultDto], description: 'Per rule, the contacts erased' })
   apply(@CurrentStaff() staff: StaffPrincipal) {
     return this.privacy.applyRetention(staff.id);
   }

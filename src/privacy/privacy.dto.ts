@@ -14,7 +14,18 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { CHANNELS, CONSENT_ACTIONS, type Channel, type ConsentAction } from '../consent/consent.js';
+import {
+  CHANNELS,
+  CONSENT_ACTIONS,
+  CONSENT_SOURCES,
+  CONSENT_STATUSES,
+  type Channel,
+  type ConsentAction,
+  type ConsentSource,
+  type ConsentStatus,
+} from '../consent/consent.js';
+import { REFUSALS, type Refusal } from '../consent/send-rules.js';
+import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../messaging/message.entity.js';
 
 const PURPOSE = /^[a-z0-9-]{1,60}$/;
 
@@ -72,7 +83,7 @@ export class ConfirmationDto {
   channel: Channel;
 }
 
-export class RetentionRuleDto {
+export class PutRetentionRuleDto {
   @ApiProperty({ description: 'Erase the contacts of this source this many days after `after`' })
   @IsInt()
   @Min(1)
@@ -83,4 +94,161 @@ export class RetentionRuleDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   after?: string;
+}
+
+/** The current consent on one channel for one purpose (every configured purpose is listed, `none` if never asked). */
+export class ConsentStateDto {
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ example: 'campaign-news' }) purpose: string;
+  @ApiProperty({ enum: CONSENT_STATUSES }) status: ConsentStatus;
+}
+
+/** One consent event with its evidence: what we show a regulator or a court. */
+export class ConsentEventDto {
+  @ApiProperty({ example: '42', description: 'In the order recorded' }) id: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null once the contact is erased',
+  })
+  contactId: string | null;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty() purpose: string;
+  @ApiProperty({ enum: CONSENT_ACTIONS }) action: ConsentAction;
+  @ApiProperty({ enum: CONSENT_SOURCES }) source: ConsentSource;
+  @ApiProperty({ description: 'When the person gave or withdrew it, as evidenced' }) occurredAt: Date;
+  @ApiProperty() recordedAt: Date;
+  @ApiProperty({ type: String, nullable: true }) ip: string | null;
+  @ApiProperty({ type: String, nullable: true }) userAgent: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Version of the consent text the person saw' })
+  textVersion: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) importJobId: string | null;
+  @ApiProperty({ type: String, nullable: true }) importFile: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) importLine: number | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) staffUserId: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Anything else the source told us',
+  })
+  details: Record<string, unknown>;
+  @ApiProperty({ description: 'The event in words' }) description: string;
+}
+
+export class ConsentHistoryDto {
+  @ApiProperty({ type: [ConsentStateDto] }) states: ConsentStateDto[];
+  @ApiProperty({ type: [ConsentEventDto], description: 'Oldest first' }) events: ConsentEventDto[];
+}
+
+export class ConsentChangeDto {
+  @ApiProperty({ type: [String], description: 'The purposes whose state this changed' }) changed: string[];
+  @ApiProperty({ type: [ConsentStateDto] }) states: ConsentStateDto[];
+}
+
+/** The consent gate let the message through: it is in the ledger. */
+export class QueuedMessageDto {
+  @ApiProperty({ enum: [true] }) queued: true;
+  @ApiProperty({ format: 'uuid' }) messageId: string;
+  @ApiProperty({ enum: ['queued'] }) status: 'queued';
+  @ApiProperty() dueAt: Date;
+}
+
+/** The consent gate refused the message, with the rule that refused it. */
+export class RefusedMessageDto {
+  @ApiProperty({ enum: [false] }) queued: false;
+  @ApiProperty({ enum: REFUSALS }) reason: Refusal;
+}
+
+/** The contact's row as stored (column names as in the database). */
+export class ExportedContactDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true }) external_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) first_name: string | null;
+  @ApiProperty({ type: String, nullable: true }) last_name: string | null;
+  @ApiProperty({ type: String, nullable: true }) email: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone: string | null;
+  @ApiProperty() phone_landline: boolean;
+  @ApiProperty({ type: String, nullable: true }) postal_code: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) region_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) region_code: string | null;
+  @ApiProperty({ type: String, nullable: true }) region_name: string | null;
+  @ApiProperty() language: string;
+  @ApiProperty() time_zone: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Where the contact came from (retention rules)' })
+  source: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    description: 'Attributes the person declared',
+  })
+  attributes: Record<string, string | number>;
+  @ApiProperty() created_at: Date;
+  @ApiProperty() updated_at: Date;
+}
+
+export class ExportedConsentEventDto {
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty() purpose: string;
+  @ApiProperty({ enum: CONSENT_ACTIONS }) action: ConsentAction;
+  @ApiProperty({ enum: CONSENT_SOURCES }) source: ConsentSource;
+  @ApiProperty() occurred_at: Date;
+  @ApiProperty() recorded_at: Date;
+  @ApiProperty({ type: String, nullable: true }) ip: string | null;
+  @ApiProperty({ type: String, nullable: true }) user_agent: string | null;
+  @ApiProperty({ type: String, nullable: true }) text_version: string | null;
+  @ApiProperty({ type: String, nullable: true }) import_file: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) import_line: number | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
+}
+
+export class ExportedMessageDto {
+  @ApiProperty({ enum: MESSAGE_KINDS }) kind: string;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty() purpose: string;
+  @ApiProperty({ type: String, nullable: true }) address: string | null;
+  @ApiProperty({ type: String, nullable: true }) template_key: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) template_version: number | null;
+  @ApiProperty({ type: String, nullable: true }) language: string | null;
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status: string;
+  @ApiProperty({ type: String, nullable: true }) error_code: string | null;
+  @ApiProperty() created_at: Date;
+  @ApiProperty({ type: Date, nullable: true }) sent_at: Date | null;
+}
+
+export class ExportedSegmentDto {
+  @ApiProperty({ format: 'uuid' }) run_id: string;
+  @ApiProperty({ type: 'integer' }) index: number;
+  @ApiProperty({ description: "The segment's name, or its English label" }) segment: string;
+}
+
+/** Everything held about one contact (Art. 15). */
+export class ContactExportDto {
+  @ApiProperty() exportedAt: Date;
+  @ApiProperty({ type: ExportedContactDto }) contact: ExportedContactDto;
+  @ApiProperty({ type: [ExportedConsentEventDto] }) consentEvents: ExportedConsentEventDto[];
+  @ApiProperty({ type: [ExportedMessageDto] }) messages: ExportedMessageDto[];
+  @ApiProperty({ type: [ExportedSegmentDto], description: 'The segments of every run the contact is in' })
+  segments: ExportedSegmentDto[];
+}
+
+export class RetentionRuleDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'petition-2026', description: 'The contacts’ source it applies to' })
+  source: string;
+  @ApiProperty({ type: 'integer' }) days: number;
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'Start date; null: each contact’s creation',
+  })
+  after: string | null;
+  @ApiProperty({ type: Date, nullable: true }) lastRunAt: Date | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class RetentionResultDto {
+  @ApiProperty() source: string;
+  @ApiProperty({ type: 'integer', description: 'Contacts erased now' }) erased: number;
 }

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators.js';
+import { ApiHtmlResponse } from '../common/api-docs.js';
 import { consentPurposes, Env } from '../config/config.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
@@ -32,6 +33,7 @@ type Form = Record<string, string | string[] | undefined>;
  */
 @ApiTags('supporters')
 @ApiProduces('text/html')
+@ApiHtmlResponse(429, 'Too many requests from this address; the page says when to try again (Retry-After)')
 @Public()
 @Controller()
 export class PublicController {
@@ -53,6 +55,9 @@ export class PublicController {
     summary:
       'Double opt-in: the page showing what the signed link confirms, with its button (changes nothing)',
   })
+  @ApiHtmlResponse(200, 'The confirmation page')
+  @ApiHtmlResponse(400, 'The link is not valid (the same page whatever is wrong with it)')
+  @ApiHtmlResponse(404, 'The link is valid but its contact no longer exists')
   async confirmPrompt(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'confirm', req, res);
     if (!found) return;
@@ -67,6 +72,9 @@ export class PublicController {
     summary:
       'Double opt-in: the button; confirms the requested consent with IP, user agent, time and text version',
   })
+  @ApiHtmlResponse(200, 'Confirmed: what was confirmed, and a link to the preferences')
+  @ApiHtmlResponse(400, 'The link is not valid (the same page whatever is wrong with it)')
+  @ApiHtmlResponse(404, 'The link is valid but its contact no longer exists')
   @ApiConsumes('application/x-www-form-urlencoded')
   async confirm(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'confirm', req, res);
@@ -80,6 +88,9 @@ export class PublicController {
   @ApiOperation({
     summary: 'Opt-out: the page showing what will be withdrawn, with its button (changes nothing)',
   })
+  @ApiHtmlResponse(200, 'The opt-out page')
+  @ApiHtmlResponse(400, 'The link is not valid (the same page whatever is wrong with it)')
+  @ApiHtmlResponse(404, 'The link is valid but its contact no longer exists')
   async unsubscribePrompt(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'unsubscribe', req, res);
     if (!found) return;
@@ -96,6 +107,9 @@ export class PublicController {
   @ApiOperation({
     summary: 'Opt-out: the button, or RFC 8058 one-click (body List-Unsubscribe=One-Click); withdraws',
   })
+  @ApiHtmlResponse(200, 'Withdrawn: what was withdrawn, and a link to the preferences')
+  @ApiHtmlResponse(400, 'The link is not valid (the same page whatever is wrong with it)')
+  @ApiHtmlResponse(404, 'The link is valid but its contact no longer exists')
   @ApiConsumes('application/x-www-form-urlencoded')
   async unsubscribe(
     @Param('token') token: string,
@@ -119,6 +133,9 @@ export class PublicController {
   @ApiOperation({
     summary: 'The preference centre of the link’s holder: each channel × purpose, and the language',
   })
+  @ApiHtmlResponse(200, 'The preference centre')
+  @ApiHtmlResponse(400, 'The link is not valid (the same page whatever is wrong with it)')
+  @ApiHtmlResponse(404, 'The link is valid but its contact no longer exists')
   async preferences(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'preferences', req, res);
     if (!found) return;
@@ -127,6 +144,9 @@ export class PublicController {
 
   @Post('preferences/:token')
   @ApiOperation({ summary: 'Saves the preference centre (form fields `channel:purpose=on`, `language`)' })
+  @ApiHtmlResponse(200, 'The preference centre, saved')
+  @ApiHtmlResponse(400, 'The link is not valid (the same page whatever is wrong with it)')
+  @ApiHtmlResponse(404, 'The link is valid but its contact no longer exists')
   @ApiConsumes('application/x-www-form-urlencoded')
   async savePreferences(
     @Param('token') token: string,
@@ -145,6 +165,7 @@ export class PublicController {
 
   @Get('signup')
   @ApiOperation({ summary: 'The public sign-up form (`?lang=de|en`)' })
+  @ApiHtmlResponse(200, 'The sign-up form')
   async signupForm(@Query('lang') lang: string, @Req() req: Request, @Res() res: Response) {
     if (!(await this.allowed(req, res, lang))) return;
     const { language, t } = stringsFor(lang ?? 'de');
@@ -157,6 +178,8 @@ export class PublicController {
     summary:
       'Sign-up (form fields firstName, lastName, email, phone, postalCode, purposes, language); starts double opt-in',
   })
+  @ApiHtmlResponse(200, 'Thanks: a confirmation request is on its way (the same answer for a known address)')
+  @ApiHtmlResponse(422, 'The form again, with what is wrong and the values given')
   @ApiConsumes('application/x-www-form-urlencoded')
   async signup(@Query('lang') lang: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     if (!(await this.allowed(req, res, lang))) return;

@@ -6,7 +6,9 @@ import { AppError, ErrorCode } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { Env } from '../config/config.js';
 import { compareEditions } from './editions.js';
-import { makeCurrent, regionFacts, type SetInfo } from './region-sets.js';
+import { matchesEtag, type Topology } from './geometry-display.js';
+import { currentSet, makeCurrent, regionFacts, type SetInfo } from './region-sets.js';
+import { valuesOnDay } from './set-values.js';
 import type {
   CompareEditionsQuery,
   FeatureDto,
@@ -165,20 +167,36 @@ export class RegionsService {
     };
   }
 
-  private async valuesOf(set: SetInfo, feature: string, day: string | undefined) {
-    const dates: { day: string | null }[] = await this.db.query(
-      `SELECT to_char(max(v.as_of), 'YYYY-MM-DD') AS day FROM feature_values v
-       JOIN regions r ON r.id = v.region_id WHERE r.set_id = $1 AND v.feature_key = $2`,
-      [set.id, feature],
+  /**
+   * A set's map document (the current set of the contacts' level by default) with its ETag; no document when the
+   * caller's copy, named in If-None-Match, is still the current one.
+   */
+  async geometry(key: string | undefined, ifNoneMatch: string | undefined) {
+    const level = this.env.CONTACT_REGION_LEVEL;
+    const set = key ? await this.findSet(key) : await currentSet(this.db.manager, level);
+    if (!set)
+      throw new AppError(ErrorCode.NotFound, `No regions of level ${level} exist yet: import regions first`);
+    const [stored]: { etag: string }[] = await this.db.query(
+      `SELECT etag FROM region_set_geometries WHERE set_id = $1`,
+      [set.id],
     );
-    const date = day ?? dates[0]?.day ?? null;
-    const rows: { code: string; value: number | null }[] = await this.db.query(
-      `SELECT r.code, v.value FROM feature_values v JOIN regions r ON r.id = v.region_id
-       WHERE r.set_id = $1 AND v.feature_key = $2 AND COALESCE(v.as_of, '-infinity') = COALESCE($3::date, '-infinity')`,
-      [set.id, feature, date],
+    if (!stored)
+      throw new AppError(
+        ErrorCode.NotFound,
+        `${set.key} has no geometry yet: import a GeoJSON file of its shapes (import kind geometry)`,
+      );
+    if (matchesEtag(ifNoneMatch, stored.etag)) return { etag: stored.etag, topology: null };
+    const [document]: { etag: string; topology: Topology }[] = await this.db.query(
+      `SELECT etag, topology FROM region_set_geometries WHERE set_id = $1`,
+      [set.id],
     );
+    return document;
+  }
+
+  private async valuesOf(set: SetInfo, feature: string, date: string | undefined) {
+    const { day, rows } = await valuesOnDay(this.db.manager, set.id, feature, date);
     if (rows.length === 0)
-      throw bad(`${set.key} has no values of ${feature}${day ? ` on ${day}` : ''} (see GET /features)`);
-    return { date, values: new Map(rows.map((r) => [r.code, r.value])) };
+      throw bad(`${set.key} has no values of ${feature}${date ? ` on ${date}` : ''} (see GET /features)`);
+    return { date: day, values: new Map(rows.map((r) => [r.code, r.value])) };
   }
 }

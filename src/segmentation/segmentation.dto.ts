@@ -13,6 +13,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { RegionRefDto } from '../common/api-docs.js';
+import { LocalizedTextDto } from '../templates/templates.dto.js';
 import { PRESETS } from './presets.js';
 
 export class CreateSegmentationDto {
@@ -111,49 +113,126 @@ export class UpdateSegmentDto {
   notes?: string;
 }
 
+/** One feature of a segment: the members' mean in real units and as a standard score. */
+export class FeatureProfileDto {
+  @ApiProperty({ example: 'density_per_km2' }) key: string;
+  @ApiProperty({ description: "The members' mean in real units" }) value: number;
+  @ApiProperty({
+    description: 'How many standard deviations the segment sits above (+) or below (−) the mean',
+  })
+  z: number;
+}
+
 export class SegmentDto {
-  @ApiProperty() id: string;
-  @ApiProperty() index: number;
-  @ApiProperty() size: number;
-  @ApiProperty({ nullable: true }) inhabitants: number | null;
-  @ApiProperty({ description: 'Contacts living in the member regions (counted now)' }) contacts: number;
-  @ApiProperty() label: { de: string; en: string };
-  @ApiProperty({ nullable: true }) name: string | null;
-  @ApiProperty({ nullable: true }) notes: string | null;
-  @ApiProperty({ description: '{ key, value (real units), z (standard score) } per feature' })
-  centroid: { key: string; value: number; z: number }[];
-  @ApiProperty() distinguishing: { key: string; value: number; z: number }[];
-  @ApiProperty({ description: 'Member regions: { id, code, name }' }) regions: {
-    id: string;
-    code: string;
-    name: string;
-  }[];
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: 'integer', description: 'Its number in the run, from 0' }) index: number;
+  @ApiProperty({ type: 'integer', description: 'Members (regions or contacts)' }) size: number;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    description: 'Inhabitants of the member regions, when known',
+  })
+  inhabitants: number | null;
+  @ApiProperty({ type: 'integer', description: 'Contacts living in the member regions (counted now)' })
+  contacts: number;
+  @ApiProperty({ type: LocalizedTextDto, description: 'Generated from the distinguishing features' })
+  label: LocalizedTextDto;
+  @ApiProperty({ type: String, nullable: true, description: "The strategist's own name" }) name:
+    string | null;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+  @ApiProperty({ type: [FeatureProfileDto], description: 'Every feature of the run' })
+  centroid: FeatureProfileDto[];
+  @ApiProperty({
+    type: [FeatureProfileDto],
+    description: 'The features that set it apart most, largest |z| first',
+  })
+  distinguishing: FeatureProfileDto[];
+  @ApiProperty({ type: [RegionRefDto], description: 'Member regions (none for a run over contacts)' })
+  regions: RegionRefDto[];
+}
+
+export class KRowDto {
+  @ApiProperty({ type: 'integer' }) k: number;
+  @ApiProperty() inertia: number;
+  @ApiProperty() silhouette: number;
+}
+
+export class FeatureStatsDto {
+  @ApiProperty() key: string;
+  @ApiProperty({ type: 'integer', description: 'Rows without a value, given the median' }) imputed: number;
+  @ApiProperty() median: number;
+  @ApiProperty({ description: 'In real units, before any log transform' }) mean: number;
+  @ApiProperty({ description: 'In real units, before any log transform' }) sd: number;
+  @ApiProperty({ enum: ['zscore', 'log-zscore'] }) scaling: 'zscore' | 'log-zscore';
+}
+
+/** A run as the list shows it. */
+export class SegmentationRunSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    example: 'constituency',
+    description: 'The region level clustered; contact for a run over contacts',
+  })
+  level: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The region set clustered, e.g. constituency/2025',
+  })
+  regionSet: string | null;
+  @ApiProperty({ type: String, nullable: true }) preset: string | null;
+  @ApiProperty({ type: [String] }) features: string[];
+  @ApiProperty({ type: 'integer' }) k: number;
+  @ApiProperty() silhouette: number;
+  @ApiProperty({ description: 'Mean adjusted Rand index against re-runs with other seeds' })
+  stability: number;
+  @ApiProperty({ type: 'integer', isArray: true, nullable: true, description: 'See the run' })
+  nearTies: number[] | null;
+  @ApiProperty({ type: 'integer', description: 'Regions or contacts clustered' }) rows: number;
+  @ApiProperty() createdAt: Date;
 }
 
 export class SegmentationRunDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['regions', 'contacts'] }) target: 'regions' | 'contacts';
-  @ApiProperty() level: string;
-  @ApiProperty({ nullable: true, description: 'The region set clustered, e.g. constituency/2025' })
+  @ApiProperty({
+    example: 'constituency',
+    description: 'The region level clustered; contact for a run over contacts',
+  })
+  level: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The region set clustered, e.g. constituency/2025',
+  })
   regionSet: string | null;
-  @ApiProperty({ description: 'Per feature, the day of the values used (null: the file stated none)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', format: 'date', nullable: true },
+    example: { sgb2_per_1000: '2023-12-31' },
+    description: 'Per feature, the day of the values used (null: the file stated none)',
+  })
   featureDates: Record<string, string | null>;
-  @ApiProperty({ nullable: true }) preset: string | null;
-  @ApiProperty() features: string[];
-  @ApiProperty() k: number;
-  @ApiProperty() kRange: [number, number];
-  @ApiProperty() seed: number;
-  @ApiProperty() restarts: number;
-  @ApiProperty({ description: 'Inertia and silhouette per k' }) kTable: {
-    k: number;
-    inertia: number;
-    silhouette: number;
-  }[];
+  @ApiProperty({ type: String, nullable: true }) preset: string | null;
+  @ApiProperty({ type: [String] }) features: string[];
+  @ApiProperty({ type: 'integer', description: 'The k chosen (best silhouette in the range)' }) k: number;
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    minItems: 2,
+    maxItems: 2,
+    description: 'The k scanned: [low, high]',
+  })
+  kRange: [number, number];
+  @ApiProperty({ type: 'integer' }) seed: number;
+  @ApiProperty({ type: 'integer' }) restarts: number;
+  @ApiProperty({ type: [KRowDto], description: 'Inertia and silhouette per k' }) kTable: KRowDto[];
   @ApiProperty() inertia: number;
   @ApiProperty() silhouette: number;
   @ApiProperty({ description: 'Mean adjusted Rand index against re-runs with other seeds' })
   stability: number;
   @ApiProperty({
+    type: 'number',
     nullable: true,
     description:
       "How far the chosen k's silhouette could move by chance: its standard error over the rows combined with its " +
@@ -162,16 +241,122 @@ export class SegmentationRunDto {
   silhouetteNoise: number | null;
   @ApiProperty({
     nullable: true,
-    type: [Number],
+    type: 'integer',
+    isArray: true,
     description:
       'The other k whose silhouette lies within silhouetteNoise of the chosen one, ascending: the data cannot tell ' +
       'them apart, so a finer (or coarser) one may serve as well (null: not measured)',
   })
   nearTies: number[] | null;
-  @ApiProperty({ description: 'Per feature: mean, sd, median, imputed count, scaling' })
-  featureStats: unknown[];
-  @ApiProperty() rows: number;
-  @ApiProperty() durationMs: number;
+  @ApiProperty({
+    type: [FeatureStatsDto],
+    description: 'Per feature: mean, sd, median, imputed count, scaling',
+  })
+  featureStats: FeatureStatsDto[];
+  @ApiProperty({ type: 'integer', description: 'Regions or contacts clustered' }) rows: number;
+  @ApiProperty({ type: 'integer' }) durationMs: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ type: [SegmentDto] }) segments: SegmentDto[];
+}
+
+/** A segment of a run, as a comparison names it. */
+export class SegmentRefDto {
+  @ApiProperty({ type: 'integer' }) index: number;
+  @ApiProperty({ description: 'Its generated English label' }) label: string;
+}
+
+export class MovedMemberDto {
+  @ApiProperty({ format: 'uuid', description: 'The region, or the contact (named by id only)' }) id: string;
+  @ApiPropertyOptional({ description: 'Region runs only' }) code?: string;
+  @ApiPropertyOptional({ description: 'Region runs only' }) name?: string;
+  @ApiProperty({ type: SegmentRefDto, description: 'Its segment in the first run' }) from: SegmentRefDto;
+  @ApiProperty({ type: SegmentRefDto, description: 'Its segment in the other run' }) to: SegmentRefDto;
+}
+
+export class SegmentationComparisonDto {
+  @ApiProperty({ type: [String], minItems: 2, maxItems: 2, description: 'The two run ids, as asked' })
+  runs: string[];
+  @ApiProperty({ enum: ['regions', 'contacts'] }) target: 'regions' | 'contacts';
+  @ApiProperty({ type: 'integer', description: 'Members both runs cover' }) compared: number;
+  @ApiProperty({
+    description: 'Adjusted Rand index: 1 the same partition, about 0 no more alike than chance',
+  })
+  ari: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Members not in the segment most of their old segment-mates went to',
+  })
+  movedCount: number;
+  @ApiProperty({ type: [MovedMemberDto], description: 'The first 1000 of them' }) moved: MovedMemberDto[];
+}
+
+/** One feature's part in a template's score. */
+export class ContributionDto {
+  @ApiProperty() key: string;
+  @ApiProperty({ description: "The segment's mean in real units" }) value: number;
+  @ApiProperty({ description: "The segment's standard score" }) z: number;
+  @ApiProperty({ description: "The template's weight" }) weight: number;
+  @ApiProperty({ description: 'weight × z: this feature’s part of the score' }) contribution: number;
+  @ApiProperty({ description: 'contribution / Σ|contributions|' }) share: number;
+}
+
+export class TemplateScoreDto {
+  @ApiProperty({ description: 'Template key' }) template: string;
+  @ApiProperty({ description: 'Σ weight × z' }) score: number;
+  @ApiProperty({ type: [ContributionDto], description: 'Largest |contribution| first' })
+  reasons: ContributionDto[];
+  @ApiProperty({ type: 'integer', description: "The template's current version" }) version: number;
+  @ApiProperty({ type: LocalizedTextDto, description: "The template's name" }) name: LocalizedTextDto;
+}
+
+/** The decision stored for a segment, as the matches show it. */
+export class MatchDecisionViewDto {
+  @ApiProperty() templateKey: string;
+  @ApiProperty({ type: 'integer' }) templateVersion: number;
+  @ApiProperty({ description: 'Chosen by hand rather than the proposal approved' }) overridden: boolean;
+  @ApiProperty() decidedAt: Date;
+}
+
+export class SegmentMatchesDto {
+  @ApiProperty({ format: 'uuid' }) segmentId: string;
+  @ApiProperty({ type: 'integer' }) index: number;
+  @ApiProperty({ type: LocalizedTextDto }) label: LocalizedTextDto;
+  @ApiProperty({ type: String, nullable: true, description: "The strategist's own name" }) name:
+    string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The best template, or null when even it scores below MATCH_MIN_SCORE (no clear match)',
+  })
+  proposed: string | null;
+  @ApiProperty() noClearMatch: boolean;
+  @ApiProperty({
+    description: 'Waves over approved matches skip the segment until a template is chosen by hand',
+  })
+  needsHandChoice: boolean;
+  @ApiProperty({ type: MatchDecisionViewDto, nullable: true }) decision: MatchDecisionViewDto | null;
+  @ApiProperty({ type: [TemplateScoreDto], description: 'Every campaign template, best first' })
+  ranked: TemplateScoreDto[];
+}
+
+export class MatchMatrixDto {
+  @ApiProperty({ format: 'uuid' }) runId: string;
+  @ApiProperty({ description: 'MATCH_MIN_SCORE: a best score below it is no clear match' }) minScore: number;
+  @ApiProperty({ type: [SegmentMatchesDto] }) segments: SegmentMatchesDto[];
+}
+
+/** The stored choice of template for a segment. */
+export class MatchDecisionDto {
+  @ApiProperty({ format: 'uuid' }) segmentId: string;
+  @ApiProperty() templateKey: string;
+  @ApiProperty({ type: 'integer' }) templateVersion: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The proposal then; null: there was no clear match',
+  })
+  proposedKey: string | null;
+  @ApiProperty({ description: 'Chosen by hand rather than the proposal approved' }) overridden: boolean;
+  @ApiProperty({ format: 'uuid' }) decidedBy: string;
+  @ApiProperty() decidedAt: Date;
 }

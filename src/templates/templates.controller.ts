@@ -1,11 +1,15 @@
 import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
-import { CreateTemplateDto, UpdateTemplateDto } from './templates.dto.js';
+import { ApiErrors } from '../common/api-docs.js';
+import { CreateTemplateDto, TemplateDto, TemplateVersionDto, UpdateTemplateDto } from './templates.dto.js';
 import { TemplatesService } from './templates.service.js';
+
+const INVALID_TEMPLATE = 'Unknown placeholders, missing languages or fields, weights on unknown features';
 
 @ApiTags('templates')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 /** Strategists write; staff read what a wave needs (runs, segments, matches, templates). */
 @Roles('strategist')
 @Controller('templates')
@@ -14,32 +18,42 @@ export class TemplatesController {
 
   @Get()
   @Roles('strategist', 'staff')
+  @ApiOperation({ summary: 'List the issue templates' })
+  @ApiOkResponse({ type: [TemplateDto], description: 'Every template, by key' })
   list() {
     return this.templates.list();
   }
 
   @Get(':key')
   @Roles('strategist', 'staff')
+  @ApiOperation({ summary: 'Show one issue template' })
+  @ApiOkResponse({ type: TemplateDto })
+  @ApiErrors(404)
   get(@Param('key') key: string) {
     return this.templates.get(key);
   }
 
   @Get(':key/versions')
   @Roles('strategist', 'staff')
+  @ApiOperation({ summary: 'List the versions of an issue template' })
+  @ApiOkResponse({ type: [TemplateVersionDto], description: 'Newest first' })
+  @ApiErrors(404)
   versions(@Param('key') key: string) {
     return this.templates.versions(key);
   }
 
   @Post()
-  @ApiBadRequestResponse({
-    description: 'Unknown placeholders, missing languages or fields, weights on unknown features',
-  })
+  @ApiOperation({ summary: 'Add an issue template' })
+  @ApiCreatedResponse({ type: TemplateDto })
+  @ApiErrors({ 400: INVALID_TEMPLATE, 409: 'A template with this key exists' }, 422)
   create(@CurrentStaff() staff: StaffPrincipal, @Body() dto: CreateTemplateDto) {
     return this.templates.create(dto, staff.id);
   }
 
   @Put(':key')
-  @ApiBadRequestResponse({ description: 'As for POST' })
+  @ApiOperation({ summary: 'Edit an issue template (a new version)' })
+  @ApiOkResponse({ type: TemplateDto })
+  @ApiErrors({ 400: INVALID_TEMPLATE }, 404, 422)
   update(@CurrentStaff() staff: StaffPrincipal, @Param('key') key: string, @Body() dto: UpdateTemplateDto) {
     return this.templates.update(key, dto, staff.id);
   }

@@ -1,29 +1,53 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
-import { CreateEventDto, CreateWaveDto, MessagesQuery } from './waves.dto.js';
+import { ApiErrors } from '../common/api-docs.js';
+import { PageDto } from '../common/pagination.js';
+import {
+  CreateEventDto,
+  CreateWaveDto,
+  EventDetailDto,
+  EventDto,
+  MessagesQuery,
+  WaveDetailDto,
+  WaveDto,
+  WaveMessageDto,
+  WavePreviewDto,
+} from './waves.dto.js';
 import { WavesService } from './waves.service.js';
+
+const NOT_NOW =
+  'The wave cannot do this in its current status, or its segments are of a region set no longer current';
 
 @ApiTags('waves')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller()
 export class WavesController {
   constructor(private readonly waves: WavesService) {}
 
   @Post('waves')
   @Roles('staff')
+  @ApiOperation({ summary: 'Create a draft wave' })
+  @ApiCreatedResponse({ type: WaveDto })
+  @ApiErrors({ 400: 'Every problem of the definition at once (details.problems)' }, 422)
   create(@Body() dto: CreateWaveDto, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.create(dto, staff.id);
   }
 
   @Get('waves')
   @Roles('staff', 'strategist')
+  @ApiOperation({ summary: 'List the waves' })
+  @ApiOkResponse({ type: [WaveDto], description: 'The latest 500, newest first' })
   list() {
     return this.waves.list();
   }
 
   @Get('waves/:id')
   @Roles('staff', 'strategist')
+  @ApiOperation({ summary: 'Show a wave with its progress' })
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(400, 404)
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.waves.get(id);
   }
@@ -32,6 +56,9 @@ export class WavesController {
   @Post('waves/:id/preview')
   @Roles('staff', 'strategist')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Dry run: who would get what, and why the others would not' })
+  @ApiOkResponse({ type: WavePreviewDto })
+  @ApiErrors(400, 404, { 409: NOT_NOW })
   preview(@Param('id', ParseUUIDPipe) id: string) {
     return this.waves.preview(id);
   }
@@ -39,6 +66,9 @@ export class WavesController {
   @Post('waves/:id/launch')
   @Roles('staff')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Launch a draft wave (or schedule it, when it has a start time)' })
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(400, 404, { 409: NOT_NOW })
   launch(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.launch(id, staff.id);
   }
@@ -46,6 +76,9 @@ export class WavesController {
   @Post('waves/:id/pause')
   @Roles('staff')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Pause a sending or scheduled wave' })
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(400, 404, { 409: NOT_NOW })
   pause(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.pause(id, staff.id);
   }
@@ -53,6 +86,9 @@ export class WavesController {
   @Post('waves/:id/resume')
   @Roles('staff')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused wave' })
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(400, 404, { 409: NOT_NOW })
   resume(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.resume(id, staff.id);
   }
@@ -60,30 +96,44 @@ export class WavesController {
   @Post('waves/:id/cancel')
   @Roles('staff')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a wave: messages still waiting are skipped' })
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(400, 404, { 409: NOT_NOW })
   cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.cancel(id, staff.id);
   }
 
   @Get('waves/:id/messages')
   @Roles('staff')
+  @ApiOperation({ summary: "List a wave's messages, optionally of one status" })
+  @ApiOkResponse({ type: PageDto(WaveMessageDto), description: 'One page, in the order they were queued' })
+  @ApiErrors(400, 404, 422)
   messages(@Param('id', ParseUUIDPipe) id: string, @Query() query: MessagesQuery) {
     return this.waves.messages(id, query.status, query.page, query.perPage);
   }
 
   @Post('events')
   @Roles('staff')
+  @ApiOperation({ summary: 'Create an event, with its reminder waves scheduled at once' })
+  @ApiCreatedResponse({ type: EventDetailDto })
+  @ApiErrors({ 400: 'A reminder that cannot be made (details.problems)' }, 422)
   createEvent(@Body() dto: CreateEventDto, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.createEvent(dto, staff.id);
   }
 
   @Get('events')
   @Roles('staff', 'strategist')
+  @ApiOperation({ summary: 'List the events' })
+  @ApiOkResponse({ type: [EventDto], description: 'By start' })
   events() {
     return this.waves.listEvents();
   }
 
   @Get('events/:id')
   @Roles('staff', 'strategist')
+  @ApiOperation({ summary: 'Show an event with its reminder waves' })
+  @ApiOkResponse({ type: EventDetailDto })
+  @ApiErrors(400, 404)
   event(@Param('id', ParseUUIDPipe) id: string) {
     return this.waves.getEvent(id);
   }

@@ -18,25 +18,35 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, type Channel } from '../consent/consent.js';
+import { EXCLUSIONS, QUIET_HOURS } from '../consent/send-rules.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../messaging/message.entity.js';
 import { PageQuery } from '../common/pagination.js';
+import { WAVE_STATUSES, type WaveStatus } from './wave.entities.js';
 
 const PURPOSE = /^[a-z0-9-]{1,60}$/;
 
 export class AudienceDto {
-  @ApiPropertyOptional({ description: 'Segmentation run whose segments are chosen' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Segmentation run whose segments are chosen' })
   @IsOptional()
   @IsUUID()
   runId?: string;
 
-  @ApiPropertyOptional({ description: 'Segments of that run; empty: every consenting contact' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Segments of that run; empty: every consenting contact',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   segmentIds?: string[];
 
-  @ApiPropertyOptional({ description: 'Only contacts in these regions (or their sub-regions)' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Only contacts in these regions (or their sub-regions)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
@@ -50,6 +60,8 @@ export class AudienceDto {
   languages?: string[];
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
     description: 'Self-declared attributes that must match exactly',
     example: { volunteer: 'yes' },
   })
@@ -161,4 +173,186 @@ export class CreateEventDto {
   @ValidateNested({ each: true })
   @Type(() => ReminderDto)
   reminders?: ReminderDto[];
+}
+
+/** A wave as it is stored. */
+export class WaveDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ example: 'campaign-news' }) purpose: string;
+  @ApiProperty({ type: AudienceDto }) audience: AudienceDto;
+  @ApiProperty({ enum: ['approved', 'fixed'], description: 'each segment’s approved match, or one template' })
+  templateStrategy: 'approved' | 'fixed';
+  @ApiProperty({ type: String, nullable: true, description: 'The template of a `fixed` wave' })
+  templateKey: string | null;
+  @ApiProperty({ type: Date, nullable: true, description: 'When sending starts; null: at launch' })
+  scheduledAt: Date | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The event a reminder is for' })
+  eventId: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Reminders: minutes before the event' })
+  offsetMinutes: number | null;
+  @ApiProperty({ type: Date, nullable: true, description: 'Reminders: none goes out after this moment' })
+  cutoffAt: Date | null;
+  @ApiProperty({ enum: WAVE_STATUSES }) status: WaveStatus;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Staff user' }) createdBy:
+    string | null;
+  @ApiProperty({ type: Date, nullable: true }) launchedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) completedAt: Date | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+const COUNT = { type: 'integer', minimum: 0 } as const;
+
+/** A wave's messages per status (statuses without any are absent). */
+export class MessageCountsDto {
+  @ApiPropertyOptional(COUNT) queued?: number;
+  @ApiPropertyOptional(COUNT) sending?: number;
+  @ApiPropertyOptional(COUNT) sent?: number;
+  @ApiPropertyOptional(COUNT) delivered?: number;
+  @ApiPropertyOptional(COUNT) failed?: number;
+  @ApiPropertyOptional(COUNT) bounced?: number;
+  @ApiPropertyOptional(COUNT) skipped?: number;
+}
+
+export class WaveProgressDto {
+  @ApiProperty({ ...COUNT, description: 'Messages in the ledger' }) total: number;
+  @ApiProperty({ type: MessageCountsDto }) byStatus: MessageCountsDto;
+  @ApiProperty({ ...COUNT, description: 'Queued or sending' }) left: number;
+  @ApiProperty({ description: 'Achieved over the last minute' }) ratePerSecond: number;
+  @ApiProperty({
+    type: Date,
+    nullable: true,
+    description: 'At the achieved rate; null: nothing left or no rate',
+  })
+  expectedEnd: Date | null;
+}
+
+/** A wave with its progress. */
+export class WaveDetailDto extends WaveDto {
+  @ApiProperty({ type: WaveProgressDto }) progress: WaveProgressDto;
+}
+
+export class PreviewWaveDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty() purpose: string;
+  @ApiProperty({ enum: WAVE_STATUSES }) status: WaveStatus;
+}
+
+/** One rule of the rulebook, in order: how many it excludes and how many remain after it. */
+export class ExclusionStepDto {
+  @ApiProperty({ enum: EXCLUSIONS }) reason: string;
+  @ApiProperty({ description: 'The rule in words' }) meaning: string;
+  @ApiProperty(COUNT) excluded: number;
+  @ApiProperty(COUNT) remaining: number;
+}
+
+/** Part of `final`: messages that go out when quiet hours end in the contact's zone. */
+export class DeferredDto {
+  @ApiProperty({ enum: [QUIET_HOURS.reason] }) reason: string;
+  @ApiProperty() meaning: string;
+  @ApiProperty(COUNT) count: number;
+  @ApiProperty({ type: Date, nullable: true, description: 'When the last of them may go' })
+  until: Date | null;
+}
+
+/** The messages that would go out, per segment, template and language. */
+export class PreviewGroupDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: a wave without segments' })
+  segmentId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The segment's name, or its English label" })
+  segment: string | null;
+  @ApiProperty({ description: 'Template key' }) template: string;
+  @ApiProperty({ type: 'integer' }) templateVersion: number;
+  @ApiProperty({ example: 'de' }) language: string;
+  @ApiProperty(COUNT) count: number;
+}
+
+/** One message per template, version and language, rendered for a made-up person. */
+export class PreviewSampleDto {
+  @ApiProperty({ description: 'Template key' }) template: string;
+  @ApiProperty({ type: 'integer' }) templateVersion: number;
+  @ApiProperty() language: string;
+  @ApiProperty({ description: 'Rendered without any contact (the audience is empty): no region' })
+  madeUp: boolean;
+  @ApiProperty({ type: [String], description: 'Placeholders the text uses that came out empty' })
+  emptyPlaceholders: string[];
+  @ApiPropertyOptional({ description: 'Email waves' }) subject?: string;
+  @ApiPropertyOptional({ description: 'Email waves' }) text?: string;
+  @ApiPropertyOptional({ description: 'Email waves; the first 4000 characters' }) html?: string;
+  @ApiPropertyOptional({ description: 'SMS waves' }) sms?: string;
+  @ApiPropertyOptional({ enum: ['GSM-7', 'UCS-2'], description: 'SMS waves' }) encoding?: 'GSM-7' | 'UCS-2';
+  @ApiPropertyOptional({ type: 'integer', description: 'SMS waves: parts per message' }) segments?: number;
+}
+
+export class SmsCostDto {
+  @ApiProperty({ ...COUNT, description: 'SMS parts of the whole wave' }) segments: number;
+  @ApiProperty() pricePerSegment: number;
+  @ApiProperty() estimatedCost: number;
+}
+
+/** The dry run: audience, every exclusion step, the final count per segment, template and language, samples. */
+export class WavePreviewDto {
+  @ApiProperty({ type: PreviewWaveDto }) wave: PreviewWaveDto;
+  @ApiProperty({ ...COUNT, description: 'Contacts the audience selects' }) audience: number;
+  @ApiProperty({ type: [ExclusionStepDto] }) steps: ExclusionStepDto[];
+  @ApiProperty({ ...COUNT, description: 'Messages that would go out' }) final: number;
+  @ApiProperty({ type: DeferredDto }) deferred: DeferredDto;
+  @ApiProperty({ type: [PreviewGroupDto] }) groups: PreviewGroupDto[];
+  @ApiProperty({ type: [PreviewSampleDto] }) samples: PreviewSampleDto[];
+  @ApiProperty({ type: [String], description: 'e.g. a placeholder that comes out empty' }) warnings: string[];
+  @ApiPropertyOptional({ type: SmsCostDto, description: 'SMS waves' }) sms?: SmsCostDto;
+  @ApiProperty({ type: 'number', nullable: true, description: 'The channel’s rate limit; null: unlimited' })
+  ratePerSecond: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'At that rate; null: unlimited' })
+  expectedDurationSeconds: number | null;
+}
+
+/** One row of a wave's ledger. */
+export class WaveMessageDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null once the contact is erased',
+  })
+  contactId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) segmentId: string | null;
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status: MessageStatus;
+  @ApiProperty({ type: String, nullable: true }) templateKey: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) templateVersion: number | null;
+  @ApiProperty({ type: String, nullable: true }) language: string | null;
+  @ApiProperty({ type: 'integer' }) attempts: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'e.g. the rule that skipped it, or the provider’s code',
+  })
+  errorCode: string | null;
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiProperty({ type: String, nullable: true }) providerId: string | null;
+  @ApiProperty({ description: 'Not before this moment' }) dueAt: Date;
+  @ApiProperty({ type: Date, nullable: true }) sentAt: Date | null;
+}
+
+/** Something to remind people of: a rally, a canvass, election day. */
+export class EventDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() startsAt: Date;
+  @ApiProperty({ type: String, nullable: true }) place: string | null;
+  @ApiProperty({ type: [String], description: 'Regions it concerns (with sub-regions); empty: everyone' })
+  regionIds: string[];
+  @ApiProperty({ description: 'No reminder after this moment' }) cutoffAt: Date;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Staff user' }) createdBy:
+    string | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class EventDetailDto extends EventDto {
+  @ApiProperty({ type: [WaveDto], description: 'Its reminder waves, by start' }) reminders: WaveDto[];
 }

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
 import { Public } from '../auth/auth.decorators.js';
@@ -30,6 +38,10 @@ const STATUS: Record<string, MessageStatus> = {
   required: true,
   description: 'Twilio signs every request; unsigned: 403',
 })
+@ApiForbiddenResponse({
+  description: 'Not signed by Twilio for our public URL',
+  content: { 'text/plain': { schema: { type: 'string', example: 'invalid signature' } } },
+})
 @Public()
 @Controller('webhooks/twilio')
 export class TwilioWebhooksController {
@@ -45,6 +57,12 @@ export class TwilioWebhooksController {
    */
   @Post('inbound')
   @ApiOperation({ summary: 'Inbound SMS (Twilio): STOP, START and HELP keywords; answers TwiML' })
+  @ApiOkResponse({
+    description: 'The TwiML reply (an empty Response when there is nothing to answer)',
+    content: {
+      'text/xml': { schema: { type: 'string', example: '<Response><Message>…</Message></Response>' } },
+    },
+  })
   async inbound(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
     if (!this.signed(req, body, 'inbound')) return res.status(403).type('text').send('invalid signature');
     const reply = await this.inboundSms.handle({
@@ -60,6 +78,7 @@ export class TwilioWebhooksController {
   /** Delivery status: appended to the message's events, and its status moved forward (never back). */
   @Post('status')
   @ApiOperation({ summary: 'Delivery status callback (Twilio): kept, and moves the message forward' })
+  @ApiNoContentResponse({ description: 'Taken' })
   @HttpCode(204)
   async status(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
     if (!this.signed(req, body, 'status')) return res.status(403).type('text').send('invalid signature');

@@ -9,6 +9,8 @@ import { DeliveryReports1795300000000 } from './1795300000000-delivery-reports.j
 import { RegionEditions1796122508454 } from './1796122508454-region-editions.js';
 import { ImportWarnings1796124519895 } from './1796124519895-import-warnings.js';
 import { HonestProposals1796200000000 } from './1796200000000-honest-proposals.js';
+import { RegionGeometry1796300000000 } from './1796300000000-region-geometry.js';
+import { StaffLanguage1796300000001 } from './1796300000001-staff-language.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   RegionEditions1796122508454,
   ImportWarnings1796124519895,
   HonestProposals1796200000000,
+  RegionGeometry1796300000000,
+  StaffLanguage1796300000001,
 ];

@@ -1,0 +1,171 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import sparticuz from '@sparticuz/chromium';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './app.js';
+import { runImport } from './imports.js';
+
+const SAMPLES = resolve(import.meta.dirname, '../data-samples');
+const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
+const SEGMENT_COLOURS = [
+  '#0072b2',
+  '#e69f00',
+  '#009e73',
+  '#cc79a7',
+  '#56b4e9',
+  '#d55e00',
+  '#f0e442',
+  '#332288',
+];
+
+describe('the web app in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let url: string;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [kind, file] of [
+      ['regions', 'regions.csv'],
+      ['postcodes', 'postcodes.csv'],
+      ['geometry', 'geometry.geojson'],
+      ['contacts', 'contacts.csv'],
+    ] as const)
+      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await t
+      .http()
+      .post('/segmentations')
+      .set({ Authorization: `Bearer ${t.tokens.strategist}` })
+      .send({ k: '4', seed: 42 })
+      .expect(201);
+    await t.app.listen(0, '127.0.0.1');
+    url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    // One process for the whole browser would end it with its first closed context.
+    const args = sparticuz.args.filter((a) => a !== '--single-process');
+    browser = await chromium.launch({ executablePath: await sparticuz.executablePath(), args });
+    await mkdir(SCREENSHOTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A fresh browser (no cookie) at a width, collecting console errors. */
+  async function open(width = 1280): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const during = expect.getState().currentTestName;
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${during}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`${during}: ${e.message} ${e.stack ?? ''}`));
+    await page.goto(`${url}/`);
+    return { context, page };
+  }
+
+  async function signIn(page: Page, role: string, password = `${role}-password-long`) {
+    await page.getByLabel(/E-Mail|Email/).fill(`${role}@example.org`);
+    await page.getByLabel(/Passwort|Password/).fill(password);
+    await page.getByRole('button', { name: /Anmelden|Sign in/ }).click();
+  }
+
+  async function expectAccessible(page: Page) {
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+
+  async function until(condition: () => Promise<boolean>, ms = 20_000) {
+    for (const start = Date.now(); !(await condition());) {
+      if (Date.now() - start > ms) throw new Error('timed out waiting for the page');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** The districts drawn on the map, by their fill colour. */
+  const drawnFills = (page: Page) =>
+    page.$$eval('.map svg path', (paths) => paths.map((p) => (p.getAttribute('fill') ?? '').toLowerCase()));
+
+  it('says so when the password is wrong', async () => {
+    const { context, page } = await open();
+    await signIn(page, 'strategist', 'not-the-password');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong email or password');
+    await expectAccessible(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-1280.png') });
+    await context.close();
+  });
+
+  it.each([1280, 390])(
+    'signs in and shows every district of the country coloured by segment (%d px)',
+    async (width) => {
+      const { context, page } = await open(width);
+      await signIn(page, 'strategist');
+      await until(
+        async () => (await drawnFills(page)).filter((fill) => SEGMENT_COLOURS.includes(fill)).length >= 24,
+      );
+      const coloured = (await drawnFills(page)).filter((fill) => SEGMENT_COLOURS.includes(fill));
+      expect(coloured).toHaveLength(24);
+      await expect(page.locator('.legend li').count()).resolves.toBe(4);
+      await expectAccessible(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `map-segments-${width}.png`), fullPage: true });
+      await context.close();
+    },
+  );
+
+  it('colours by a feature with its unit and day in the legend, and opens a district with its values', async () => {
+    const { context, page } = await open();
+    await signIn(page, 'strategist');
+    await page.waitForSelector('.legend li');
+    const colourBy = page.getByLabel(/Einfärben nach|Colour by/);
+    const option = await colourBy
+      .locator('option', { hasText: 'Bevölkerungsdichte' })
+      .first()
+      .getAttribute('value');
+    await colourBy.selectOption(option);
+    await expect(page.locator('.legend .unit').textContent()).resolves.toMatch(
+      /EW je km² · Stand \d{4}-\d{2}-\d{2}/,
+    );
+    await page.locator('.map svg path[fill^="rgb"]').first().click({ force: true });
+    const panel = page.locator('.region');
+    await panel.waitFor();
+    await expect(panel.locator('h2').textContent()).resolves.toMatch(/\S+ \(\d+\)/);
+    await expect(panel.locator('tr').count()).resolves.toBeGreaterThan(5);
+    await expectAccessible(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'map-feature-1280.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows the data that is loaded', async () => {
+    const { context, page } = await open(390);
+    await signIn(page, 'staff');
+    await page.waitForSelector('.legend li');
+    await page.getByRole('link', { name: /Daten|Data/ }).click();
+    await expect(page.locator('section[aria-labelledby="sets"] td').first().textContent()).resolves.toBe(
+      'constituency/2026',
+    );
+    await expectAccessible(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'data-390.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('tells a strategist that the accounts screen is not for their role, with the API’s 403', async () => {
+    const { context, page } = await open();
+    await signIn(page, 'strategist');
+    await page.waitForSelector('.legend li');
+    await expect(page.getByRole('link', { name: /Zugänge|Accounts/ }).count()).resolves.toBe(0);
+    await page.goto(`${url}/app/#/users`);
+    await expect(page.locator('.notice').textContent()).resolves.toContain('nicht freigegeben');
+    await expect(page.locator('.notice .error').textContent()).resolves.toContain('403');
+    await expectAccessible(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'forbidden-1280.png') });
+    await context.close();
+  });
+
+  it('wrote nothing to the console', () => {
+    expect(consoleErrors.filter((e) => !e.includes('status of 401') && !e.includes('status of 403'))).toEqual(
+      [],
+    );
+  });
+});

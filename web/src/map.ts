@@ -1,0 +1,85 @@
+import type { EChartsCoreOption } from 'echarts/core';
+
+/** Ten colours told apart with the common kinds of colour blindness (Okabe–Ito, then Tol's muted). */
+export const SEGMENT_COLOURS = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#332288',
+  '#882255',
+  '#999933',
+];
+
+/** A light-to-dark blue for a share of a feature's range (0…1). */
+export function sequentialColour(share: number): string {
+  const s = Math.min(1, Math.max(0, share));
+  const from = [222, 235, 247];
+  const to = [8, 48, 107];
+  const channel = (i: number) => Math.round(from[i] + (to[i] - from[i]) * s);
+  return `rgb(${channel(0)}, ${channel(1)}, ${channel(2)})`;
+}
+
+export const NO_VALUE_COLOUR = '#d9d9d9';
+
+export interface Shade {
+  colour: string;
+  /** What the tooltip says about the region: its segment, its value. */
+  lines: string[];
+}
+
+/**
+ * The map series: every district drawn, in its colour, keyed by code (the geometry's `code` property). A district
+ * without a shade is drawn grey.
+ */
+export function mapOption(
+  mapName: string,
+  names: Map<string, string>,
+  shades: Map<string, Shade>,
+): EChartsCoreOption {
+  const data = [...names].map(([code, name]) => {
+    const shade = shades.get(code);
+    return {
+      name: code,
+      regionName: name,
+      lines: shade?.lines ?? [],
+      itemStyle: { areaColor: shade?.colour ?? NO_VALUE_COLOUR },
+    };
+  });
+  return {
+    animation: false,
+    tooltip: {
+      trigger: 'item',
+      renderMode: 'richText',
+      formatter: (p: { data?: { regionName: string; lines: string[] } }) =>
+        p.data ? [p.data.regionName, ...p.data.lines].join('\n') : '',
+    },
+    series: [
+      {
+        type: 'map',
+        map: mapName,
+        nameProperty: 'code',
+        roam: false,
+        selectedMode: false,
+        label: { show: false },
+        itemStyle: { borderColor: '#ffffff', borderWidth: 0.6 },
+        emphasis: { label: { show: false }, itemStyle: { areaColor: '#ffbf00' } },
+        data,
+      },
+    ],
+  };
+}
+
+/** The range of the values present, for the legend and the colours. */
+export function range(values: (number | null)[]): { min: number; max: number } | null {
+  const present = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (present.length === 0) return null;
+  return { min: Math.min(...present), max: Math.max(...present) };
+}
+
+export function formatValue(value: number | null | undefined, language: string): string {
+  return typeof value === 'number' ? value.toLocaleString(language, { maximumFractionDigits: 2 }) : '–';
+}
