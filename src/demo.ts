@@ -70,7 +70,6 @@ export async function loadDemo(app: INestApplication, env: Env): Promise<string>
   if (n === 0) await segmentDemo(app, db);
   const url = `http://${env.HOST}:${env.PORT}`;
   return [
-    `Web app:  ${url}/app/`,
     `Log in:   ${DEMO_EMAIL} / ${password}  (kept in ${credentials})`,
     `          curl -s ${url}/auth/login -H 'content-type: application/json' -d '{"email":"${DEMO_EMAIL}","password":"${password}"}'`,
     `          then send "Authorization: Bearer <token>", e.g. curl -s ${url}/regions?level=constituency -H "Authorization: Bearer $TOKEN"`,

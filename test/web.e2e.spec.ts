@@ -137,6 +137,20 @@ describe('the web app in a real browser', () => {
     await context.close();
   });
 
+  it('opens a district from the keyboard too', async () => {
+    const { context, page } = await open();
+    await signIn(page, 'strategist');
+    await page.waitForSelector('.legend li');
+    const districts = page.getByLabel(/Wahlkreis öffnen|Open a district/);
+    await districts.focus();
+    const second = await districts.locator('option').nth(2).textContent();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await districts.selectOption({ index: 2 });
+    await expect(page.locator('.region h2').textContent()).resolves.toContain(second!);
+    await context.close();
+  });
+
   it('shows the data that is loaded', async () => {
     const { context, page } = await open(390);
     await signIn(page, 'staff');

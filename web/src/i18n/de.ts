@@ -1,5 +1,6 @@
 /** Every string the app shows, in German. `en.ts` has the same keys. */
 export const de = {
+  lang: 'de' as 'de' | 'en',
   appName: 'Wählersegmente',
   skip: 'Zum Inhalt springen',
   nav: { map: 'Karte', data: 'Daten', users: 'Zugänge' },
@@ -32,6 +33,7 @@ export const de = {
     noValue: 'kein Wert',
     segment: 'Segment',
     source: 'Quelle',
+    district: 'Wahlkreis öffnen',
     close: 'Schließen',
     features: 'Merkmale',
     regions: (n: number) => `${n} Regionen`,

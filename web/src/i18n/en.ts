@@ -2,6 +2,7 @@ import type { Strings } from './de';
 
 /** Every string the app shows, in English. */
 export const en: Strings = {
+  lang: 'en',
   appName: 'Voter segments',
   skip: 'Skip to content',
   nav: { map: 'Map', data: 'Data', users: 'Accounts' },
@@ -33,6 +34,7 @@ export const en: Strings = {
     noValue: 'no value',
     segment: 'Segment',
     source: 'Source',
+    district: 'Open a district',
     close: 'Close',
     features: 'Features',
     regions: (n: number) => `${n} regions`,
