@@ -54,6 +54,9 @@ export function parseSetKey(key: string): { level: string; edition: string } {
     : { level: key.slice(0, slash), edition: key.slice(slash + 1) };
 }
 
+/** A set key: a level, and after a slash its edition (`constituency/2025`), or the level alone. */
+export const SET_KEY_PATTERN = /^[a-z0-9_-]{1,100}(\/[A-Za-z0-9._-]{1,40})?$/;
+
 /** An edition is a short name such as 2025 or 2025-nachwahl. */
 export const EDITION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 

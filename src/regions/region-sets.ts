@@ -30,7 +30,7 @@ export async function writeIntoSets(
     await upsertFeatures(manager, features, source);
     const counts = await upsertRegions(manager, sets, rows);
     const written: SetInfo[] = await manager.query(
-      `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE id = ANY($1) ORDER BY key`,
+      `SELECT ${SET_COLUMNS} FROM region_sets WHERE id = ANY($1) ORDER BY key`,
       [levels.map((level) => sets.get(level)!.id)],
     );
     const editions: EditionChanges[] = [];
@@ -46,6 +46,14 @@ export async function writeIntoSets(
     }
     return { ...counts, report: { sets: written.map((s) => s.key), editions, current } };
   });
+}
+
+const SET_COLUMNS = 'id, key, level, edition, created_at AS "createdAt"';
+
+/** The set with this key (`constituency/2025`), or null. */
+export async function setByKey(manager: EntityManager, key: string): Promise<SetInfo | null> {
+  const rows: SetInfo[] = await manager.query(`SELECT ${SET_COLUMNS} FROM region_sets WHERE key = $1`, [key]);
+  return rows[0] ?? null;
 }
 
 export interface SetInfo {
@@ -94,10 +102,9 @@ export async function followNewestSet(
     [level],
   );
   if (chosen[0]?.chosen_at) return null;
-  const sets: SetInfo[] = await manager.query(
-    `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE level = $1`,
-    [level],
-  );
+  const sets: SetInfo[] = await manager.query(`SELECT ${SET_COLUMNS} FROM region_sets WHERE level = $1`, [
+    level,
+  ]);
   const newest = newestFirst(sets)[0];
   return newest ? makeCurrent(manager, newest, contactLevel, false) : null;
 }
@@ -176,7 +183,7 @@ const CHANGES_LISTED = 50;
 export async function editionChanges(manager: EntityManager, set: SetInfo): Promise<EditionChanges | null> {
   const current = await currentSet(manager, set.level);
   const others: SetInfo[] = await manager.query(
-    `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE level = $1 AND id <> $2`,
+    `SELECT ${SET_COLUMNS} FROM region_sets WHERE level = $1 AND id <> $2`,
     [set.level, set.id],
   );
   const other = current && current.id !== set.id ? current : newestFirst(others)[0];

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
+import { SET_KEY_PATTERN } from './editions.js';
 
-const SET_KEY = /^[a-z0-9_-]{1,100}(\/[A-Za-z0-9._-]{1,40})?$/;
+const SET_KEY = SET_KEY_PATTERN;
 const SET_MESSAGE = 'a region set is named like constituency/2025 (see GET /region-sets)';
 const DAY_MESSAGE = 'a day is written like 2023-12-31';
 

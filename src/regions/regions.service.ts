@@ -7,7 +7,7 @@ import type { Page } from '../common/pagination.js';
 import { Env } from '../config/config.js';
 import { compareEditions } from './editions.js';
 import { matchesEtag, type Topology } from './geometry-display.js';
-import { currentSet, makeCurrent, regionFacts, type SetInfo } from './region-sets.js';
+import { currentSet, makeCurrent, regionFacts, setByKey, type SetInfo } from './region-sets.js';
 import { valuesOnDay } from './set-values.js';
 import type {
   CompareEditionsQuery,
@@ -108,13 +108,9 @@ export class RegionsService {
   }
 
   private async findSet(key: string): Promise<SetInfo> {
-    const rows: SetInfo[] = await this.db.query(
-      `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE key = $1`,
-      [key],
-    );
-    if (!rows[0])
-      throw new AppError(ErrorCode.NotFound, `There is no region set ${key} (see GET /region-sets)`);
-    return rows[0];
+    const set = await setByKey(this.db.manager, key);
+    if (!set) throw new AppError(ErrorCode.NotFound, `There is no region set ${key} (see GET /region-sets)`);
+    return set;
   }
 
   /** A person chooses the current set of a level; its contacts are re-assigned and the move is reported. */

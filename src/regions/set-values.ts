@@ -13,10 +13,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Roles } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import { SET_KEY_PATTERN } from './editions.js';
+import { setByKey } from './region-sets.js';
 
 export class SetValuesQuery {
   @ApiProperty({ example: 'constituency/2025' })
-  @Matches(/^[a-z0-9_-]{1,100}(\/[A-Za-z0-9._-]{1,40})?$/, {
+  @Matches(SET_KEY_PATTERN, {
     message: 'a region set is named like constituency/2025 (see GET /region-sets)',
   })
   set: string;
@@ -79,9 +81,7 @@ export class SetValuesService {
     );
     if (!feature)
       throw new AppError(ErrorCode.NotFound, `There is no feature ${query.feature} (see GET /features)`);
-    const [set]: { id: string }[] = await this.db.query(`SELECT id FROM region_sets WHERE key = $1`, [
-      query.set,
-    ]);
+    const set = await setByKey(this.db.manager, query.set);
     if (!set)
       throw new AppError(ErrorCode.NotFound, `There is no region set ${query.set} (see GET /region-sets)`);
     const { day, rows } = await valuesOnDay(this.db.manager, set.id, query.feature, query.date);

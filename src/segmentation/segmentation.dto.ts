@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { RegionRefDto } from '../common/api-docs.js';
 import { LocalizedTextDto } from '../templates/templates.dto.js';
+import { SET_KEY_PATTERN } from '../regions/editions.js';
 import { PRESETS } from './presets.js';
 
 export class CreateSegmentationDto {
@@ -41,7 +42,7 @@ export class CreateSegmentationDto {
     description: 'Region set to cluster (GET /region-sets); the current set of the level by default',
   })
   @IsOptional()
-  @Matches(/^[a-z0-9_-]{1,100}(\/[A-Za-z0-9._-]{1,40})?$/, {
+  @Matches(SET_KEY_PATTERN, {
     message: 'set must be a set key such as constituency/2025',
   })
   set?: string;

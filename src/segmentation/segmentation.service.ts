@@ -4,7 +4,7 @@ import { In, type DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import { currentSet, type SetInfo } from '../regions/region-sets.js';
+import { currentSet, setByKey, type SetInfo } from '../regions/region-sets.js';
 import { chooseK, judgeChoice } from './choose-k.js';
 import { adjustedRandIndex } from './quality.js';
 import { prepareFeatures } from './features.js';
@@ -194,14 +194,11 @@ export class SegmentationService {
       if (!current) throw bad(`there are no regions of level "${level}" to cluster: import regions first`);
       return current;
     }
-    const sets: SetInfo[] = await this.db.query(
-      `SELECT id, key, level, edition, created_at AS "createdAt" FROM region_sets WHERE key = $1`,
-      [dto.set],
-    );
-    if (!sets[0]) throw bad(`there is no region set ${dto.set} (see GET /region-sets)`);
-    if (dto.level && sets[0].level !== dto.level)
-      throw bad(`the set ${dto.set} is of level ${sets[0].level}, not ${dto.level}`);
-    return sets[0];
+    const set = await setByKey(this.db.manager, dto.set);
+    if (!set) throw bad(`there is no region set ${dto.set} (see GET /region-sets)`);
+    if (dto.level && set.level !== dto.level)
+      throw bad(`the set ${dto.set} is of level ${set.level}, not ${dto.level}`);
+    return set;
   }
 
   /**
