@@ -227,6 +227,11 @@ describe('the OpenAPI document against real answers', () => {
     ).body.id as string;
     await call('get', '/segmentations', { as: 'staff', status: 200 });
     await call('get', '/segmentations/{id}', { url: `/segmentations/${runId}`, as: 'staff', status: 200 });
+    await call('get', '/segmentations/{id}/profile', {
+      url: `/segmentations/${runId}/profile`,
+      as: 'staff',
+      status: 200,
+    });
     await call('get', '/segmentations/{id}/compare/{otherId}', {
       url: `/segmentations/${runId}/compare/${otherRunId}`,
       as: 'staff',
@@ -308,6 +313,12 @@ describe('the OpenAPI document against real answers', () => {
       as: 'staff',
       status: 200,
     });
+    await call('post', '/templates/preview', {
+      as: 'staff',
+      body: { ...body, key: 'buses-reminder', context: 'event' },
+      status: 200,
+    });
+    await call('post', '/templates/preview', { as: 'strategist', body: { content: [] }, status: 422 });
     await call('post', '/templates', {
       as: 'strategist',
       body: { ...body, key: 'trams', content: { de: body.content.de } },

@@ -90,6 +90,12 @@ describe('segmentation runs', () => {
       .expect(200);
     expect(other.body.ari).toBeLessThan(1);
     expect(other.body.movedCount).toBe(other.body.moved.length);
+    const flows: { from: { index: number }; to: { index: number }; count: number }[] = other.body.flows;
+    expect(flows.reduce((n, f) => n + f.count, 0)).toBe(24);
+    for (const m of other.body.moved)
+      expect(flows).toContainEqual(
+        expect.objectContaining({ from: expect.objectContaining(m.from), to: expect.objectContaining(m.to) }),
+      );
     expect(other.body.moved.length).toBeGreaterThan(0);
     expect(other.body.moved[0]).toMatchObject({
       code: expect.any(String),
@@ -234,6 +240,37 @@ describe('segmentation runs', () => {
     await post({ k: '3' }, t.tokens.staff).expect(403);
   });
 
+  it("gives a run's segments × features in one answer: labels, units, days, means and standard scores", async () => {
+    const run = (await post({ k: '3', seed: 2 }).expect(201)).body;
+    const res = await t
+      .http()
+      .get(`/segmentations/${run.id}/profile`)
+      .set(bearer(t.tokens.staff))
+      .expect(200);
+    const profile = res.body;
+    expect(profile.features.map((f: { key: string }) => f.key)).toEqual(run.features);
+    expect(profile.features[0]).toMatchObject({ label: expect.any(String), mean: expect.any(Number) });
+    expect(profile.features.find((f: { key: string }) => f.key === 'density_per_km2')).toMatchObject({
+      unit: expect.stringMatching(/km²/),
+      asOf: run.featureDates.density_per_km2,
+    });
+    expect(profile.segments.map((s: { id: string }) => s.id)).toEqual(
+      run.segments.map((s: { id: string }) => s.id),
+    );
+    run.segments.forEach((segment: { centroid: { key: string; value: number; z: number }[] }, i: number) =>
+      run.features.forEach((key: string, j: number) => {
+        const cell = segment.centroid.find((c) => c.key === key)!;
+        expect(profile.z[i][j]).toBe(cell.z);
+        expect(profile.values[i][j]).toBe(cell.value);
+      }),
+    );
+    await t
+      .http()
+      .get('/segmentations/00000000-0000-4000-8000-000000000000/profile')
+      .set(bearer(t.tokens.staff))
+      .expect(404);
+  });
+
   it('lets a strategist rename a segment and add notes, audited', async () => {
     const run = (await post({ k: '3', seed: 1 }).expect(201)).body;
     const id = run.segments[0].id;
@@ -248,8 +285,12 @@ describe('segmentation runs', () => {
       notes: 'Haustür zuerst',
       label: run.segments[0].label,
     });
+    expect(run.segments[0].edited).toBeNull();
     const again = await t.http().get(`/segmentations/${run.id}`).set(bearer(t.tokens.strategist)).expect(200);
     expect(again.body.segments[0].name).toBe('Städtische Mitte');
+    const strategist = await t.db.dataSource.query(`SELECT name FROM staff_users WHERE role = 'strategist'`);
+    expect(again.body.segments[0].edited).toEqual({ by: strategist[0].name, at: expect.any(String) });
+    expect(again.body.segments[1].edited).toBeNull();
     const audit = await t.db.dataSource.query(
       `SELECT details FROM audit_log WHERE action = 'segment.update' AND entity_id = $1`,
       [id],

@@ -57,12 +57,22 @@ describe('templates and the waves they fit', () => {
     const made = await t.http().post('/templates').set(strategist).send(template('Come along.'));
     expect(made.body).toMatchObject({ key: 'rally' });
     const created = (await wave({ templateKey: 'rally' }).expect(201)).body;
+    const edit = (context?: string) =>
+      t
+        .http()
+        .put('/templates/rally')
+        .set(strategist)
+        .send({ ...template('See you on {{event_date}}.'), key: undefined, context });
+    const refused = await edit().expect(400);
+    expect(refused.body.details.problems).toContain(
+      'content.de.html: {{event_date}} is known only in an event reminder, and this is a campaign template (context campaign)',
+    );
     await t
       .http()
-      .put('/templates/rally')
+      .get('/templates/rally')
       .set(strategist)
-      .send({ ...template('See you on {{event_date}}.'), key: undefined })
-      .expect(200);
+      .expect(200, /"version":1/);
+    expect((await edit('event').expect(200)).body).toMatchObject({ context: 'event', version: 2 });
     const preview = await t.http().post(`/waves/${created.id}/preview`).set(bearer(t.tokens.staff));
     expect(preview.status).toBe(409);
     expect(preview.body.message).toBe("the template 'rally' uses {{event_date}}, but this wave has no event");

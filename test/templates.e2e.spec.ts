@@ -69,6 +69,11 @@ describe('issue templates and matches', () => {
     expect(edited.body).toMatchObject({ key: 'childcare', version: 2 });
     const versions = await t.http().get('/templates/childcare/versions').set(auth()).expect(200);
     expect(versions.body.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    const strategist = await t.db.dataSource.query(`SELECT name FROM staff_users WHERE role = 'strategist'`);
+    expect(versions.body[0]).toMatchObject({
+      createdByName: strategist[0].name,
+      snapshot: { context: 'campaign' },
+    });
     expect(versions.body[1].snapshot.reasoning).toBe(
       'Young households in dense areas need childcare places.',
     );
@@ -93,6 +98,59 @@ describe('issue templates and matches', () => {
       ]),
     );
     await t.http().get('/templates/broken').set(auth()).expect(404);
+  });
+
+  it('previews a draft as its messages would read, with every problem saving it would meet', async () => {
+    const draft = body({ key: undefined });
+    const fine = await t.http().post('/templates/preview').set(auth()).send(draft).expect(200);
+    expect(fine.body.context).toBe('campaign');
+    expect(fine.body.problems).toEqual([]);
+    const region = await t.db.dataSource.query(
+      `SELECT r.name FROM regions r JOIN region_levels l ON l.current_set_id = r.set_id
+       WHERE r.level = 'constituency' ORDER BY r.code LIMIT 1`,
+    );
+    expect(fine.body.rendered.de.subject).toBe(`Kita für ${region[0].name}`);
+    expect(fine.body.rendered.en.html).toMatch(
+      /^<p>Hi Alex<\/p><a href="http[^"]+\/unsubscribe\/…">Unsubscribe<\/a>$/,
+    );
+    expect(fine.body.rendered.de.smsSize).toEqual({ encoding: 'GSM-7', units: 29, segments: 1 });
+    const broken = body({
+      key: undefined,
+      content: {
+        ...draft.content,
+        de: { ...draft.content.de, sms: 'Am {{event_date}} ❤️ {{vorname}}' },
+      },
+    });
+    const refused = (await t.http().post('/templates/preview').set(auth()).send(broken).expect(200)).body;
+    expect(refused.problems).toEqual([
+      expect.stringMatching(/^content\.de\.sms: unknown placeholder \{\{vorname\}\}/),
+      'content.de.sms: {{event_date}} is known only in an event reminder, and this is a campaign template (context campaign)',
+    ]);
+    expect(refused.rendered.de.sms).toBe('Am  ❤️ ');
+    expect(refused.rendered.de.smsSize).toMatchObject({ encoding: 'UCS-2', segments: 1 });
+    const reminder = (
+      await t
+        .http()
+        .post('/templates/preview')
+        .set(auth())
+        .send({ ...broken, context: 'event' })
+        .expect(200)
+    ).body;
+    expect(reminder.problems).toEqual([expect.stringMatching(/unknown placeholder \{\{vorname\}\}/)]);
+    expect(reminder.rendered.de.sms).toMatch(/^Am \w+, \d{1,2}\. \w+ \d{4} um \d{2}:00 ❤️ $/);
+    const housing = (
+      await t
+        .http()
+        .post('/templates/preview')
+        .set(auth())
+        .send({ key: 'housing-reminder', content: {} })
+        .expect(200)
+    ).body;
+    expect(housing.context).toBe('event');
+    expect(housing.problems).toEqual(
+      expect.arrayContaining(['content.de.subject is missing', 'weights are empty']),
+    );
+    await t.http().post('/templates/preview').set(auth()).send({ content: 'x' }).expect(422);
   });
 
   it('scores every template for every segment with reasons that add up, and stores approve or override (audited)', async () => {
@@ -130,7 +188,13 @@ describe('issue templates and matches', () => {
     expect(override.body).toMatchObject({ templateKey: other, overridden: true });
     const again = (await t.http().get(`/segmentations/${run.id}/matches`).set(auth()).expect(200)).body;
     const decided = again.segments.find((s: { segmentId: string }) => s.segmentId === second.segmentId);
-    expect(decided.decision).toMatchObject({ templateKey: other, overridden: true });
+    const strategist = await t.db.dataSource.query(`SELECT name FROM staff_users WHERE role = 'strategist'`);
+    expect(decided.decision).toMatchObject({
+      templateKey: other,
+      overridden: true,
+      decidedBy: strategist[0].name,
+      comment: 'door-to-door focus',
+    });
     const log = await t.db.dataSource.query(
       `SELECT action, details FROM audit_log WHERE action LIKE 'match.%' ORDER BY id`,
     );

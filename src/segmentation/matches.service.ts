@@ -4,7 +4,6 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import { eventPlaceholdersIn } from '../templates/placeholders.js';
 import { IssueTemplate } from '../templates/template.entities.js';
 import { needsHandChoice, proposal, rankTemplates } from './matching.js';
 import { Segment, SegmentMatch } from './segmentation.entities.js';
@@ -23,6 +22,9 @@ export class MatchesService {
     const templates = await this.db.getRepository(IssueTemplate).find({ order: { key: 'ASC' } });
     const minScore = this.env.MATCH_MIN_SCORE;
     const judged = await judgeSegments(this.db.manager, segments, templates, minScore);
+    const deciders = await this.namesOf(
+      judged.map((j) => j.decision?.decidedBy).filter((id) => id !== undefined),
+    );
     return {
       runId,
       /** MATCH_MIN_SCORE: a best score below it is no clear match. */
@@ -42,7 +44,9 @@ export class MatchesService {
               templateKey: decision.templateKey,
               templateVersion: decision.templateVersion,
               overridden: decision.overridden,
+              decidedBy: deciders.get(decision.decidedBy) ?? null,
               decidedAt: decision.decidedAt,
+              comment: decision.comment,
             }
           : null,
         ranked: ranked.map((score) => {
@@ -75,6 +79,7 @@ export class MatchesService {
       overridden: proposed !== templateKey,
       decidedBy: staffId,
       decidedAt: new Date(),
+      comment: comment?.trim() || null,
     };
     await this.db.getRepository(SegmentMatch).upsert(decision, ['segmentId']);
     await this.audit.record(
@@ -86,10 +91,19 @@ export class MatchesService {
         templateKey,
         templateVersion: chosen.version,
         proposed,
-        ...(comment && { comment }),
+        ...(decision.comment && { comment: decision.comment }),
       },
     );
     return decision;
+  }
+
+  private async namesOf(staffIds: string[]): Promise<Map<string, string>> {
+    if (staffIds.length === 0) return new Map();
+    const rows: { id: string; name: string }[] = await this.db.query(
+      `SELECT id, name FROM staff_users WHERE id = ANY($1)`,
+      [[...new Set(staffIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   private async segmentsOf(runId: string) {
@@ -99,9 +113,8 @@ export class MatchesService {
   }
 }
 
-/** Reminders (templates using the event's date and place) are for event waves: they are never proposed. */
-const campaignTemplates = (templates: IssueTemplate[]) =>
-  templates.filter((t) => eventPlaceholdersIn(t.content).length === 0);
+/** Reminders (context event) are for waves tied to an event: they are never proposed. */
+const campaignTemplates = (templates: IssueTemplate[]) => templates.filter((t) => t.context === 'campaign');
 
 /**
  * Per segment: every campaign template scored (best first), the proposal, the stored decision, whether it waits for a

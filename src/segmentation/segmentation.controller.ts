@@ -6,6 +6,7 @@ import {
   CreateSegmentationDto,
   MatchDecisionDto,
   MatchMatrixDto,
+  ProfileMatrixDto,
   SegmentationComparisonDto,
   SegmentationRunDto,
   SegmentationRunSummaryDto,
@@ -54,6 +55,15 @@ export class SegmentationController {
   @ApiErrors(400, 404)
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.segmentation.get(id);
+  }
+
+  @Get('segmentations/:id/profile')
+  @Roles('strategist', 'staff')
+  @ApiOperation({ summary: "A run's segments × features: means in real units and standard scores" })
+  @ApiOkResponse({ type: ProfileMatrixDto })
+  @ApiErrors(400, 404)
+  profile(@Param('id', ParseUUIDPipe) id: string) {
+    return this.segmentation.profile(id);
   }
 
   @Get('segmentations/:id/compare/:otherId')

@@ -124,6 +124,17 @@ export class FeatureProfileDto {
   z: number;
 }
 
+/** The latest change a person made to a segment's name or notes (from the audit log). */
+export class SegmentEditDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Their name (null: an API key or a removed account)',
+  })
+  by: string | null;
+  @ApiProperty() at: Date;
+}
+
 export class SegmentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: 'integer', description: 'Its number in the run, from 0' }) index: number;
@@ -150,6 +161,48 @@ export class SegmentDto {
   distinguishing: FeatureProfileDto[];
   @ApiProperty({ type: [RegionRefDto], description: 'Member regions (none for a run over contacts)' })
   regions: RegionRefDto[];
+  @ApiProperty({ type: SegmentEditDto, nullable: true, description: 'null: never renamed or annotated' })
+  edited: SegmentEditDto | null;
+}
+
+export class ProfileFeatureDto {
+  @ApiProperty({ example: 'density_per_km2' }) key: string;
+  @ApiProperty({ description: "The catalogue's label (the key when the catalogue lacks it)" }) label: string;
+  @ApiProperty({ type: String, nullable: true }) unit: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The day of the values used' })
+  asOf: string | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'Over all members, in real units' })
+  mean: number | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'Over all members, in real units' })
+  sd: number | null;
+}
+
+export class ProfileSegmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: 'integer' }) index: number;
+  @ApiProperty({ type: LocalizedTextDto }) label: LocalizedTextDto;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+  @ApiProperty({ type: 'integer' }) size: number;
+}
+
+export class ProfileMatrixDto {
+  @ApiProperty({ format: 'uuid' }) runId: string;
+  @ApiProperty({ type: [ProfileFeatureDto], description: 'The columns, in the order of the run' })
+  features: ProfileFeatureDto[];
+  @ApiProperty({ type: [ProfileSegmentDto], description: 'The rows, by index' })
+  segments: ProfileSegmentDto[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: { type: 'number', nullable: true } },
+    description: "values[segment][feature]: the members' mean in real units",
+  })
+  values: (number | null)[][];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: { type: 'number', nullable: true } },
+    description: 'z[segment][feature]: standard scores (how many sd above or below the mean of all members)',
+  })
+  z: (number | null)[][];
 }
 
 export class KRowDto {
@@ -266,6 +319,12 @@ export class SegmentRefDto {
   @ApiProperty({ description: 'Its generated English label' }) label: string;
 }
 
+export class FlowDto {
+  @ApiProperty({ type: SegmentRefDto, description: 'A segment of the first run' }) from: SegmentRefDto;
+  @ApiProperty({ type: SegmentRefDto, description: 'A segment of the other run' }) to: SegmentRefDto;
+  @ApiProperty({ type: 'integer', description: 'Members in both' }) count: number;
+}
+
 export class MovedMemberDto {
   @ApiProperty({ format: 'uuid', description: 'The region, or the contact (named by id only)' }) id: string;
   @ApiPropertyOptional({ description: 'Region runs only' }) code?: string;
@@ -288,6 +347,11 @@ export class SegmentationComparisonDto {
     description: 'Members not in the segment most of their old segment-mates went to',
   })
   movedCount: number;
+  @ApiProperty({
+    type: [FlowDto],
+    description: 'Every pair of segments that shares members, with how many (a Sankey diagram)',
+  })
+  flows: FlowDto[];
   @ApiProperty({ type: [MovedMemberDto], description: 'The first 1000 of them' }) moved: MovedMemberDto[];
 }
 
@@ -315,7 +379,10 @@ export class MatchDecisionViewDto {
   @ApiProperty() templateKey: string;
   @ApiProperty({ type: 'integer' }) templateVersion: number;
   @ApiProperty({ description: 'Chosen by hand rather than the proposal approved' }) overridden: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'The name of the person who decided' })
+  decidedBy: string | null;
   @ApiProperty() decidedAt: Date;
+  @ApiProperty({ type: String, nullable: true, description: 'Why, in their words' }) comment: string | null;
 }
 
 export class SegmentMatchesDto {
@@ -360,4 +427,5 @@ export class MatchDecisionDto {
   @ApiProperty({ description: 'Chosen by hand rather than the proposal approved' }) overridden: boolean;
   @ApiProperty({ format: 'uuid' }) decidedBy: string;
   @ApiProperty() decidedAt: Date;
+  @ApiProperty({ type: String, nullable: true }) comment: string | null;
 }

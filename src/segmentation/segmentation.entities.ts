@@ -219,6 +219,10 @@ export class SegmentMatch {
   @Column('uuid', { name: 'decided_by' })
   decidedBy: string;
 
+  /** Why, in the strategist's words (also kept in the audit log). */
+  @Column('text', { nullable: true })
+  comment: string | null;
+
   @Column('timestamptz', { name: 'decided_at' })
   decidedAt: Date;
 }

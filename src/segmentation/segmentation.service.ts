@@ -4,6 +4,7 @@ import { In, type DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
+import { Feature } from '../regions/feature.entity.js';
 import { currentSet, setByKey, type SetInfo } from '../regions/region-sets.js';
 import { chooseK, judgeChoice } from './choose-k.js';
 import { adjustedRandIndex } from './quality.js';
@@ -314,6 +315,7 @@ export class SegmentationService {
     const members = await this.regionsOf(segments.map((s) => s.id));
     const contacts = await this.contactCounts(segments.map((s) => s.id));
     const contactsOf = (segmentId: string) => contacts.get(segmentId) ?? 0;
+    const edits = await this.lastEdits(segments.map((s) => s.id));
     return {
       id: run.id,
       target: run.target,
@@ -336,7 +338,61 @@ export class SegmentationService {
       rows: run.rows,
       durationMs: run.durationMs,
       createdAt: run.createdAt,
-      segments: segments.map((s) => toSegmentDto(s, members.get(s.id) ?? [], contactsOf(s.id))),
+      segments: segments.map((s) =>
+        toSegmentDto(s, members.get(s.id) ?? [], contactsOf(s.id), edits.get(s.id) ?? null),
+      ),
+    };
+  }
+
+  /** The latest change a person made to each segment's name or notes, from the audit log. */
+  private async lastEdits(segmentIds: string[]): Promise<Map<string, SegmentEdit>> {
+    const rows: { entity_id: string; at: Date; name: string | null }[] = await this.db.query(
+      `SELECT DISTINCT ON (a.entity_id) a.entity_id, a.at, s.name
+       FROM audit_log a LEFT JOIN staff_users s ON s.id = a.staff_user_id
+       WHERE a.entity_type = 'segment' AND a.action = 'segment.update' AND a.entity_id = ANY($1)
+       ORDER BY a.entity_id, a.id DESC`,
+      [segmentIds],
+    );
+    return new Map(rows.map((r) => [r.entity_id, { by: r.name, at: r.at }]));
+  }
+
+  /**
+   * A run's segments × features in one answer: per segment and feature the mean in real units and the standard
+   * score, with each feature's label, unit, day and spread, for a heatmap and its table.
+   */
+  async profile(id: string) {
+    const run = await this.db.getRepository(SegmentationRun).findOneBy({ id });
+    if (!run) throw new AppError(ErrorCode.NotFound, 'No segmentation run with this id');
+    const segments = await this.db
+      .getRepository(Segment)
+      .find({ where: { runId: id }, order: { index: 'ASC' } });
+    const catalogue = await this.db
+      .getRepository(Feature)
+      .findBy({ key: In(run.featureKeys) })
+      .then((rows) => new Map(rows.map((f) => [f.key, f])));
+    const cell = (s: Segment, key: string) => s.centroid.find((c) => c.key === key);
+    return {
+      runId: run.id,
+      features: run.featureKeys.map((key) => {
+        const stats = run.featureStats.find((f) => f.key === key);
+        return {
+          key,
+          label: catalogue.get(key)?.label ?? key,
+          unit: catalogue.get(key)?.unit ?? null,
+          asOf: run.featureDates[key] ?? null,
+          mean: stats?.mean ?? null,
+          sd: stats?.sd ?? null,
+        };
+      }),
+      segments: segments.map((s) => ({
+        id: s.id,
+        index: s.index,
+        label: { de: s.labelDe, en: s.labelEn },
+        name: s.name,
+        size: s.size,
+      })),
+      values: segments.map((s) => run.featureKeys.map((key) => cell(s, key)?.value ?? null)),
+      z: segments.map((s) => run.featureKeys.map((key) => cell(s, key)?.z ?? null)),
     };
   }
 
@@ -400,12 +456,25 @@ export class SegmentationService {
       if (best === undefined || n > (tally.get(`${a}:${best}`) ?? 0)) destination.set(a, b);
     }
     const moved = rows.filter((r) => destination.get(r.a) !== r.b);
+    const labels = new Map(
+      rows.flatMap((r) => [[`a${r.a}`, r.a_label] as const, [`b${r.b}`, r.b_label] as const]),
+    );
     return {
       runs: [id, otherId],
       target: first.target,
       compared: rows.length,
       ari,
       movedCount: moved.length,
+      flows: [...tally]
+        .map(([pair, count]) => {
+          const [a, b] = pair.split(':').map(Number);
+          return {
+            from: { index: a, label: labels.get(`a${a}`)! },
+            to: { index: b, label: labels.get(`b${b}`)! },
+            count,
+          };
+        })
+        .sort((x, y) => x.from.index - y.from.index || x.to.index - y.to.index),
       moved: moved.slice(0, MOVED_LISTED).map((r) => ({
         id: r.id,
         ...(byRegion && { code: r.code, name: r.name }),
@@ -430,7 +499,7 @@ export class SegmentationService {
     });
     const members = (await this.regionsOf([id])).get(id) ?? [];
     const n = (await this.contactCounts([id])).get(id) ?? 0;
-    return toSegmentDto({ ...segment, ...changes }, members, n);
+    return toSegmentDto({ ...segment, ...changes }, members, n, (await this.lastEdits([id])).get(id) ?? null);
   }
 }
 
@@ -446,7 +515,17 @@ function inhabitants(population: (number | null)[], labels: Int32Array, segment:
   return known ? Math.round(sum) : null;
 }
 
-function toSegmentDto(s: Segment, regions: Member[], contacts: number): SegmentDto {
+interface SegmentEdit {
+  by: string | null;
+  at: Date;
+}
+
+function toSegmentDto(
+  s: Segment,
+  regions: Member[],
+  contacts: number,
+  edited: SegmentEdit | null,
+): SegmentDto {
   return {
     id: s.id,
     index: s.index,
@@ -459,5 +538,6 @@ function toSegmentDto(s: Segment, regions: Member[], contacts: number): SegmentD
     centroid: s.centroid,
     distinguishing: s.distinguishing,
     regions: regions.map(({ id, code, name }) => ({ id, code, name })),
+    edited,
   };
 }

@@ -1,4 +1,5 @@
 import type { Placeholder } from './placeholders.js';
+import type { TemplateContext } from './template.entities.js';
 
 export interface TemplateContent {
   subject: string;
@@ -14,6 +15,7 @@ export interface DefaultTemplate {
   weights: Record<string, number>;
   /** Why these weights: what the strategist reads beside them. */
   reasoning: string;
+  context: TemplateContext;
   content: { de: TemplateContent; en: TemplateContent };
 }
 
@@ -24,7 +26,7 @@ interface Words {
   sms: string;
 }
 
-interface Issue extends Omit<DefaultTemplate, 'content'> {
+interface Issue extends Omit<DefaultTemplate, 'content' | 'context'> {
   words: { de: Words; en: Words };
 }
 
@@ -278,7 +280,7 @@ function campaign(issue: Issue): DefaultTemplate {
     const { subject, body, sms } = w[language];
     return content(language, subject, body.replace(EVENT_SENTENCE, ''), sms.slice(0, sms.indexOf('!') + 1));
   };
-  return { ...rest, content: { de: plain('de'), en: plain('en') } };
+  return { ...rest, context: 'campaign', content: { de: plain('de'), en: plain('en') } };
 }
 
 /** The reminder template (`<key>-reminder`): the issue with the event's date and place, for event waves. */
@@ -292,6 +294,7 @@ function reminder(issue: Issue): DefaultTemplate {
     ...rest,
     key: `${issue.key}-reminder`,
     name: { de: `${issue.name.de} (Erinnerung)`, en: `${issue.name.en} (reminder)` },
+    context: 'event',
     content: { de: full('de'), en: full('en') },
   };
 }

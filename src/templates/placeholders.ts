@@ -78,6 +78,12 @@ export interface PlaceholderSource {
   place?: string | null;
 }
 
+/** The first name a sample shows: never a real person's. */
+export const SAMPLE_FIRST_NAME = { de: 'Erika', en: 'Alex' };
+export const SAMPLE_EVENT_PLACE = { de: 'Marktplatz', en: 'Market square' };
+/** A link that looks like the real one but opts nobody out. */
+export const sampleOptOutLink = (publicUrl: string) => `${publicUrl}/unsubscribe/…`;
+
 const EVENT_DATE = {
   de: new Intl.DateTimeFormat('de-DE', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }),

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -13,8 +14,13 @@ import type { TemplateContent } from './default-templates.js';
 
 export type Localized<T> = { de: T; en: T };
 
+/** Which values a template's messages may use: a campaign message has no event; an event reminder has its date and place. */
+export const TEMPLATE_CONTEXTS = ['campaign', 'event'] as const;
+export type TemplateContext = (typeof TEMPLATE_CONTEXTS)[number];
+
 /** An issue template; every edit raises `version` and keeps the previous state in issue_template_versions. */
 @Entity('issue_templates')
+@Check('CHK_issue_templates_context', `"context" IN ('campaign', 'event')`)
 export class IssueTemplate {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -33,6 +39,9 @@ export class IssueTemplate {
 
   @Column('jsonb')
   content: Localized<TemplateContent>;
+
+  @Column('text', { default: 'campaign' })
+  context: TemplateContext;
 
   @Column('int', { default: 1 })
   version: number;
@@ -58,7 +67,7 @@ export class IssueTemplateVersion {
 
   /** name, weights, reasoning and content as they were in this version. */
   @Column('jsonb')
-  snapshot: Pick<IssueTemplate, 'name' | 'weights' | 'reasoning' | 'content'>;
+  snapshot: Pick<IssueTemplate, 'name' | 'weights' | 'reasoning' | 'content'> & { context?: TemplateContext };
 
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;

@@ -1,11 +1,19 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
-import { CreateTemplateDto, TemplateDto, TemplateVersionDto, UpdateTemplateDto } from './templates.dto.js';
+import {
+  CreateTemplateDto,
+  PreviewTemplateDto,
+  TemplateDto,
+  TemplatePreviewDto,
+  TemplateVersionDto,
+  UpdateTemplateDto,
+} from './templates.dto.js';
 import { TemplatesService } from './templates.service.js';
 
-const INVALID_TEMPLATE = 'Unknown placeholders, missing languages or fields, weights on unknown features';
+const INVALID_TEMPLATE =
+  'Unknown placeholders, event values in a campaign template, missing languages or fields, weights on unknown features (details.problems)';
 
 @ApiTags('templates')
 @ApiBearerAuth()
@@ -48,6 +56,18 @@ export class TemplatesController {
   @ApiErrors({ 400: INVALID_TEMPLATE, 409: 'A template with this key exists' }, 422)
   create(@CurrentStaff() staff: StaffPrincipal, @Body() dto: CreateTemplateDto) {
     return this.templates.create(dto, staff.id);
+  }
+
+  @Post('preview')
+  @Roles('strategist', 'staff')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Check and render a draft of a template, as the editor shows it, without saving it',
+  })
+  @ApiOkResponse({ type: TemplatePreviewDto })
+  @ApiErrors(400, 422)
+  preview(@Body() dto: PreviewTemplateDto) {
+    return this.templates.preview(dto);
   }
 
   @Put(':key')

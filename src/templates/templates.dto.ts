@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { TEMPLATE_CONTEXTS, type TemplateContext } from './template.entities.js';
+import { MIN_REASONING } from './template-check.js';
 
 /** A text in each language the product speaks. */
 export class LocalizedTextDto {
@@ -27,6 +29,13 @@ const WEIGHTS = {
   example: { density_per_km2: 0.35, living_space_per_inhabitant_m2: -0.25 },
 } as const;
 
+const CONTEXT = {
+  enum: TEMPLATE_CONTEXTS,
+  description:
+    'Which values its messages may use: campaign (first_name, region_name, opt_out_link) or event (also event_date ' +
+    'and event_place: a reminder, for waves tied to an event, never proposed as a match)',
+} as const;
+
 export class TemplateBodyDto {
   @ApiProperty({ type: LocalizedTextDto })
   @IsObject()
@@ -36,11 +45,20 @@ export class TemplateBodyDto {
   @IsObject()
   weights: Record<string, number>;
 
-  @ApiProperty({ description: 'Why these weights, in words a strategist can check' })
+  @ApiProperty({
+    description: `Why these weights, in words a strategist can check (at least ${MIN_REASONING} characters)`,
+  })
   @IsString()
-  @MinLength(10)
   @MaxLength(5000)
   reasoning: string;
+
+  @ApiPropertyOptional({
+    ...CONTEXT,
+    description: `${CONTEXT.description}; campaign when created, kept when edited`,
+  })
+  @IsOptional()
+  @IsIn(TEMPLATE_CONTEXTS)
+  context?: TemplateContext;
 
   @ApiProperty({
     type: TemplateContentsDto,
@@ -58,6 +76,44 @@ export class CreateTemplateDto extends TemplateBodyDto {
 }
 
 export class UpdateTemplateDto extends TemplateBodyDto {}
+
+/** A template as the editor holds it: every part optional, checked and rendered rather than refused. */
+export class TemplateDraftDto {
+  @ApiPropertyOptional({
+    example: 'housing',
+    description: 'The template edited: its context is used if none is given',
+  })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9-]{1,40}$/, { message: 'key must be a lower-case word such as housing' })
+  key?: string;
+
+  @ApiPropertyOptional(CONTEXT)
+  @IsOptional()
+  @IsIn(TEMPLATE_CONTEXTS)
+  context?: TemplateContext;
+
+  @ApiPropertyOptional({ type: LocalizedTextDto })
+  @IsOptional()
+  @IsObject()
+  name?: { de?: string; en?: string };
+
+  @ApiPropertyOptional({ ...WEIGHTS, description: 'Feature key → weight' })
+  @IsOptional()
+  @IsObject()
+  weights?: Record<string, number>;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  reasoning?: string;
+
+  @ApiProperty({ type: TemplateContentsDto })
+  @IsObject()
+  content: Record<string, Partial<Record<'subject' | 'html' | 'text' | 'sms', string>>>;
+}
+
+export class PreviewTemplateDto extends TemplateDraftDto {}
 
 export class DecideMatchDto {
   @ApiProperty({
@@ -89,6 +145,7 @@ export class TemplateSmsSizesDto {
 /** An issue template as it is now. */
 export class TemplateDto {
   @ApiProperty({ example: 'housing' }) key: string;
+  @ApiProperty(CONTEXT) context: TemplateContext;
   @ApiProperty({ type: 'integer', description: 'Raised by every edit; what used an old version keeps it' })
   version: number;
   @ApiProperty({ type: LocalizedTextDto }) name: LocalizedTextDto;
@@ -102,6 +159,8 @@ export class TemplateDto {
 
 /** What a template was in one version. */
 export class TemplateSnapshotDto {
+  @ApiPropertyOptional({ ...CONTEXT, description: 'Absent in versions written before contexts existed' })
+  context?: TemplateContext;
   @ApiProperty({ type: LocalizedTextDto }) name: LocalizedTextDto;
   @ApiProperty(WEIGHTS) weights: Record<string, number>;
   @ApiProperty() reasoning: string;
@@ -119,5 +178,34 @@ export class TemplateVersionDto {
     description: 'Staff user; null: a default template',
   })
   createdBy: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Their name; null: a default template' })
+  createdByName: string | null;
   @ApiProperty() createdAt: Date;
+}
+
+export class RenderedTemplateDto {
+  @ApiProperty() subject: string;
+  @ApiProperty({ description: 'Values escaped; shown in a sandboxed frame' }) html: string;
+  @ApiProperty() text: string;
+  @ApiProperty() sms: string;
+  @ApiProperty({ type: SmsSizeDto }) smsSize: SmsSizeDto;
+}
+
+export class RenderedTemplatesDto {
+  @ApiProperty({ type: RenderedTemplateDto }) de: RenderedTemplateDto;
+  @ApiProperty({ type: RenderedTemplateDto }) en: RenderedTemplateDto;
+}
+
+export class TemplatePreviewDto {
+  @ApiProperty(CONTEXT) context: TemplateContext;
+  @ApiProperty({
+    type: [String],
+    description: 'What saving it would refuse, all at once (empty: it can be saved)',
+  })
+  problems: string[];
+  @ApiProperty({
+    type: RenderedTemplatesDto,
+    description: 'For a made-up person in a real region (and, in context event, a made-up event next week)',
+  })
+  rendered: RenderedTemplatesDto;
 }

@@ -4,13 +4,24 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { DEFAULT_TEMPLATES, type TemplateContent } from './default-templates.js';
-import { checkPlaceholders, eventPlaceholdersIn } from './placeholders.js';
+import { publicUrl, Env } from '../config/config.js';
+import {
+  eventPlaceholdersIn,
+  placeholders,
+  SAMPLE_EVENT_PLACE,
+  SAMPLE_FIRST_NAME,
+  sampleOptOutLink,
+} from './placeholders.js';
+import { renderMessage } from './render-message.js';
+import { FIELDS, LANGUAGES, templateProblems } from './template-check.js';
 import { smsSegments } from './sms-segments.js';
-import { IssueTemplate, IssueTemplateVersion } from './template.entities.js';
-import type { CreateTemplateDto, TemplateBodyDto } from './templates.dto.js';
-
-export const LANGUAGES = ['de', 'en'] as const;
-const FIELDS = ['subject', 'html', 'text', 'sms'] as const;
+import { IssueTemplate, IssueTemplateVersion, type TemplateContext } from './template.entities.js';
+import type {
+  CreateTemplateDto,
+  PreviewTemplateDto,
+  TemplateBodyDto,
+  TemplateDraftDto,
+} from './templates.dto.js';
 
 /** Adds the default library to an empty table (first start, CLI, tests). */
 /**
@@ -23,7 +34,13 @@ export async function ensureDefaultTemplates(manager: EntityManager): Promise<vo
   const versions = manager.getRepository(IssueTemplateVersion);
   const existing = new Map((await templates.find()).map((t) => [t.key, t]));
   for (const t of DEFAULT_TEMPLATES) {
-    const fields = { name: t.name, weights: t.weights, reasoning: t.reasoning, content: t.content };
+    const fields = {
+      name: t.name,
+      weights: t.weights,
+      reasoning: t.reasoning,
+      context: t.context,
+      content: t.content,
+    };
     const found = existing.get(t.key);
     if (!found) {
       const saved = await templates.save({ key: t.key, ...fields });
@@ -43,6 +60,7 @@ export class TemplatesService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly env: Env,
   ) {}
 
   onApplicationBootstrap() {
@@ -58,15 +76,21 @@ export class TemplatesService implements OnApplicationBootstrap {
     return view(await this.find(key));
   }
 
+  /** Every version, newest first, with the name of the person who wrote it (null: a default). */
   async versions(key: string) {
     const template = await this.find(key);
-    return this.db
-      .getRepository(IssueTemplateVersion)
-      .find({ where: { templateId: template.id }, order: { version: 'DESC' } });
+    return this.db.query(
+      `SELECT v.template_id AS "templateId", v.version, v.snapshot, v.created_by AS "createdBy",
+              s.name AS "createdByName", v.created_at AS "createdAt"
+       FROM issue_template_versions v LEFT JOIN staff_users s ON s.id = v.created_by
+       WHERE v.template_id = $1 ORDER BY v.version DESC`,
+      [template.id],
+    );
   }
 
   async create(dto: CreateTemplateDto, staffId: string) {
-    await this.check(dto);
+    const context = dto.context ?? 'campaign';
+    await this.check(dto, context);
     if (await this.db.getRepository(IssueTemplate).existsBy({ key: dto.key })) {
       throw new AppError(
         ErrorCode.Conflict,
@@ -76,10 +100,10 @@ export class TemplatesService implements OnApplicationBootstrap {
     const saved = await this.db.transaction(async (manager) => {
       const template = await manager
         .getRepository(IssueTemplate)
-        .save({ ...pick(dto), key: dto.key, version: 1 });
+        .save({ ...pick(dto, context), key: dto.key, version: 1 });
       await manager
         .getRepository(IssueTemplateVersion)
-        .save({ templateId: template.id, version: 1, snapshot: pick(dto), createdBy: staffId });
+        .save({ templateId: template.id, version: 1, snapshot: pick(dto, context), createdBy: staffId });
       return template;
     });
     await this.audit.record(staffId, 'template.create', 'template', dto.key, { version: 1 });
@@ -88,14 +112,15 @@ export class TemplatesService implements OnApplicationBootstrap {
 
   /** An edit is a new version; whatever used the old one keeps its version number. */
   async update(key: string, dto: TemplateBodyDto, staffId: string) {
-    await this.check(dto);
     const current = await this.find(key);
+    const context = dto.context ?? current.context;
+    await this.check(dto, context);
     const version = current.version + 1;
     await this.db.transaction(async (manager) => {
-      await manager.getRepository(IssueTemplate).update(current.id, { ...pick(dto), version });
+      await manager.getRepository(IssueTemplate).update(current.id, { ...pick(dto, context), version });
       await manager
         .getRepository(IssueTemplateVersion)
-        .save({ templateId: current.id, version, snapshot: pick(dto), createdBy: staffId });
+        .save({ templateId: current.id, version, snapshot: pick(dto, context), createdBy: staffId });
     });
     await this.audit.record(staffId, 'template.update', 'template', key, { version });
     return this.get(key);
@@ -107,47 +132,76 @@ export class TemplatesService implements OnApplicationBootstrap {
     return template;
   }
 
-  /** Every problem at once: languages and fields present, placeholders known, weights on known keys. */
-  private async check(dto: TemplateBodyDto) {
-    const problems: string[] = [];
-    for (const language of LANGUAGES) {
-      if (typeof dto.name?.[language] !== 'string' || !dto.name[language].trim())
-        problems.push(`name.${language} is missing`);
-      const content = dto.content?.[language];
-      for (const field of FIELDS) {
-        const text = content?.[field];
-        if (typeof text !== 'string' || !text.trim())
-          problems.push(`content.${language}.${field} is missing`);
-        else for (const p of checkPlaceholders(text)) problems.push(`content.${language}.${field}: ${p}`);
-      }
-      if (content?.html && !content.html.includes('{{opt_out_link}}'))
-        problems.push(`content.${language}.html needs {{opt_out_link}}`);
-      if (content?.text && !content.text.includes('{{opt_out_link}}'))
-        problems.push(`content.${language}.text needs {{opt_out_link}}`);
-    }
-    const extra = Object.keys(dto.content ?? {}).filter((l) => !(LANGUAGES as readonly string[]).includes(l));
-    if (extra.length) problems.push(`content has unsupported languages: ${extra.join(', ')}`);
-    const weights = Object.entries(dto.weights ?? {});
-    if (weights.length === 0) problems.push('weights are empty');
-    for (const [key, w] of weights)
-      if (typeof w !== 'number' || !Number.isFinite(w)) problems.push(`weights.${key} is not a number`);
+  /** Every problem at once: the words (`templateProblems`), and weights on features or attributes that exist. */
+  private async check(dto: TemplateDraftDto, context: TemplateContext) {
+    const problems = [...templateProblems(dto, context), ...(await this.weightProblems(dto.weights))];
+    if (problems.length) throw new AppError(ErrorCode.BadRequest, problems.join('; '), { problems });
+  }
+
+  private async weightProblems(weights: Record<string, unknown> | undefined): Promise<string[]> {
+    const entries = Object.entries(weights ?? {});
+    if (entries.length === 0) return ['weights are empty'];
+    const problems = entries
+      .filter(([, w]) => typeof w !== 'number' || !Number.isFinite(w))
+      .map(([key]) => `weights.${key} is not a number`);
     // A weight may name a catalogue feature (region runs) or an attribute contacts declared (contact runs).
     const unknown: { key: string }[] = await this.db.query(
       `SELECT u.key FROM unnest($1::text[]) AS u(key)
        WHERE NOT EXISTS (SELECT 1 FROM features f WHERE f.key = u.key)
          AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.attributes ? u.key)`,
-      [weights.map(([k]) => k)],
+      [entries.map(([k]) => k)],
     );
     if (unknown.length)
       problems.push(
         `weights name unknown features or contact attributes: ${unknown.map((u) => u.key).join(', ')}`,
       );
-    if (problems.length) throw new AppError(ErrorCode.BadRequest, problems.join('; '), { problems });
+    return problems;
+  }
+
+  /**
+   * A draft as its messages would read, in both languages, for a made-up person in a real region (and, for an event
+   * reminder, a made-up event): with every problem saving it would meet, and the size of each SMS.
+   */
+  async preview(dto: PreviewTemplateDto) {
+    const context = dto.context ?? (dto.key ? await this.contextOf(dto.key) : 'campaign');
+    const problems = [...templateProblems(dto, context), ...(await this.weightProblems(dto.weights))];
+    const [region] = await this.db.query<{ name: string }[]>(
+      `SELECT r.name FROM regions r JOIN region_levels l ON l.current_set_id = r.set_id
+       WHERE r.level = 'constituency' ORDER BY r.code LIMIT 1`,
+    );
+    const inAWeek = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 7 * 86_400_000);
+    const rendered = Object.fromEntries(
+      LANGUAGES.map((language) => {
+        const values = {
+          ...placeholders({
+            first_name: SAMPLE_FIRST_NAME[language],
+            region: region?.name ?? null,
+            language,
+            ...(context === 'event' && { starts_at: inAWeek, place: SAMPLE_EVENT_PLACE[language] }),
+          }),
+          opt_out_link: sampleOptOutLink(publicUrl(this.env)),
+        };
+        const texts = dto.content?.[language] ?? {};
+        const text = (field: (typeof FIELDS)[number]) =>
+          typeof texts[field] === 'string' ? texts[field] : '';
+        const message = renderMessage(
+          { subject: text('subject'), html: text('html'), text: text('text'), sms: text('sms') },
+          values,
+        );
+        return [language, { ...message, smsSize: smsSegments(message.sms) }];
+      }),
+    );
+    return { context, problems, rendered };
+  }
+
+  private async contextOf(key: string): Promise<TemplateContext> {
+    return (await this.db.getRepository(IssueTemplate).findOneBy({ key }))?.context ?? 'campaign';
   }
 }
 
-function pick(dto: TemplateBodyDto) {
+function pick(dto: TemplateBodyDto, context: TemplateContext) {
   return {
+    context,
     name: dto.name,
     weights: dto.weights,
     reasoning: dto.reasoning,
@@ -159,6 +213,7 @@ function pick(dto: TemplateBodyDto) {
 function view(t: IssueTemplate) {
   return {
     key: t.key,
+    context: t.context,
     version: t.version,
     name: t.name,
     weights: t.weights,

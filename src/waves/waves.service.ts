@@ -6,7 +6,13 @@ import { AppError, ErrorCode } from '../common/errors.js';
 import { messageLanguage } from '../common/languages.js';
 import { consentPurposes, Env, publicUrl } from '../config/config.js';
 import type { TemplateContent } from '../templates/default-templates.js';
-import { eventPlaceholdersIn, placeholders, placeholdersIn } from '../templates/placeholders.js';
+import {
+  eventPlaceholdersIn,
+  placeholders,
+  placeholdersIn,
+  SAMPLE_FIRST_NAME,
+  sampleOptOutLink,
+} from '../templates/placeholders.js';
 import { renderMessage } from '../templates/render-message.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
@@ -21,8 +27,6 @@ const SAMPLE_TEXT_LIMIT = 4000;
 /** Judging a million contacts sorts and hashes a few hundred MB; in memory it takes a fraction of the time. */
 const AUDIENCE_WORK_MEM = '256MB';
 
-/** The made-up person a preview's samples are written for. */
-const SAMPLE_FIRST_NAME = { de: 'Erika', en: 'Alex' };
 /** Why a placeholder can come out empty in a sample. */
 const EMPTY_BECAUSE: Record<string, string> = {
   region_name: 'the contact has no region',
@@ -351,7 +355,7 @@ export class WavesService {
     const filled: Record<string, string> = {
       ...values,
       first_name: SAMPLE_FIRST_NAME[messageLanguage(language)],
-      opt_out_link: `${publicUrl(this.env)}/unsubscribe/…`,
+      opt_out_link: sampleOptOutLink(publicUrl(this.env)),
     };
     const texts = wave.channel === 'email' ? [content.subject, content.html, content.text] : [content.sms];
     const empty = placeholdersIn(texts).filter((name) => !filled[name]);

@@ -11,6 +11,7 @@ import { ImportWarnings1796124519895 } from './1796124519895-import-warnings.js'
 import { HonestProposals1796200000000 } from './1796200000000-honest-proposals.js';
 import { RegionGeometry1796300000000 } from './1796300000000-region-geometry.js';
 import { StaffLanguage1796300000001 } from './1796300000001-staff-language.js';
+import { TemplateContexts1796400000000 } from './1796400000000-template-contexts.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   HonestProposals1796200000000,
   RegionGeometry1796300000000,
   StaffLanguage1796300000001,
+  TemplateContexts1796400000000,
 ];
