@@ -79,7 +79,7 @@ export class TemplatesService implements OnApplicationBootstrap {
   /** Every version, newest first, with the name of the person who wrote it (null: a default). */
   async versions(key: string) {
     const template = await this.find(key);
-    return this.db.query(
+    return this.db.query<(IssueTemplateVersion & { createdByName: string | null })[]>(
       `SELECT v.template_id AS "templateId", v.version, v.snapshot, v.created_by AS "createdBy",
               s.name AS "createdByName", v.created_at AS "createdAt"
        FROM issue_template_versions v LEFT JOIN staff_users s ON s.id = v.created_by
