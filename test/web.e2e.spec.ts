@@ -1,13 +1,18 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import sparticuz from '@sparticuz/chromium';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './app.js';
+import {
+  expectAccessible,
+  SCREENSHOTS,
+  signIn,
+  startBrowser,
+  unexpected,
+  until,
+  type BrowserTest,
+} from './browser.js';
 import { runImport } from './imports.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../data-samples');
-const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 const SEGMENT_COLOURS = [
   '#0072b2',
   '#e69f00',
@@ -21,9 +26,9 @@ const SEGMENT_COLOURS = [
 
 describe('the web app in a real browser', () => {
   let t: TestApp;
-  let browser: Browser;
+  let b: BrowserTest;
   let url: string;
-  const consoleErrors: string[] = [];
+  const open = (width?: number) => b.open(width);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -40,49 +45,13 @@ describe('the web app in a real browser', () => {
       .set({ Authorization: `Bearer ${t.tokens.strategist}` })
       .send({ k: '4', seed: 42 })
       .expect(201);
-    await t.app.listen(0, '127.0.0.1');
-    url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    // One process for the whole browser would end it with its first closed context.
-    const args = sparticuz.args.filter((a) => a !== '--single-process');
-    browser = await chromium.launch({ executablePath: await sparticuz.executablePath(), args });
-    await mkdir(SCREENSHOTS, { recursive: true });
+    b = await startBrowser(t);
+    url = b.url;
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
+    await b?.close();
     await t?.close();
   });
-
-  /** A fresh browser (no cookie) at a width, collecting console errors. */
-  async function open(width = 1280): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const during = expect.getState().currentTestName;
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${during}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`${during}: ${e.message} ${e.stack ?? ''}`));
-    await page.goto(`${url}/`);
-    return { context, page };
-  }
-
-  async function signIn(page: Page, role: string, password = `${role}-password-long`) {
-    await page.getByLabel(/E-Mail|Email/).fill(`${role}@example.org`);
-    await page.getByLabel(/Passwort|Password/).fill(password);
-    await page.getByRole('button', { name: /Anmelden|Sign in/ }).click();
-  }
-
-  async function expectAccessible(page: Page) {
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
-
-  async function until(condition: () => Promise<boolean>, ms = 20_000) {
-    for (const start = Date.now(); !(await condition());) {
-      if (Date.now() - start > ms) throw new Error('timed out waiting for the page');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   /** The districts drawn on the map, by their fill colour. */
   const drawnFills = (page: Page) =>
@@ -178,8 +147,6 @@ describe('the web app in a real browser', () => {
   });
 
   it('wrote nothing to the console', () => {
-    expect(consoleErrors.filter((e) => !e.includes('status of 401') && !e.includes('status of 403'))).toEqual(
-      [],
-    );
+    expect(unexpected(b.consoleErrors)).toEqual([]);
   });
 });

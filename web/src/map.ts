@@ -83,3 +83,35 @@ export function range(values: (number | null)[]): { min: number; max: number } |
 export function formatValue(value: number | null | undefined, language: string): string {
   return typeof value === 'number' ? value.toLocaleString(language, { maximumFractionDigits: 2 }) : '–';
 }
+
+interface NamedSegment {
+  name: string | null;
+  label: { de: string; en: string };
+}
+
+/** A segment as people read it: the strategist's name, else its generated label in the language shown. */
+export const segmentName = (s: NamedSegment, language: 'de' | 'en') => s.name ?? s.label[language];
+
+export const segmentColour = (index: number) => SEGMENT_COLOURS[index % SEGMENT_COLOURS.length];
+
+/** Every member district in its segment's colour, and the legend's items. */
+export function segmentShades(
+  segments: (NamedSegment & { index: number; size: number; regions: { code: string }[] })[],
+  language: 'de' | 'en',
+  segmentWord: string,
+) {
+  const shades = new Map<string, Shade>();
+  const segmentOf = new Map<string, string>();
+  const items = segments.map((s) => ({
+    colour: segmentColour(s.index),
+    label: segmentName(s, language),
+    size: s.size,
+  }));
+  segments.forEach((s, i) => {
+    for (const r of s.regions) {
+      segmentOf.set(r.code, items[i].label);
+      shades.set(r.code, { colour: items[i].colour, lines: [`${segmentWord}: ${items[i].label}`] });
+    }
+  });
+  return { shades, segmentOf, items };
+}

@@ -1,9 +1,17 @@
+import { templatesDe } from './templates';
+
 /** Every string the app shows, in German. `en.ts` has the same keys. */
 export const de = {
   lang: 'de' as 'de' | 'en',
   appName: 'Wählersegmente',
   skip: 'Zum Inhalt springen',
-  nav: { map: 'Karte', data: 'Daten', users: 'Zugänge' },
+  nav: {
+    map: 'Karte',
+    segmentations: 'Segmentierungen',
+    templates: 'Vorlagen',
+    data: 'Daten',
+    users: 'Zugänge',
+  },
   signIn: {
     title: 'Anmelden',
     email: 'E-Mail',
@@ -68,6 +76,7 @@ export const de = {
     warnedLines: 'Zeilen mit Warnung',
   },
   users: { title: 'Zugänge', name: 'Name', email: 'E-Mail', role: 'Rolle' },
+  templates: templatesDe,
 };
 
 export type Strings = typeof de;

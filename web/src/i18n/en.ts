@@ -1,11 +1,18 @@
 import type { Strings } from './de';
+import { templatesEn } from './templates';
 
 /** Every string the app shows, in English. */
 export const en: Strings = {
   lang: 'en',
   appName: 'Voter segments',
   skip: 'Skip to content',
-  nav: { map: 'Map', data: 'Data', users: 'Accounts' },
+  nav: {
+    map: 'Map',
+    segmentations: 'Segmentations',
+    templates: 'Templates',
+    data: 'Data',
+    users: 'Accounts',
+  },
   signIn: {
     title: 'Sign in',
     email: 'Email',
@@ -69,4 +76,5 @@ export const en: Strings = {
     warnedLines: 'Lines with a warning',
   },
   users: { title: 'Accounts', name: 'Name', email: 'Email', role: 'Role' },
+  templates: templatesEn,
 };

@@ -1,13 +1,29 @@
-/** The app's screens, the roles that may use each, and the hash route of each (#/map). */
+/** The app's screens, the roles that may use each, and the hash route of each (#/map, #/segmentations/<id>). */
 export const SCREENS = {
   map: { roles: ['admin', 'strategist', 'staff'] },
+  segmentations: { roles: ['admin', 'strategist', 'staff'] },
+  templates: { roles: ['admin', 'strategist', 'staff'] },
   data: { roles: ['admin', 'strategist', 'staff'] },
   users: { roles: ['admin'] },
 } satisfies Record<string, { roles: string[] }>;
 
 export type Screen = keyof typeof SCREENS;
 
-export function screenFromHash(hash: string): Screen {
-  const name = hash.replace(/^#\/?/, '').split('/')[0];
-  return name in SCREENS ? (name as Screen) : 'map';
+/** The roles that may change segments, matches and templates; staff read them for their waves. */
+export const EDITORS = ['admin', 'strategist'];
+
+export interface Route {
+  screen: Screen;
+  /** What follows the screen's name: #/segmentations/<id>/matches → [<id>, 'matches']. */
+  path: string[];
 }
+
+export function routeFromHash(hash: string): Route {
+  const [name, ...path] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return name in SCREENS
+    ? { screen: name as Screen, path: path.filter(Boolean) }
+    : { screen: 'map', path: [] };
+}
+
+export const href = (screen: Screen, ...path: string[]) =>
+  `#/${[screen, ...path].map(encodeURIComponent).join('/')}`;
