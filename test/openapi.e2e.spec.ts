@@ -226,6 +226,8 @@ describe('the OpenAPI document against real answers', () => {
       await call('post', '/segmentations', { as: 'strategist', body: { k: '4', seed: 3 }, status: 201 })
     ).body.id as string;
     await call('get', '/segmentations', { as: 'staff', status: 200 });
+    const presets = await call('get', '/segmentations/presets', { as: 'staff', status: 200 });
+    expect(presets.body.presets.find((p: { default: boolean }) => p.default).key).toBe('overview');
     await call('get', '/segmentations/{id}', { url: `/segmentations/${runId}`, as: 'staff', status: 200 });
     await call('get', '/segmentations/{id}/profile', {
       url: `/segmentations/${runId}/profile`,

@@ -6,6 +6,7 @@ import {
   CreateSegmentationDto,
   MatchDecisionDto,
   MatchMatrixDto,
+  PresetsDto,
   ProfileMatrixDto,
   SegmentationComparisonDto,
   SegmentationRunDto,
@@ -15,6 +16,7 @@ import {
 } from './segmentation.dto.js';
 import { DecideMatchDto } from '../templates/templates.dto.js';
 import { MatchesService } from './matches.service.js';
+import { DEFAULT_PRESET, LOG_SCALED_BY_DEFAULT, PRESETS } from './presets.js';
 import { SegmentationService } from './segmentation.service.js';
 
 @ApiTags('segmentation')
@@ -46,6 +48,23 @@ export class SegmentationController {
   @ApiOkResponse({ type: [SegmentationRunSummaryDto], description: 'Runs, newest first' })
   list() {
     return this.segmentation.list();
+  }
+
+  @Get('segmentations/presets')
+  @Roles('strategist', 'staff')
+  @ApiOperation({
+    summary: 'The named feature sets a run can start from, and the features scaled by log by default',
+  })
+  @ApiOkResponse({ type: PresetsDto })
+  presets(): PresetsDto {
+    return {
+      presets: Object.entries(PRESETS).map(([key, features]) => ({
+        key,
+        features,
+        default: key === DEFAULT_PRESET,
+      })),
+      logScaledByDefault: [...LOG_SCALED_BY_DEFAULT],
+    };
   }
 
   @Get('segmentations/:id')

@@ -100,6 +100,18 @@ export class CreateSegmentationDto {
   restarts?: number;
 }
 
+export class PresetDto {
+  @ApiProperty({ example: 'overview' }) key: string;
+  @ApiProperty({ type: [String], description: 'Feature keys' }) features: string[];
+  @ApiProperty({ description: 'Used when a run names neither features nor a preset' }) default: boolean;
+}
+
+export class PresetsDto {
+  @ApiProperty({ type: [PresetDto] }) presets: PresetDto[];
+  @ApiProperty({ type: [String], description: 'Clustered on log(1 + x) unless logScaled says otherwise' })
+  logScaledByDefault: string[];
+}
+
 export class UpdateSegmentDto {
   @ApiPropertyOptional({ description: "The strategist's name for the segment" })
   @IsOptional()

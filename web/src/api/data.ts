@@ -1,4 +1,5 @@
 import { api, ok } from './client';
+import type { components } from './schema';
 
 /** Every call a screen makes, typed by the service's OpenAPI document: a changed DTO fails the web build. */
 export const listUsers = () => ok(api.GET('/staff-users'));
@@ -25,3 +26,22 @@ export function startImport(kind: string, file: File) {
     }),
   );
 }
+
+export const listPresets = () => ok(api.GET('/segmentations/presets'));
+export type NewRun = components['schemas']['CreateSegmentationDto'];
+export const createRun = (body: NewRun) => ok(api.POST('/segmentations', { body }));
+export const runProfile = (id: string) =>
+  ok(api.GET('/segmentations/{id}/profile', { params: { path: { id } } }));
+export const compareRuns = (id: string, otherId: string) =>
+  ok(api.GET('/segmentations/{id}/compare/{otherId}', { params: { path: { id, otherId } } }));
+export const updateSegment = (id: string, body: { name?: string; notes?: string }) =>
+  ok(api.PATCH('/segments/{id}', { params: { path: { id } }, body }));
+export const runMatches = (id: string) =>
+  ok(api.GET('/segmentations/{id}/matches', { params: { path: { id } } }));
+export const decideMatch = (id: string, segmentId: string, templateKey: string, comment: string) =>
+  ok(
+    api.PUT('/segmentations/{id}/matches/{segmentId}', {
+      params: { path: { id, segmentId } },
+      body: { templateKey, ...(comment.trim() && { comment }) },
+    }),
+  );

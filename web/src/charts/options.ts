@@ -1,0 +1,170 @@
+import type { EChartsCoreOption } from 'echarts/core';
+
+/** Blue below the mean, white at it, red above: for standard scores and template scores. */
+const DIVERGING = ['#4393c3', '#f7f7f7', '#d6604d'];
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+/** Inertia and silhouette against k, the chosen k marked by a line and each near tie by a diamond. */
+export function kChartOption(
+  rows: { k: number; inertia: number; silhouette: number }[],
+  chosen: number,
+  nearTies: number[],
+  words: { silhouette: string; inertia: string; chosen: string; nearTie: string },
+): EChartsCoreOption {
+  const ks = rows.map((r) => String(r.k));
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { data: [words.silhouette, words.inertia], top: 0 },
+    grid: { left: 56, right: 72, top: 48, bottom: 36 },
+    xAxis: { type: 'category', name: 'k', data: ks },
+    yAxis: [
+      { type: 'value', name: words.silhouette, scale: true },
+      { type: 'value', name: words.inertia, scale: true, splitLine: { show: false } },
+    ],
+    series: [
+      {
+        name: words.silhouette,
+        type: 'line',
+        yAxisIndex: 0,
+        data: rows.map((r) => round(r.silhouette)),
+        markLine: {
+          symbol: 'none',
+          lineStyle: { color: '#7a1f3d', width: 2 },
+          label: { formatter: `${words.chosen}: k = ${chosen}`, color: '#1a1a1a' },
+          data: [{ xAxis: String(chosen) }],
+        },
+        markPoint: {
+          symbol: 'diamond',
+          symbolSize: 16,
+          itemStyle: { color: '#E69F00' },
+          label: { show: true, position: 'top', formatter: `${words.nearTie}`, color: '#1a1a1a' },
+          data: rows
+            .filter((r) => nearTies.includes(r.k))
+            .map((r) => ({ coord: [String(r.k), round(r.silhouette)], name: `${words.nearTie} k = ${r.k}` })),
+        },
+      },
+      {
+        name: words.inertia,
+        type: 'line',
+        yAxisIndex: 1,
+        lineStyle: { type: 'dashed' },
+        data: rows.map((r) => round(r.inertia, 1)),
+      },
+    ],
+  };
+}
+
+/** A matrix of scores as a heatmap: columns × rows, each cell labelled with its value, long names cut short. */
+export function heatmapOption(
+  columns: string[],
+  rows: string[],
+  cells: (number | null)[][],
+  limit: number,
+): EChartsCoreOption {
+  const data = cells.flatMap((row, i) =>
+    row.map((value, j) => [j, i, value === null ? '-' : round(value, 2)] as const),
+  );
+  return {
+    animation: false,
+    tooltip: {
+      position: 'top',
+      formatter: (p: { value: [number, number, number | string] }) =>
+        `${rows[p.value[1]]}<br/>${columns[p.value[0]]}: ${p.value[2]}`,
+    },
+    grid: { left: 176, right: 16, top: 8, bottom: 128 },
+    xAxis: {
+      type: 'category',
+      data: columns,
+      axisLabel: { rotate: 35, interval: 0, fontSize: 11, width: 140, overflow: 'truncate' },
+    },
+    yAxis: {
+      type: 'category',
+      data: rows,
+      inverse: true,
+      axisLabel: { width: 168, overflow: 'truncate', fontSize: 12 },
+    },
+    visualMap: {
+      min: -limit,
+      max: limit,
+      calculable: false,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemHeight: 120,
+      inRange: { color: DIVERGING },
+      textStyle: { color: '#1a1a1a' },
+    },
+    series: [{ type: 'heatmap', data, label: { show: true, fontSize: 11, color: '#1a1a1a' } }],
+  };
+}
+
+/**
+ * A waterfall: each part floats from the sum of the parts before it to the sum with it (positive ones up in green,
+ * negative ones down in red), and the last bar is the total from zero.
+ */
+export function waterfallOption(
+  parts: { label: string; value: number }[],
+  totalLabel: string,
+): EChartsCoreOption {
+  let sum = 0;
+  const base: number[] = [];
+  const height: { value: number; itemStyle: { color: string } }[] = [];
+  for (const part of parts) {
+    const end = sum + part.value;
+    base.push(round(Math.min(sum, end), 6));
+    height.push({
+      value: round(Math.abs(part.value), 6),
+      itemStyle: { color: part.value >= 0 ? '#1b7837' : '#b2182b' },
+    });
+    sum = end;
+  }
+  base.push(round(Math.min(0, sum), 6));
+  height.push({ value: round(Math.abs(sum), 6), itemStyle: { color: '#7a1f3d' } });
+  return {
+    animation: false,
+    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+    xAxis: {
+      type: 'category',
+      data: [...parts.map((p) => p.label), totalLabel],
+      axisLabel: { rotate: 30, interval: 0, fontSize: 11, width: 120, overflow: 'truncate' },
+    },
+    yAxis: { type: 'value' },
+    series: [
+      {
+        type: 'bar',
+        stack: 'waterfall',
+        stackStrategy: 'all',
+        silent: true,
+        itemStyle: { color: 'transparent' },
+        data: base,
+      },
+      { type: 'bar', stack: 'waterfall', stackStrategy: 'all', data: height },
+    ],
+  };
+}
+
+/** Members flowing from the segments of one run (left) to those of another (right). */
+export function sankeyOption(
+  flows: { from: string; to: string; count: number }[],
+  colourOf: (node: string) => string,
+): EChartsCoreOption {
+  const nodes = [...new Set(flows.flatMap((f) => [f.from, f.to]))];
+  return {
+    animation: false,
+    tooltip: { trigger: 'item' },
+    series: [
+      {
+        type: 'sankey',
+        left: 8,
+        right: 160,
+        nodeGap: 12,
+        data: nodes.map((name) => ({ name, itemStyle: { color: colourOf(name) } })),
+        links: flows.map((f) => ({ source: f.from, target: f.to, value: f.count })),
+        lineStyle: { color: 'gradient', opacity: 0.45 },
+        label: { color: '#1a1a1a', fontSize: 12 },
+      },
+    ],
+  };
+}
