@@ -2,7 +2,7 @@
 // and the time to materialise the ledger. Usage:
 // npm run bench -- wave-preview [--contacts 1000000] [--channel sms] [--suppressions N (erased addresses on the list)]
 import { parseArgs } from 'node:util';
-import { benchDatabase, fixedWave, seedContacts, waveContext } from './waves-lib.js';
+import { approve, benchDatabase, fixedWave, seedContacts, waveContext } from './waves-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +32,7 @@ try {
     times.push((performance.now() - t) / 1000);
   }
   const previewS = [...times].sort((a, b) => a - b)[1];
+  await approve(db, waves, wave.id);
   t = performance.now();
   const launched = await waves.launch(wave.id, null);
   const launchS = (performance.now() - t) / 1000;

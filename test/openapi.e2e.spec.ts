@@ -123,7 +123,8 @@ describe('the OpenAPI document against real answers', () => {
 
   beforeAll(async () => {
     sms = await startFakeTwilio();
-    t = await startTestApp({ ...twilioEnv(sms), FREQUENCY_CAP: 'off' });
+    // Low enough that the email wave over the segments needs an approval, the SMS wave not.
+    t = await startTestApp({ ...twilioEnv(sms), FREQUENCY_CAP: 'off', APPROVAL_THRESHOLD: '20' });
     await loadWaveData(t, 60);
     const served = await t.http().get('/docs/openapi.json');
     doc = (served.status === 200 ? served : await t.http().get('/docs-json').expect(200)).body as OpenApi;
@@ -359,14 +360,60 @@ describe('the OpenAPI document against real answers', () => {
         status: 201,
       })
     ).body.id as string;
-    await call('post', '/waves/{id}/preview', {
+    await call('patch', '/waves/{id}', {
+      url: `/waves/${approved}`,
+      as: 'staff',
+      body: { name: 'Herbstaufruf' },
+      status: 200,
+    });
+    await call('patch', '/waves/{id}', {
+      url: `/waves/${approved}`,
+      as: 'staff',
+      body: { templateStrategy: 'fixed' },
+      status: 400,
+    });
+    await call('patch', '/waves/{id}', {
+      url: `/waves/${approved}`,
+      as: 'staff',
+      body: { name: null },
+      status: 422,
+    });
+    const preview = await call('post', '/waves/{id}/preview', {
       url: `/waves/${approved}/preview`,
       as: 'staff',
       status: 200,
     });
+    expect(preview.body.approval).toMatchObject({ threshold: 20, required: true, by: null });
+    await call('post', '/waves/{id}/launch', { url: `/waves/${approved}/launch`, as: 'staff', status: 409 });
+    await call('post', '/waves/{id}/approve', {
+      url: `/waves/${approved}/approve`,
+      as: 'staff',
+      status: 403,
+    });
+    await call('post', '/waves/{id}/approve', {
+      url: `/waves/${approved}/approve`,
+      as: 'strategist',
+      status: 200,
+    });
     await call('post', '/waves/{id}/launch', { url: `/waves/${approved}/launch`, as: 'staff', status: 200 });
     await call('post', '/waves/{id}/launch', { url: `/waves/${approved}/launch`, as: 'staff', status: 409 });
+    await call('post', '/waves/{id}/approve', {
+      url: `/waves/${approved}/approve`,
+      as: 'admin',
+      status: 409,
+    });
+    await call('patch', '/waves/{id}', {
+      url: `/waves/${approved}`,
+      as: 'staff',
+      body: { name: 'x' },
+      status: 409,
+    });
     await call('get', '/waves/{id}', { url: `/waves/${approved}`, as: 'strategist', status: 200 });
+    await call('get', '/waves/{id}/progress', {
+      url: `/waves/${approved}/progress`,
+      as: 'strategist',
+      status: 200,
+    });
     const ledger = await call('get', '/waves/{id}/messages', {
       url: `/waves/${approved}/messages?perPage=10`,
       as: 'staff',
@@ -390,6 +437,7 @@ describe('the OpenAPI document against real answers', () => {
       })
     ).body.id as string;
     await call('post', '/waves/{id}/preview', { url: `/waves/${sms}/preview`, as: 'staff', status: 200 });
+    await call('get', '/waves/{id}/progress', { url: `/waves/${sms}/progress`, as: 'staff', status: 200 });
     await call('post', '/waves/{id}/launch', { url: `/waves/${sms}/launch`, as: 'staff', status: 200 });
     await call('post', '/waves/{id}/pause', { url: `/waves/${sms}/pause`, as: 'staff', status: 200 });
     await call('post', '/waves/{id}/resume', { url: `/waves/${sms}/resume`, as: 'staff', status: 200 });
@@ -423,6 +471,11 @@ describe('the OpenAPI document against real answers', () => {
     await call('get', '/waves/{id}', { url: '/waves/not-a-uuid', as: 'staff', status: 400 });
     await call('get', '/waves/{id}', {
       url: '/waves/00000000-0000-4000-8000-000000000000',
+      as: 'staff',
+      status: 404,
+    });
+    await call('get', '/waves/{id}/progress', {
+      url: '/waves/00000000-0000-4000-8000-000000000000/progress',
       as: 'staff',
       status: 404,
     });

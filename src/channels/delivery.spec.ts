@@ -1,4 +1,5 @@
 import { smtpFailure } from './drivers/smtp.js';
+import { failureMeaning } from './failure-meanings.js';
 import { twilioFailure } from './drivers/twilio.js';
 
 describe('failure classes', () => {
@@ -47,5 +48,16 @@ describe('failure classes', () => {
       permanent: false,
       code: 'ECONNREFUSED',
     });
+  });
+
+  it('says what each stored code means, by its family when it is not in the table', () => {
+    expect(failureMeaning('smtp-550')).toMatch(/^no such mailbox/);
+    expect(failureMeaning('21610')).toMatch(/replied STOP/);
+    expect(failureMeaning('ECONNECTION')).toBe('could not connect to the mail server');
+    expect(failureMeaning('smtp-471')).toBe('a temporary refusal by the mail server');
+    expect(failureMeaning('smtp-557')).toBe('a refusal by the mail server');
+    expect(failureMeaning('http-503')).toBe('the SMS provider had a server error');
+    expect(failureMeaning('63016')).toMatch(/^Twilio error 63016 /);
+    expect(failureMeaning('EWHATEVER')).toBe('EWHATEVER');
   });
 });

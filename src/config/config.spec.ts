@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/DEFAULT_COUNTRY/);
   });
 
+  it('reads the approval threshold as a whole number of people, 1000 unless set', () => {
+    expect(loadConfig({}).APPROVAL_THRESHOLD).toBe(1000);
+    expect(loadConfig({ APPROVAL_THRESHOLD: '5' }).APPROVAL_THRESHOLD).toBe(5);
+    expect(() => loadConfig({ APPROVAL_THRESHOLD: 'many' })).toThrow(/APPROVAL_THRESHOLD/);
+    expect(() => loadConfig({ APPROVAL_THRESHOLD: '-1' })).toThrow(/APPROVAL_THRESHOLD/);
+  });
+
   it('parses the frequency cap and quiet hours once, into typed values', () => {
     const env = loadConfig({ FREQUENCY_CAP: '2/5', QUIET_HOURS_SMS: '22-7', QUIET_HOURS_EMAIL: 'off' });
     expect(env.frequencyCap).toEqual({ messages: 2, days: 5 });

@@ -250,6 +250,15 @@ export class Env {
   @Min(0)
   MATCH_MIN_SCORE = 0.2;
 
+  /**
+   * A wave that would reach more people than this needs the approval of a strategist or admin other than its
+   * creator before it can be launched, and its approver may not launch it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  APPROVAL_THRESHOLD = 1000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -63,11 +63,24 @@ export const materialiseSql = (audience: string, n: number) =>
          FROM (${audience}) a ORDER BY contact_id) sorted
        ON CONFLICT (wave_id, contact_id) WHERE wave_id IS NOT NULL DO NOTHING`;
 
-/** A wave's rows counted by status. */
-export const PROGRESS_SQL = `SELECT status, count(*)::int AS n FROM messages WHERE wave_id = $1 GROUP BY status`;
+/** The ledger's own codes for a message that did not simply go out, with their meanings. */
+export const LEDGER_CODES: Record<string, string> = {
+  ambiguous: 'handed to the provider when its worker stopped; not resent, so that nobody gets it twice',
+  unrecordable:
+    "the provider's answer could not be recorded; the row keeps its outcome without the provider's data",
+  internal: 'the service failed while handing the message over',
+  cancelled: 'the wave was cancelled before the message went out',
+};
 
-/** A wave's messages sent in the last minute: its achieved rate. */
-export const RECENT_SENT_SQL = `SELECT count(*)::int AS recent FROM messages WHERE wave_id = $1 AND sent_at > now() - interval '60 seconds'`;
+/**
+ * Everything a wave's progress is made of, in one pass over its rows: counted by status, error code and the bucket
+ * of `$2` seconds in which they were handed to the provider (epoch seconds of its start), with how many of them in
+ * the last minute.
+ */
+export const PROGRESS_SQL = `SELECT status, error_code AS code,
+         (floor(extract(epoch FROM sent_at) / $2::int) * $2::int)::float8 AS bucket, count(*)::int AS n,
+         (count(*) FILTER (WHERE sent_at > now() - interval '60 seconds'))::int AS recent
+       FROM messages WHERE wave_id = $1 GROUP BY 1, 2, 3`;
 
 /** Cancel: every row of the wave still waiting is skipped as cancelled (rows with the provider finish). */
 export const CANCEL_SQL = `UPDATE messages SET status = 'skipped', error_code = 'cancelled' WHERE wave_id = $1 AND status = 'queued'`;
@@ -185,5 +198,5 @@ export const COMPLETE_WAVES_SQL = `UPDATE waves w SET status = 'completed', comp
  */
 export const recoverSql = (own: boolean) =>
   `UPDATE messages SET status = 'failed', error_code = 'ambiguous', claimed_by = NULL, lease_until = NULL,
-         error = 'handed to the provider when its worker stopped; not resent, so that nobody gets it twice'
+         error = '${LEDGER_CODES.ambiguous}'
        WHERE status = 'sending' AND ${own ? `claimed_by = $1` : `(lease_until IS NULL OR lease_until < now())`}`;

@@ -60,6 +60,13 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
           for (const s of p.steps)
             console.log(`  − ${s.reason.padEnd(18)} ${String(s.excluded).padStart(8)}  → ${s.remaining}`);
           console.log(`  = will receive ${p.final}`);
+          if (p.approval.required)
+            console.log(
+              `  more than APPROVAL_THRESHOLD (${p.approval.threshold}): ` +
+                (p.approval.at
+                  ? `approved by ${p.approval.byName ?? p.approval.by}`
+                  : 'needs an approval to launch'),
+            );
           for (const g of p.groups)
             console.log(
               `    ${String(g.count).padStart(8)}  ${g.template}@${g.templateVersion} ${g.language}  ${g.segment ?? ''}`,

@@ -105,6 +105,17 @@ export class Wave {
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;
 
+  /** Staff users who changed it after its creation: like its creator, none of them may approve it. */
+  @Column('uuid', { name: 'edited_by', array: true, default: () => "'{}'" })
+  editedBy: string[];
+
+  /** A second pair of eyes, needed above APPROVAL_THRESHOLD; any change to the wave withdraws it. */
+  @Column('uuid', { name: 'approved_by', nullable: true })
+  approvedBy: string | null;
+
+  @Column('timestamptz', { name: 'approved_at', nullable: true })
+  approvedAt: Date | null;
+
   @Column('timestamptz', { name: 'launched_at', nullable: true })
   launchedAt: Date | null;
 

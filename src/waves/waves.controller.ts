@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
@@ -9,9 +9,11 @@ import {
   EventDetailDto,
   EventDto,
   MessagesQuery,
+  UpdateWaveDto,
   WaveDetailDto,
   WaveDto,
   WaveMessageDto,
+  WaveMonitorDto,
   WavePreviewDto,
 } from './waves.dto.js';
 import { WavesService } from './waves.service.js';
@@ -52,6 +54,36 @@ export class WavesController {
     return this.waves.get(id);
   }
 
+  @Patch('waves/:id')
+  @Roles('staff')
+  @ApiOperation({ summary: 'Change a draft wave; a change withdraws its approval' })
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(
+    { 400: 'A malformed id, or every problem of the changed definition at once (details.problems)' },
+    404,
+    { 409: 'The wave is no longer a draft' },
+    422,
+  )
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateWaveDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ) {
+    return this.waves.update(id, dto, staff.id);
+  }
+
+  /** Cheap enough to poll every few seconds: one pass over the wave's ledger rows. */
+  @Get('waves/:id/progress')
+  @Roles('staff', 'strategist')
+  @ApiOperation({
+    summary: "A wave's live progress: counts, the rate over time, errors by code, expected end",
+  })
+  @ApiOkResponse({ type: WaveMonitorDto })
+  @ApiErrors(400, 404)
+  progress(@Param('id', ParseUUIDPipe) id: string) {
+    return this.waves.progress(id);
+  }
+
   /** The dry run: audience, every exclusion step, the final count per segment, template and language, samples. */
   @Post('waves/:id/preview')
   @Roles('staff', 'strategist')
@@ -63,12 +95,28 @@ export class WavesController {
     return this.waves.preview(id);
   }
 
+  @Post('waves/:id/approve')
+  @Roles('strategist')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve a wave for launch (needed above APPROVAL_THRESHOLD recipients)' })
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(400, 404, {
+    409: 'The approver created or changed the wave, or its ledger is already written',
+  })
+  approve(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
+    return this.waves.approve(id, staff.id);
+  }
+
   @Post('waves/:id/launch')
   @Roles('staff')
   @HttpCode(200)
   @ApiOperation({ summary: 'Launch a draft wave (or schedule it, when it has a start time)' })
   @ApiOkResponse({ type: WaveDetailDto })
-  @ApiErrors(400, 404, { 409: NOT_NOW })
+  @ApiErrors(400, 404, {
+    409:
+      NOT_NOW +
+      '; or it would reach more than APPROVAL_THRESHOLD people without an approval, or the launcher approved it',
+  })
   launch(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.launch(id, staff.id);
   }

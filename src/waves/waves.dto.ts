@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -107,6 +107,24 @@ export class CreateWaveDto {
   scheduledAt?: Date;
 }
 
+/**
+ * A change to a draft: the fields given replace the stored ones (the audience as a whole) and the result is checked
+ * as a new wave would be. Any change withdraws the wave's approval.
+ */
+export class UpdateWaveDto extends PartialType(OmitType(CreateWaveDto, ['scheduledAt'] as const), {
+  skipNullProperties: false,
+}) {
+  @ApiPropertyOptional({
+    type: Date,
+    nullable: true,
+    description: 'Start sending at this time; null: at launch',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  scheduledAt?: Date | null;
+}
+
 export class MessagesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
   @IsOptional()
@@ -175,6 +193,13 @@ export class CreateEventDto {
   reminders?: ReminderDto[];
 }
 
+/** Who approved a wave, and when. */
+export class WaveApprovalDto {
+  @ApiProperty({ format: 'uuid', description: 'Staff user' }) by: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Their name' }) byName: string | null;
+  @ApiProperty() at: Date;
+}
+
 /** A wave as it is stored. */
 export class WaveDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -197,6 +222,14 @@ export class WaveDto {
   @ApiProperty({ enum: WAVE_STATUSES }) status: WaveStatus;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Staff user' }) createdBy:
     string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Their name; null: made on the command line' })
+  createdByName: string | null;
+  @ApiProperty({
+    type: WaveApprovalDto,
+    nullable: true,
+    description: 'Needed to launch a wave above APPROVAL_THRESHOLD; any change to the wave withdraws it',
+  })
+  approval: WaveApprovalDto | null;
   @ApiProperty({ type: Date, nullable: true }) launchedAt: Date | null;
   @ApiProperty({ type: Date, nullable: true }) completedAt: Date | null;
   @ApiProperty() createdAt: Date;
@@ -232,6 +265,75 @@ export class WaveProgressDto {
 /** A wave with its progress. */
 export class WaveDetailDto extends WaveDto {
   @ApiProperty({ type: WaveProgressDto }) progress: WaveProgressDto;
+}
+
+/** One bucket of the rate series. */
+export class SentBucketDto {
+  @ApiProperty({ description: 'Start of the bucket' }) at: Date;
+  @ApiProperty({ ...COUNT, description: 'Messages handed to the provider in it' }) sent: number;
+}
+
+/** Messages handed to the provider per time bucket, from the bucket the wave started sending in to now. */
+export class SentSeriesDto {
+  @ApiProperty({
+    type: 'integer',
+    description:
+      '10 for a wave sending for up to an hour; larger for longer ones (at most about 360 buckets)',
+  })
+  bucketSeconds: number;
+  @ApiProperty({
+    type: [SentBucketDto],
+    description: 'Every bucket, empty ones included; none before the start',
+  })
+  buckets: SentBucketDto[];
+}
+
+/** Messages that failed, or wait for another attempt, with one error code. */
+export class FailureCountDto {
+  @ApiProperty({
+    example: 'smtp-550',
+    description: "The provider's code, or the ledger's own (ambiguous, …)",
+  })
+  code: string;
+  @ApiProperty({ description: 'The code in words' }) meaning: string;
+  @ApiProperty({ ...COUNT, description: 'Failed or bounced for good' }) failed: number;
+  @ApiProperty({ ...COUNT, description: 'Queued again after a transient failure' }) retrying: number;
+}
+
+/** Messages skipped for one reason. */
+export class SkipCountDto {
+  @ApiProperty({ example: 'withdrawn', description: 'A rule of the rulebook, or cancelled' }) reason: string;
+  @ApiProperty({ description: 'The reason in words' }) meaning: string;
+  @ApiProperty(COUNT) count: number;
+}
+
+/** What a live monitor shows, in one answer cheap enough to poll every few seconds. */
+export class WaveMonitorDto extends WaveProgressDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: WAVE_STATUSES }) status: WaveStatus;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ description: 'When this answer was made' }) at: Date;
+  @ApiProperty({
+    ...COUNT,
+    description: 'Handed to the provider: sent, delivered, and those it failed afterwards',
+  })
+  handedOver: number;
+  @ApiProperty({
+    ...COUNT,
+    description:
+      'Failed as ambiguous: with the provider when their worker stopped, outcome unknown, never resent',
+  })
+  ambiguous: number;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    description: 'The channel’s configured rate (EMAIL_PER_SECOND, SMS_PER_SECOND); null: unlimited',
+  })
+  configuredRatePerSecond: number | null;
+  @ApiProperty({ type: SentSeriesDto }) sent: SentSeriesDto;
+  @ApiProperty({ type: [FailureCountDto], description: 'By error code, most first' })
+  errors: FailureCountDto[];
+  @ApiProperty({ type: [SkipCountDto], description: 'By reason, most first' }) skipped: SkipCountDto[];
 }
 
 export class PreviewWaveDto {
@@ -288,6 +390,16 @@ export class PreviewSampleDto {
   @ApiPropertyOptional({ type: 'integer', description: 'SMS waves: parts per message' }) segments?: number;
 }
 
+/** Whether the wave needs an approval to be launched (it would reach more than APPROVAL_THRESHOLD people). */
+export class PreviewApprovalDto {
+  @ApiProperty({ type: 'integer', description: 'APPROVAL_THRESHOLD' }) threshold: number;
+  @ApiProperty({ description: '`final` is above the threshold' }) required: boolean;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who approved it; null: nobody' })
+  by: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Their name' }) byName: string | null;
+  @ApiProperty({ type: Date, nullable: true }) at: Date | null;
+}
+
 export class SmsCostDto {
   @ApiProperty({ ...COUNT, description: 'SMS parts of the whole wave' }) segments: number;
   @ApiProperty() pricePerSegment: number;
@@ -301,6 +413,7 @@ export class WavePreviewDto {
   @ApiProperty({ type: [ExclusionStepDto] }) steps: ExclusionStepDto[];
   @ApiProperty({ ...COUNT, description: 'Messages that would go out' }) final: number;
   @ApiProperty({ type: DeferredDto }) deferred: DeferredDto;
+  @ApiProperty({ type: PreviewApprovalDto }) approval: PreviewApprovalDto;
   @ApiProperty({ type: [PreviewGroupDto] }) groups: PreviewGroupDto[];
   @ApiProperty({ type: [PreviewSampleDto] }) samples: PreviewSampleDto[];
   @ApiProperty({ type: [String], description: 'e.g. a placeholder that comes out empty' }) warnings: string[];

@@ -18,10 +18,12 @@ import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
 import { EXCLUSIONS, meaningOf, QUIET_HOURS } from '../consent/send-rules.js';
 import { segmentsNeedingHandChoice } from '../segmentation/matches.service.js';
+import { approvalHolds, approvalRefusal, launchRefusal, needsApproval } from './approval.js';
 import { type AudienceQuery, audienceSql, householdsSql, previewSql, quietZonesSql } from './audience.js';
-import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL, RECENT_SENT_SQL } from './ledger.js';
+import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL } from './ledger.js';
+import { bucketSeconds, failuresOf, progressOf, sentSeries, skipsOf, type LedgerGroup } from './monitor.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
-import type { CreateEventDto, CreateWaveDto } from './waves.dto.js';
+import type { CreateEventDto, CreateWaveDto, UpdateWaveDto } from './waves.dto.js';
 
 const SAMPLE_TEXT_LIMIT = 4000;
 /** Judging a million contacts sorts and hashes a few hundred MB; in memory it takes a fraction of the time. */
@@ -36,6 +38,56 @@ const EMPTY_BECAUSE: Record<string, string> = {
   opt_out_link: 'no link',
 };
 
+/** One group of the audience as the preview's judging returns it. */
+interface JudgedGroup {
+  excluded: string | null;
+  segment_id: string | null;
+  template_key: string | null;
+  template_version: number | null;
+  language: string;
+  n: number;
+  sample: string;
+  deferred: number | null;
+  deferred_until: Date | null;
+}
+
+/** The messages that would go out: the groups no rule excludes. */
+const finalOf = (groups: JudgedGroup[]) => groups.reduce((s, g) => s + (g.excluded === null ? g.n : 0), 0);
+
+/** What a wave's definition stores, from a request to create or change it. */
+function definitionOf(dto: CreateWaveDto) {
+  return {
+    name: dto.name,
+    channel: dto.channel,
+    purpose: dto.purpose,
+    audience: dto.audience,
+    templateStrategy: dto.templateStrategy,
+    templateKey: dto.templateStrategy === 'fixed' ? dto.templateKey! : null,
+    scheduledAt: dto.scheduledAt ?? null,
+  };
+}
+
+/** JSON with its keys in order, so that two audiences compare equal however their keys were written. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+
+/** A wave as the API shows it: with its creator's name, and its approval (who, their name, when) or null. */
+function waveView(wave: Wave, names: Map<string, string>) {
+  const { editedBy: _edited, approvedBy, approvedAt, ...stored } = wave;
+  return {
+    ...stored,
+    createdByName: wave.createdBy ? (names.get(wave.createdBy) ?? null) : null,
+    approval:
+      approvedBy && approvedAt
+        ? { by: approvedBy, byName: names.get(approvedBy) ?? null, at: approvedAt }
+        : null,
+  };
+}
+
 @Injectable()
 export class WavesService {
   constructor(
@@ -48,13 +100,7 @@ export class WavesService {
     await this.check(dto, event !== undefined);
     const wave = await this.db.getRepository(Wave).save(
       this.db.getRepository(Wave).create({
-        name: dto.name,
-        channel: dto.channel,
-        purpose: dto.purpose,
-        audience: dto.audience,
-        templateStrategy: dto.templateStrategy,
-        templateKey: dto.templateStrategy === 'fixed' ? dto.templateKey! : null,
-        scheduledAt: dto.scheduledAt ?? null,
+        ...definitionOf(dto),
         eventId: event?.id ?? null,
         offsetMinutes: offsetMinutes ?? null,
         cutoffAt: event?.cutoffAt ?? null,
@@ -63,7 +109,66 @@ export class WavesService {
       }),
     );
     await this.audit.record(staffId, 'wave.create', 'wave', wave.id, { name: wave.name });
-    return wave;
+    return (await this.views([wave]))[0];
+  }
+
+  /**
+   * Changes a draft: the fields given replace the stored ones, checked as a new wave's would be. A change
+   * withdraws the approval, and its author may no longer approve the wave.
+   */
+  async update(id: string, dto: UpdateWaveDto, staffId: string) {
+    const { changed, withdrawn } = await this.db.transaction(async (m) => {
+      const wave = await this.locked(id, m);
+      if (wave.status !== 'draft')
+        throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}: only a draft can be changed`);
+      const next: CreateWaveDto = {
+        name: dto.name ?? wave.name,
+        channel: dto.channel ?? wave.channel,
+        purpose: dto.purpose ?? wave.purpose,
+        audience: dto.audience ?? wave.audience,
+        templateStrategy: dto.templateStrategy ?? wave.templateStrategy,
+        templateKey: dto.templateKey ?? wave.templateKey ?? undefined,
+        scheduledAt: (dto.scheduledAt === undefined ? wave.scheduledAt : dto.scheduledAt) ?? undefined,
+      };
+      await this.check(next, wave.eventId !== null);
+      const definition = definitionOf(next);
+      const changed = (Object.keys(definition) as (keyof typeof definition)[]).filter(
+        (key) => canonical(definition[key]) !== canonical(wave[key]),
+      );
+      if (!changed.length) return { changed, withdrawn: false };
+      await m.getRepository(Wave).update(id, {
+        ...definition,
+        editedBy: [...new Set([...wave.editedBy, staffId])],
+        approvedBy: null,
+        approvedAt: null,
+      });
+      return { changed, withdrawn: wave.approvedBy !== null };
+    });
+    if (changed.length)
+      await this.audit.record(staffId, 'wave.update', 'wave', id, {
+        changed,
+        ...(withdrawn && { approvalWithdrawn: true }),
+      });
+    return this.get(id);
+  }
+
+  /**
+   * Approves a wave for launch: by someone who neither created nor changed it, before its ledger is written. A
+   * later approval replaces an earlier one.
+   */
+  async approve(id: string, staffId: string) {
+    const replaced = await this.db.transaction(async (m) => {
+      const wave = await this.locked(id, m);
+      const refusal = approvalRefusal(wave, staffId);
+      if (refusal) throw new AppError(ErrorCode.Conflict, refusal);
+      await m.query(
+        `UPDATE waves SET approved_by = $2, approved_at = now(), updated_at = now() WHERE id = $1`,
+        [id, staffId],
+      );
+      return wave.approvedBy;
+    });
+    await this.audit.record(staffId, 'wave.approve', 'wave', id, replaced ? { replaced } : {});
+    return this.get(id);
   }
 
   /** Everything wrong with a wave's definition, before anything is stored. */
@@ -134,28 +239,69 @@ export class WavesService {
     return wave;
   }
 
-  list() {
-    return this.db.getRepository(Wave).find({ order: { createdAt: 'DESC' }, take: 500 });
+  /** The wave, its row locked until `m` ends: approving, changing and launching it wait for each other. */
+  private async locked(id: string, m: EntityManager): Promise<Wave> {
+    const wave = await m.getRepository(Wave).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!wave) throw new AppError(ErrorCode.NotFound, 'No wave with this id');
+    return wave;
+  }
+
+  /** The waves as the API shows them, with the names of their creators and approvers. */
+  private async views(waves: Wave[]) {
+    const ids = [
+      ...new Set(waves.flatMap((w) => [w.createdBy, w.approvedBy]).filter((i): i is string => !!i)),
+    ];
+    const rows: { id: string; name: string }[] = ids.length
+      ? await this.db.query(`SELECT id, name FROM staff_users WHERE id = ANY($1)`, [ids])
+      : [];
+    const names = new Map(rows.map((r) => [r.id, r.name]));
+    return waves.map((w) => waveView(w, names));
+  }
+
+  async list() {
+    return this.views(await this.db.getRepository(Wave).find({ order: { createdAt: 'DESC' }, take: 500 }));
   }
 
   /** The wave with its progress: counts by status, the rate over the last minute and the expected end. */
   async get(id: string) {
     const wave = await this.find(id);
-    const counts: { status: string; n: number }[] = await this.db.query(PROGRESS_SQL, [id]);
-    const byStatus = Object.fromEntries(counts.map((c) => [c.status, c.n]));
-    const [{ recent }]: { recent: number }[] = await this.db.query(RECENT_SENT_SQL, [id]);
-    const left = (byStatus.queued ?? 0) + (byStatus.sending ?? 0);
-    const rate = recent / 60;
+    const { groups, now } = await this.ledgerGroups(wave);
+    return { ...(await this.views([wave]))[0], progress: progressOf(groups, now) };
+  }
+
+  /**
+   * What a live monitor shows, from one pass over the wave's rows: its progress, the messages handed to the
+   * provider per time bucket, the failures by code and the skips by reason.
+   */
+  async progress(id: string) {
+    const wave = await this.find(id);
+    const { groups, now, bucket } = await this.ledgerGroups(wave);
+    const rate = wave.channel === 'email' ? this.env.EMAIL_PER_SECOND : this.env.SMS_PER_SECOND;
+    const series = sentSeries(groups, bucket, wave.launchedAt, wave.completedAt ?? now);
     return {
-      ...wave,
-      progress: {
-        total: counts.reduce((s, c) => s + c.n, 0),
-        byStatus,
-        left,
-        ratePerSecond: Math.round(rate * 10) / 10,
-        expectedEnd: rate > 0 && left > 0 ? new Date(Date.now() + (left / rate) * 1000) : null,
-      },
+      id: wave.id,
+      status: wave.status,
+      channel: wave.channel,
+      at: now,
+      ...progressOf(groups, now),
+      handedOver: series.buckets.reduce((s, b) => s + b.sent, 0),
+      ambiguous: groups
+        .filter((g) => g.status === 'failed' && g.code === 'ambiguous')
+        .reduce((s, g) => s + g.n, 0),
+      configuredRatePerSecond: rate || null,
+      sent: series,
+      errors: failuresOf(groups),
+      skipped: skipsOf(groups),
     };
+  }
+
+  /** The wave's rows grouped for its progress, with buckets sized for the time it has been sending. */
+  private async ledgerGroups(wave: Wave) {
+    const now = new Date();
+    const end = wave.completedAt ?? now;
+    const bucket = bucketSeconds(wave.launchedAt ? (end.getTime() - wave.launchedAt.getTime()) / 1000 : 0);
+    const groups: LedgerGroup[] = await this.db.query(PROGRESS_SQL, [wave.id, bucket]);
+    return { groups, now, bucket };
   }
 
   /** What the audience SQL needs to judge the wave's contacts; for SMS with its households, read in `m`. */
@@ -211,26 +357,19 @@ export class WavesService {
     return q;
   }
 
+  /** Every contact of the wave's audience judged in one query, counted by exclusion, segment, template, language. */
+  private async judge(wave: Wave, m: EntityManager): Promise<JudgedGroup[]> {
+    await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
+    const q = await this.audienceOf(wave, m);
+    if (q.quietHours) q.quietZones = await m.query(quietZonesSql(q.quietHours));
+    const { sql, params } = previewSql(q);
+    return m.query(sql, params);
+  }
+
   /** The dry run: who would get what, and why the others would not. Writes nothing. */
   async preview(id: string) {
     const wave = await this.find(id);
-    const groups: {
-      excluded: string | null;
-      segment_id: string | null;
-      template_key: string | null;
-      template_version: number | null;
-      language: string;
-      n: number;
-      sample: string;
-      deferred: number | null;
-      deferred_until: Date | null;
-    }[] = await this.db.transaction(async (m) => {
-      await m.query(`SET LOCAL work_mem = '${AUDIENCE_WORK_MEM}'`);
-      const q = await this.audienceOf(wave, m);
-      if (q.quietHours) q.quietZones = await m.query(quietZonesSql(q.quietHours));
-      const { sql, params } = previewSql(q);
-      return m.query(sql, params);
-    });
+    const groups = await this.db.transaction((m) => this.judge(wave, m));
     const audience = groups.reduce((s, g) => s + g.n, 0);
     let remaining = audience;
     const steps = EXCLUSIONS.map((reason) => {
@@ -280,8 +419,9 @@ export class WavesService {
           : { sms: rendered.sms, encoding: size.encoding, segments: size.segments }),
       });
     }
-    const final = audience - steps.reduce((s, x) => s + x.excluded, 0);
+    const final = finalOf(groups);
     const rate = wave.channel === 'email' ? this.env.EMAIL_PER_SECOND : this.env.SMS_PER_SECOND;
+    const { approval } = (await this.views([wave]))[0];
     return {
       wave: {
         id: wave.id,
@@ -295,6 +435,13 @@ export class WavesService {
       final,
       // Part of `final`: they go out when quiet hours end in the contact's zone.
       deferred: { ...QUIET_HOURS, count: deferred, until: until ?? null },
+      approval: {
+        threshold: this.env.APPROVAL_THRESHOLD,
+        required: needsApproval(final, this.env.APPROVAL_THRESHOLD),
+        by: approval?.by ?? null,
+        byName: approval?.byName ?? null,
+        at: approval?.at ?? null,
+      },
       groups: sending.map((g) => ({
         segmentId: g.segment_id,
         segment: g.segment_id ? (labels.get(g.segment_id) ?? null) : null,
@@ -380,21 +527,51 @@ export class WavesService {
     );
   }
 
-  /** Materialises the ledger (or schedules that for later): one row per contact of the audience. */
+  /**
+   * Materialises the ledger (or schedules that for later): one row per contact of the audience. `staffId` null: the
+   * command line, where nobody is signed in.
+   */
   async launch(id: string, staffId: string | null) {
-    const wave = await this.find(id);
-    if (wave.status !== 'draft')
-      throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}, not a draft`);
-    if (wave.scheduledAt && wave.scheduledAt.getTime() > Date.now()) {
-      await this.setStatus(id, 'draft', 'scheduled');
-    } else {
-      await this.db.transaction(async (m) => {
+    const refusal = await this.tryLaunch(id, staffId);
+    if (refusal) throw new AppError(ErrorCode.Conflict, refusal);
+    return this.get(id);
+  }
+
+  /**
+   * Launches a draft unless it would reach more than APPROVAL_THRESHOLD people without an approval that lets this
+   * person launch it: then it stays a draft, and the reason is returned. The count is the preview's, judged as
+   * the wave is launched; with such an approval it is not needed.
+   */
+  private async tryLaunch(id: string, staffId: string | null): Promise<string | null> {
+    const outcome = await this.db.transaction(async (m) => {
+      const wave = await this.locked(id, m);
+      if (wave.status !== 'draft')
+        throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}, not a draft`);
+      const recipients = approvalHolds(wave.approvedBy, staffId) ? null : finalOf(await this.judge(wave, m));
+      const refusal =
+        recipients === null
+          ? null
+          : launchRefusal({
+              recipients,
+              threshold: this.env.APPROVAL_THRESHOLD,
+              approvedBy: wave.approvedBy,
+              launcher: staffId,
+            });
+      if (refusal) return { refusal, recipients, approvedBy: wave.approvedBy };
+      if (wave.scheduledAt && wave.scheduledAt.getTime() > Date.now()) {
+        await this.setStatus(id, 'draft', 'scheduled', m);
+      } else {
         await this.setStatus(id, 'draft', 'sending', m);
         await this.materialise(wave, m);
-      });
-    }
-    await this.audit.record(staffId, 'wave.launch', 'wave', id);
-    return this.get(id);
+      }
+      return { refusal: null, recipients, approvedBy: wave.approvedBy };
+    });
+    if (outcome.refusal) return outcome.refusal;
+    await this.audit.record(staffId, 'wave.launch', 'wave', id, {
+      ...(outcome.recipients !== null && { recipients: outcome.recipients }),
+      ...(outcome.approvedBy && { approvedBy: outcome.approvedBy }),
+    });
+    return null;
   }
 
   /**
@@ -472,7 +649,10 @@ export class WavesService {
     return { items: rows.map(({ total: _, ...r }) => r), total, page, perPage };
   }
 
-  /** An event, with reminder waves at offsets before it, scheduled at once. */
+  /**
+   * An event, with reminder waves at offsets before it, scheduled at once; a reminder that would reach more than
+   * APPROVAL_THRESHOLD people stays a draft until it is approved and launched.
+   */
   async createEvent(dto: CreateEventDto, staffId: string) {
     const cutoffAt = dto.cutoffAt ?? dto.startsAt;
     const event = await this.db.getRepository(CampaignEvent).save(
@@ -501,7 +681,7 @@ export class WavesService {
         event,
         r.offsetMinutes,
       );
-      await this.launch(wave.id, staffId);
+      await this.tryLaunch(wave.id, staffId);
     }
     return this.getEvent(event.id);
   }
@@ -512,7 +692,7 @@ export class WavesService {
     const waves = await this.db
       .getRepository(Wave)
       .find({ where: { eventId: id }, order: { scheduledAt: 'ASC' } });
-    return { ...event, reminders: waves };
+    return { ...event, reminders: await this.views(waves) };
   }
 
   listEvents() {

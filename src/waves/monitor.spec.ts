@@ -1,0 +1,60 @@
+import { bucketSeconds, failuresOf, progressOf, sentSeries, skipsOf, type LedgerGroup } from './monitor.js';
+
+const at = (s: number) => new Date(s * 1000);
+
+describe("a wave's monitor", () => {
+  const groups: LedgerGroup[] = [
+    { status: 'sent', code: null, bucket: 1000, n: 40, recent: 0 },
+    { status: 'sent', code: null, bucket: 1030, n: 20, recent: 20 },
+    { status: 'delivered', code: null, bucket: 1030, n: 10, recent: 10 },
+    { status: 'bounced', code: 'smtp-550', bucket: null, n: 2, recent: 0 },
+    { status: 'failed', code: 'ambiguous', bucket: null, n: 1, recent: 0 },
+    { status: 'queued', code: 'smtp-451', bucket: null, n: 3, recent: 0 },
+    { status: 'queued', code: null, bucket: null, n: 27, recent: 0 },
+    { status: 'skipped', code: 'withdrawn', bucket: null, n: 5, recent: 0 },
+    { status: 'skipped', code: 'cancelled', bucket: null, n: 1, recent: 0 },
+  ];
+
+  it('counts by status, with the rate of the last minute and the end it promises', () => {
+    expect(progressOf(groups, at(2000))).toEqual({
+      total: 109,
+      byStatus: { sent: 60, delivered: 10, bounced: 2, failed: 1, queued: 30, skipped: 6 },
+      left: 30,
+      ratePerSecond: 0.5,
+      expectedEnd: at(2060),
+    });
+    expect(progressOf([], at(2000))).toMatchObject({ total: 0, left: 0, expectedEnd: null });
+  });
+
+  it('series the messages handed over per bucket, empty buckets included, and sizes buckets by the span', () => {
+    expect(sentSeries(groups, 10, at(995), at(1041))).toEqual({
+      bucketSeconds: 10,
+      buckets: [990, 1000, 1010, 1020, 1030, 1040].map((s, i) => ({
+        at: at(s),
+        sent: [0, 40, 0, 0, 30, 0][i],
+      })),
+    });
+    expect(sentSeries([], 10, null, at(1041)).buckets).toEqual([]);
+    expect(bucketSeconds(0)).toBe(10);
+    expect(bucketSeconds(3600)).toBe(10);
+    expect(bucketSeconds(3601)).toBe(30);
+    expect(bucketSeconds(5 * 86400)).toBe(3600);
+  });
+
+  it('groups failures by code and skips by reason, with their meanings', () => {
+    expect(failuresOf(groups)).toEqual([
+      { code: 'smtp-451', meaning: 'the mail server had a local error', failed: 0, retrying: 3 },
+      { code: 'smtp-550', meaning: expect.stringMatching(/^no such mailbox/), failed: 2, retrying: 0 },
+      {
+        code: 'ambiguous',
+        meaning: expect.stringMatching(/^handed to the provider/),
+        failed: 1,
+        retrying: 0,
+      },
+    ]);
+    expect(skipsOf(groups)).toEqual([
+      { reason: 'withdrawn', meaning: 'the person withdrew consent for this channel and purpose', count: 5 },
+      { reason: 'cancelled', meaning: 'the wave was cancelled before the message went out', count: 1 },
+    ]);
+  });
+});
