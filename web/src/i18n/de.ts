@@ -1,4 +1,7 @@
+import { adminDe } from './admin';
+import { contactsDe } from './contacts';
 import { templatesDe } from './templates';
+import { wavesDe } from './waves';
 
 /** Every string the app shows, in German. `en.ts` has the same keys. */
 export const de = {
@@ -9,8 +12,13 @@ export const de = {
     map: 'Karte',
     segmentations: 'Segmentierungen',
     templates: 'Vorlagen',
+    waves: 'Wellen',
+    events: 'Termine',
+    contacts: 'Kontakte',
     data: 'Daten',
     users: 'Zugänge',
+    retention: 'Aufbewahrung',
+    audit: 'Protokoll',
   },
   signIn: {
     title: 'Anmelden',
@@ -179,6 +187,9 @@ export const de = {
     contribution: 'Beitrag',
   },
   templates: templatesDe,
+  waves: wavesDe,
+  contacts: contactsDe,
+  admin: adminDe,
 };
 
 export type Strings = typeof de;

@@ -1,5 +1,8 @@
 import type { Strings } from './de';
+import { adminEn } from './admin';
+import { contactsEn } from './contacts';
 import { templatesEn } from './templates';
+import { wavesEn } from './waves';
 
 /** Every string the app shows, in English. */
 export const en: Strings = {
@@ -10,8 +13,13 @@ export const en: Strings = {
     map: 'Map',
     segmentations: 'Segmentations',
     templates: 'Templates',
+    waves: 'Waves',
+    events: 'Events',
+    contacts: 'Contacts',
     data: 'Data',
     users: 'Accounts',
+    retention: 'Retention',
+    audit: 'Audit log',
   },
   signIn: {
     title: 'Sign in',
@@ -178,4 +186,7 @@ export const en: Strings = {
     contribution: 'Part',
   },
   templates: templatesEn,
+  waves: wavesEn,
+  contacts: contactsEn,
+  admin: adminEn,
 };

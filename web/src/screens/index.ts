@@ -3,14 +3,22 @@ export const SCREENS = {
   map: { roles: ['admin', 'strategist', 'staff'] },
   segmentations: { roles: ['admin', 'strategist', 'staff'] },
   templates: { roles: ['admin', 'strategist', 'staff'] },
+  waves: { roles: ['admin', 'strategist', 'staff'] },
+  events: { roles: ['admin', 'strategist', 'staff'] },
+  contacts: { roles: ['admin', 'staff'] },
   data: { roles: ['admin', 'strategist', 'staff'] },
   users: { roles: ['admin'] },
+  retention: { roles: ['admin'] },
+  audit: { roles: ['admin'] },
 } satisfies Record<string, { roles: string[] }>;
 
 export type Screen = keyof typeof SCREENS;
 
 /** The roles that may change segments, matches and templates; staff read them for their waves. */
 export const EDITORS = ['admin', 'strategist'];
+
+/** The roles that build, launch and steer waves and import contacts. */
+export const SENDERS = ['admin', 'staff'];
 
 export interface Route {
   screen: Screen;
