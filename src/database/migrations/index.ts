@@ -12,6 +12,7 @@ import { HonestProposals1796200000000 } from './1796200000000-honest-proposals.j
 import { RegionGeometry1796300000000 } from './1796300000000-region-geometry.js';
 import { StaffLanguage1796300000001 } from './1796300000001-staff-language.js';
 import { TemplateContexts1796400000000 } from './1796400000000-template-contexts.js';
+import { AdminReadApi1796500000001 } from './1796500000001-admin-read-api.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RegionGeometry1796300000000,
   StaffLanguage1796300000001,
   TemplateContexts1796400000000,
+  AdminReadApi1796500000001,
 ];
