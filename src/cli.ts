@@ -3,11 +3,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { AuditEntry } from './audit/audit-entry.entity.js';
-import { hashPassword } from './auth/passwords.js';
+import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from './auth/passwords.js';
 import { StaffUser } from './auth/staff-user.entity.js';
 import { ROLES, type Role } from './auth/roles.js';
 import { ConfigError, loadConfig, type Env } from './config/config.js';
@@ -131,8 +130,9 @@ async function userCommand(env: Env, args: string[]) {
   if (!['create', 'create-admin'].includes(sub) || !values.email || !ROLES.includes(role)) {
     throw new UsageError('user create-admin needs --email; user create needs --email and --role');
   }
-  const password = values.password ?? randomBytes(12).toString('base64url');
-  if (password.length < 12) throw new UsageError('the password needs at least 12 characters');
+  const password = values.password ?? generatePassword();
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new UsageError(`the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   const db = await open(env);
   try {
     const email = values.email.trim().toLowerCase();

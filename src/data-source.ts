@@ -15,6 +15,7 @@ import { Message, MessageEvent } from './messaging/message.entity.js';
 import { AppSecret, RetentionRule, Suppression } from './privacy/privacy.entities.js';
 import { CampaignEvent, RateWindow, Wave } from './waves/wave.entities.js';
 import { ImportJob } from './imports/import-job.entity.js';
+import { ImportMapping } from './imports/import-mapping.entity.js';
 import { Feature } from './regions/feature.entity.js';
 import { RegionGeometry, RegionSetGeometry } from './regions/geometry.entities.js';
 import { Postcode } from './regions/postcode.entity.js';
@@ -44,6 +45,7 @@ export const ENTITIES = [
   ConsentState,
   ConsentCurrent,
   ImportJob,
+  ImportMapping,
   StaffUser,
   StaffToken,
   AuditEntry,

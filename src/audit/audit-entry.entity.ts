@@ -2,6 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 @Entity('audit_log')
 @Index('IDX_audit_log_entity', ['entityType', 'entityId'])
+/** An action or the start of one (`wave.`), newest first: (action text_pattern_ops, at), made by its migration. */
+@Index('IDX_audit_log_action', { synchronize: false })
 export class AuditEntry {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { Page } from '../common/pagination.js';
 import { AuditEntry } from './audit-entry.entity.js';
+import type { AuditEntryDto, AuditQuery } from './audit.dto.js';
 
 @Injectable()
 export class AuditService {
@@ -20,5 +22,32 @@ export class AuditService {
 
   list(limit = 100): Promise<AuditEntry[]> {
     return this.entries.find({ order: { id: 'DESC' }, take: limit });
+  }
+
+  /** One page of entries, newest first, with the name of who wrote each. */
+  async search(query: AuditQuery): Promise<Page<AuditEntryDto>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.staffUserId) where.push(`a.staff_user_id = $${params.push(query.staffUserId)}`);
+    if (query.action?.endsWith('.')) where.push(`a.action LIKE $${params.push(`${query.action}%`)}`);
+    else if (query.action) where.push(`a.action = $${params.push(query.action)}`);
+    if (query.entityType) where.push(`a.entity_type = $${params.push(query.entityType)}`);
+    if (query.entityId) where.push(`a.entity_id = $${params.push(query.entityId)}`);
+    if (query.from) where.push(`a.at >= $${params.push(query.from)}::timestamptz`);
+    if (query.to) where.push(`a.at < $${params.push(query.to)}::timestamptz`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }]: { total: number }[] = await this.entries.query(
+      `SELECT count(*)::int AS total FROM audit_log a ${filter}`,
+      params,
+    );
+    const items: AuditEntryDto[] = await this.entries.query(
+      `SELECT a.id, a.at, a.action, a.entity_type AS "entityType", a.entity_id AS "entityId", a.details,
+         CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('id', s.id, 'name', s.name) END AS "staffUser"
+       FROM audit_log a LEFT JOIN staff_users s ON s.id = a.staff_user_id ${filter}
+       ORDER BY a.at DESC, a.id DESC
+       LIMIT $${params.push(query.perPage)} OFFSET $${params.push((query.page - 1) * query.perPage)}`,
+      params,
+    );
+    return { items, total, page: query.page, perPage: query.perPage };
   }
 }

@@ -6,6 +6,7 @@ import {
   HttpCode,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Put,
   Req,
@@ -35,14 +36,18 @@ import {
 } from './auth.decorators.js';
 import {
   ApiKeyCreatedDto,
+  ApiKeyDto,
   CookieSessionDto,
   CreateApiKeyDto,
   CreateStaffUserDto,
   LoginDto,
+  PasswordResetDto,
+  ResetPasswordDto,
   StaffAccountDto,
   StaffUserDto,
   TokenDto,
   UpdateMeDto,
+  UpdateStaffUserDto,
 } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
@@ -127,6 +132,16 @@ export class AuthController {
     return this.auth.updateMe(staff, dto.language);
   }
 
+  @Get('auth/api-keys')
+  @ApiBearerAuth()
+  @Roles()
+  @ApiOperation({ summary: 'List the API keys (never their secret), revoked ones included' })
+  @ApiOkResponse({ type: [ApiKeyDto], description: 'Newest first' })
+  @ApiErrors(401, 403)
+  listApiKeys() {
+    return this.auth.listApiKeys();
+  }
+
   @Post('auth/api-keys')
   @ApiBearerAuth()
   @Roles()
@@ -166,5 +181,42 @@ export class AuthController {
   @ApiErrors(401, 403, 409, 422)
   createUser(@CurrentStaff() staff: StaffPrincipal, @Body() dto: CreateStaffUserDto) {
     return this.auth.createUser(dto, staff.id);
+  }
+
+  @Patch('staff-users/:id')
+  @ApiBearerAuth()
+  @Roles()
+  @ApiOperation({
+    summary: 'Rename a staff user, change their role, or disable (ending their sessions) or enable them',
+  })
+  @ApiOkResponse({ type: StaffAccountDto })
+  @ApiErrors(400, 401, 403, 404, 422, {
+    409: 'An admin disabling their own account, or a change that would leave no active admin',
+  })
+  updateUser(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateStaffUserDto,
+  ) {
+    return this.auth.updateUser(id, dto, staff);
+  }
+
+  @Post('staff-users/:id/password')
+  @ApiBearerAuth()
+  @Roles()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Set a staff user’s password (given, or chosen by the service and shown once); ends their sessions',
+  })
+  @ApiOkResponse({ type: PasswordResetDto })
+  @ApiErrors(400, 401, 403, 404, 422)
+  resetPassword(
+    @CurrentStaff() staff: StaffPrincipal,
+    @CurrentCredential() credential: Credential,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ResetPasswordDto,
+  ) {
+    return this.auth.resetPassword(id, dto.password, staff, credential);
   }
 }

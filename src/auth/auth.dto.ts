@@ -1,10 +1,28 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { StaffRefDto } from '../common/api-docs.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { ROLES, type Role } from './roles.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { UI_LANGUAGES, type UiLanguage } from './staff-user.entity.js';
 
 export const SESSION_KINDS = ['token', 'cookie'] as const;
+
+/** A staff password as every form that sets one checks it. */
+const IsStaffPassword = () =>
+  applyDecorators(IsString(), MinLength(MIN_PASSWORD_LENGTH), MaxLength(MAX_PASSWORD_LENGTH));
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.org' })
@@ -70,15 +88,60 @@ export class CreateStaffUserDto {
   @IsEmail()
   email: string;
 
-  @ApiProperty({ minLength: 12 })
-  @IsString()
-  @MinLength(12)
-  @MaxLength(200)
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
+  @IsStaffPassword()
   password: string;
 
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role: Role;
+}
+
+/** What an admin changes on a staff account; fields left out stay as they are. */
+export class UpdateStaffUserDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: ROLES, description: 'Takes effect with the user’s next request' })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({
+    description:
+      'true: the user can no longer sign in, their sessions are ended and their API keys stop working; ' +
+      'false: enabled again (with a new login; API keys work again)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class ResetPasswordDto {
+  @ApiPropertyOptional({
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    description: 'The new password; left out, the service chooses one and answers it once',
+  })
+  @IsOptional()
+  @IsStaffPassword()
+  password?: string;
+}
+
+export class PasswordResetDto {
+  @ApiProperty({ description: 'Whether the service chose the password' }) generated: boolean;
+
+  @ApiPropertyOptional({
+    description: 'The chosen password, only when generated: shown this once, never stored',
+  })
+  password?: string;
+
+  @ApiProperty({ type: 'integer', description: 'The user’s sessions ended by the reset' })
+  sessionsRevoked: number;
 }
 
 export class CreateApiKeyDto {
@@ -107,8 +170,25 @@ export class ApiKeyCreatedDto {
   @ApiProperty({ description: 'Shown once; only its hash is stored' })
   token: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: Date, nullable: true, description: 'null: until revoked' })
   expiresAt: Date | null;
+}
+
+/** An API key as the admins' list shows it: never its secret, which only its creator saw, once. */
+export class ApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true, example: 'nightly contact sync' }) name: string | null;
+  @ApiProperty({ enum: ROLES, description: 'The role the key acts with: its creator’s' }) role: Role;
+  @ApiProperty({ type: StaffRefDto, description: 'The admin who created it; the key acts as them' })
+  createdBy: StaffRefDto;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ type: Date, nullable: true }) expiresAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true, description: 'Recorded to the minute' }) lastUsedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) revokedAt: Date | null;
+  @ApiProperty({
+    description: 'Whether it works now: not revoked, not expired, and its creator’s account not disabled',
+  })
+  active: boolean;
 }
 
 export class StaffUserDto {

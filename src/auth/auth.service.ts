@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import type { Credential, StaffPrincipal } from './auth.decorators.js';
-import type { CreateStaffUserDto } from './auth.dto.js';
+import type { ApiKeyDto, CreateStaffUserDto, PasswordResetDto, UpdateStaffUserDto } from './auth.dto.js';
 import { randomBytes } from 'node:crypto';
-import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.js';
+import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './passwords.js';
 import { StaffToken } from './staff-token.entity.js';
 import { StaffUser, type UiLanguage } from './staff-user.entity.js';
 
@@ -99,6 +99,101 @@ export class AuthService {
 
   listUsers() {
     return this.users.find({ order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * Renames a user, changes their role, disables or enables them. Disabling ends their sessions for good (enabling
+   * does not bring them back); their API keys stop working while the account is disabled, as every token's check
+   * asks for an enabled user. An admin cannot disable themself, and nobody removes the last active admin.
+   */
+  async updateUser(id: string, dto: UpdateStaffUserDto, by: StaffPrincipal) {
+    const { user, changes, sessionsRevoked } = await this.users.manager.transaction(async (m) => {
+      // Every active admin is locked, so that two admins cannot take each other's rights at the same moment.
+      const admins: { id: string }[] = await m.query(
+        `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
+      );
+      const user = await m.findOne(StaffUser, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new AppError(ErrorCode.NotFound, 'No staff user with this id');
+      const disabled = dto.disabled ?? user.disabledAt !== null;
+      if (disabled && user.disabledAt === null && id === by.id)
+        throw new AppError(
+          ErrorCode.Conflict,
+          'An admin cannot disable their own account: another admin can',
+        );
+      const activeAdmin = user.role === 'admin' && user.disabledAt === null;
+      const staysActiveAdmin = (dto.role ?? user.role) === 'admin' && !disabled;
+      if (activeAdmin && !staysActiveAdmin && admins.length === 1)
+        throw new AppError(
+          ErrorCode.Conflict,
+          'This is the last active admin: make another staff user admin first',
+        );
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      if (dto.name !== undefined && dto.name !== user.name) changes.name = { from: user.name, to: dto.name };
+      if (dto.role !== undefined && dto.role !== user.role) changes.role = { from: user.role, to: dto.role };
+      if (disabled !== (user.disabledAt !== null)) changes.disabled = { from: !disabled, to: disabled };
+      if (Object.keys(changes).length === 0) return { user, changes, sessionsRevoked: 0 };
+      await m.update(StaffUser, id, {
+        name: dto.name ?? user.name,
+        role: dto.role ?? user.role,
+        disabledAt: disabled ? (user.disabledAt ?? new Date()) : null,
+      });
+      const sessionsRevoked = changes.disabled?.to === true ? await this.revokeSessions(m, id) : 0;
+      return { user: await m.findOneByOrFail(StaffUser, { id }), changes, sessionsRevoked };
+    });
+    if (Object.keys(changes).length)
+      await this.audit.record(by.id, 'staff-user.update', 'staff-user', id, { ...changes, sessionsRevoked });
+    return user;
+  }
+
+  /**
+   * Sets a new password, the one given or one the service chooses (answered once, never stored), and ends the
+   * user's sessions; the session the request came with stays, for an admin who resets their own.
+   */
+  async resetPassword(
+    id: string,
+    given: string | undefined,
+    by: StaffPrincipal,
+    credential: Credential,
+  ): Promise<PasswordResetDto> {
+    if (!(await this.users.existsBy({ id })))
+      throw new AppError(ErrorCode.NotFound, 'No staff user with this id');
+    const password = given ?? generatePassword();
+    const passwordHash = await hashPassword(password);
+    const sessionsRevoked = await this.users.manager.transaction(async (m) => {
+      await m.update(StaffUser, id, { passwordHash });
+      return this.revokeSessions(m, id, credential.tokenId);
+    });
+    await this.audit.record(by.id, 'staff-user.password', 'staff-user', id, {
+      generated: given === undefined,
+      sessionsRevoked,
+    });
+    return given === undefined
+      ? { generated: true, password, sessionsRevoked }
+      : { generated: false, sessionsRevoked };
+  }
+
+  /** Ends a user's live sessions (not their API keys), except one; returns how many. */
+  private async revokeSessions(m: EntityManager, userId: string, except?: string): Promise<number> {
+    const [, count] = await m.query<[unknown, number]>(
+      `UPDATE staff_tokens SET revoked_at = now()
+       WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+         AND id IS DISTINCT FROM $2`,
+      [userId, except ?? null],
+    );
+    return count;
+  }
+
+  /** Every API key, newest first, without its secret (only a hash is stored). */
+  listApiKeys(): Promise<ApiKeyDto[]> {
+    return this.tokens.query(
+      `SELECT t.id, t.name, u.role, json_build_object('id', u.id, 'name', u.name) AS "createdBy",
+         t.created_at AS "createdAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt",
+         t.revoked_at AS "revokedAt",
+         (t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL) AS active
+       FROM staff_tokens t JOIN staff_users u ON u.id = t.user_id
+       WHERE t.kind = 'api-key'
+       ORDER BY t.created_at DESC, t.id`,
+    );
   }
 
   async createApiKey(userId: string, name: string, expiresInDays: number | undefined, by: string) {

@@ -75,3 +75,9 @@ export class RegionRefDto {
   @ApiProperty({ example: '74' }) code: string;
   @ApiProperty({ example: 'Leipzig I' }) name: string;
 }
+
+/** A staff user as lists name them (who did something, who created something). */
+export class StaffRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Maria Berger' }) name: string;
+}

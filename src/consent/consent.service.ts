@@ -4,7 +4,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import { addressSql } from './addresses.js';
-import type { Channel, ConsentAction, ConsentSource, ConsentStatus } from './consent.js';
+import {
+  describeConsentEvent,
+  type Channel,
+  type ConsentAction,
+  type ConsentSource,
+  type ConsentStatus,
+} from './consent.js';
 import { ConsentEvent } from './consent-event.entity.js';
 import {
   confirmationCountsSql,
@@ -185,6 +191,15 @@ export class ConsentService {
       [contactId, channel, statuses],
     );
     return rows.map((r) => r.purpose);
+  }
+
+  /** The current consent per channel × purpose and every event with its evidence, each said in words. */
+  async timeline(contactId: string) {
+    const events = await this.history(contactId);
+    return {
+      states: await this.states(contactId),
+      events: events.map((e) => ({ ...e, description: describeConsentEvent(e) })),
+    };
   }
 
   /** Every event about a contact, oldest first, with its evidence. */

@@ -6,8 +6,9 @@ import {
   validatePhoneNumberLength,
   type CountryCode,
 } from 'libphonenumber-js/max';
-import { MAX_FIELD_LENGTH } from '../csv/import-context.js';
-import { headerName, snakeCase } from '../csv/mapping.js';
+import type { Channel } from '../consent/consent.js';
+import { MAX_FIELD_LENGTH, type FileReading, type ImportOptions } from '../csv/import-context.js';
+import { headerName, mappedFields, resolveMapping, snakeCase } from '../csv/mapping.js';
 
 /** Our field names, each with the header names (German and English) that mean it. */
 export const CONTACT_FIELDS = {
@@ -53,6 +54,68 @@ export const CONTACT_MAPPING_KEYS = Object.fromEntries(
   (Object.keys(CONTACT_FIELDS) as ContactField[]).map((field) => [snakeCase(field), field]),
 ) as Record<string, ContactField>;
 
+/**
+ * What each column about consent says, and for which channel: the row parser reads consent and opt-out by this
+ * table, and the import preview explains a file's columns from it.
+ */
+export const CONSENT_FIELDS = {
+  emailConsent: {
+    meaning: 'consent',
+    channel: 'email',
+    says: 'yes asks for email consent (requested until a double opt-in is proven), no withdraws it, empty says nothing',
+  },
+  smsConsent: {
+    meaning: 'consent',
+    channel: 'sms',
+    says: 'yes asks for SMS consent (confirmed with sms_confirmed_at), no withdraws it, empty says nothing',
+  },
+  emailOptOut: {
+    meaning: 'opt-out',
+    channel: 'email',
+    says: 'inverted: yes withdraws email consent whatever a consent column says, no changes nothing, empty says nothing',
+  },
+  smsOptOut: {
+    meaning: 'opt-out',
+    channel: 'sms',
+    says: 'inverted: yes withdraws SMS consent whatever a consent column says, no changes nothing, empty says nothing',
+  },
+  optOut: {
+    meaning: 'opt-out',
+    channel: 'email',
+    says: 'inverted (no bulk email): yes withdraws email consent, no changes nothing, empty says nothing',
+  },
+  consentAt: { meaning: 'evidence', channel: null, says: 'when the consent was given (the event’s time)' },
+  emailConfirmedAt: {
+    meaning: 'evidence',
+    channel: 'email',
+    says: 'when the double opt-in was confirmed: with consent_ip, the email consent is recorded as confirmed',
+  },
+  smsConfirmedAt: {
+    meaning: 'evidence',
+    channel: 'sms',
+    says: 'when the SMS consent was confirmed: the SMS consent is recorded as confirmed',
+  },
+  consentSource: {
+    meaning: 'evidence',
+    channel: null,
+    says: 'where the consent was given, as the file states it',
+  },
+  consentIp: {
+    meaning: 'evidence',
+    channel: null,
+    says: 'the IP address the consent (or its confirmation) came from',
+  },
+  consentUserAgent: { meaning: 'evidence', channel: null, says: 'the browser the consent came from' },
+  consentTextVersion: {
+    meaning: 'evidence',
+    channel: null,
+    says: 'the version of the consent text the person saw',
+  },
+} as const satisfies Partial<
+  Record<ContactField, { meaning: 'consent' | 'opt-out' | 'evidence'; channel: Channel | null; says: string }>
+>;
+export type ConsentField = keyof typeof CONSENT_FIELDS;
+
 /** Columns named `attr_x` (or `attribute_x`) are self-declared attributes; other unknown columns are ignored. */
 const ATTRIBUTE_PREFIX = /^attr(ibute)?_/i;
 
@@ -96,6 +159,43 @@ export function contactColumns(
 export function isContactsHeader(cells: string[], mapping?: Partial<Record<ContactField, string>>): boolean {
   const { fields } = contactColumns(cells, mapping);
   return fields.email !== undefined || fields.phone !== undefined;
+}
+
+/** How a contacts file is recognised and its columns taken, with the mapping given (our key → its column). */
+export function contactsReading(
+  options: Pick<ImportOptions, 'mapping' | 'defaultCountry'>,
+): FileReading<RowContext> {
+  const { mapping } = options;
+  return {
+    isHeader: (cells) => isContactsHeader(cells, mappedFields(mapping, CONTACT_MAPPING_KEYS)),
+    expectedHeader: `an email or phone column (email, e-mail, phone, telefon, mobil …${
+      mapping ? `, or the mapping's ${Object.values(mapping).join(', ')}` : ''
+    })`,
+    layout: (header) => ({
+      header,
+      columns: contactColumns(header, resolveMapping(mapping, CONTACT_MAPPING_KEYS, header, 'contacts file')),
+      country: (options.defaultCountry ?? 'DE') as CountryCode,
+    }),
+  };
+}
+
+/** The mapping a file is read with, whether given or found through the aliases: our key → the file's column. */
+export function mappingUsed(ctx: RowContext): Record<string, string> {
+  return Object.fromEntries(
+    (Object.entries(ctx.columns.fields) as [ContactField, number][])
+      .sort(([, a], [, b]) => a - b)
+      .map(([field, index]) => [snakeCase(field), ctx.header[index]]),
+  );
+}
+
+/** The file's columns about consent, each with the field it is read as and what it means. */
+export function consentColumnsOf(ctx: RowContext) {
+  return (Object.keys(CONSENT_FIELDS) as ConsentField[]).flatMap((field) => {
+    const index = ctx.columns.fields[field];
+    if (index === undefined) return [];
+    const { meaning, channel, says } = CONSENT_FIELDS[field];
+    return [{ column: ctx.header[index], field: snakeCase(field), channel, meaning, says }];
+  });
 }
 
 export interface ContactRow {
@@ -360,9 +460,19 @@ export function parseContactRow(
       });
     else if (value !== '') attributes[key] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
-  // An opt-out column says yes to withdraw; its no says nothing either way.
-  const optedOut = (field: 'emailOptOut' | 'smsOptOut' | 'optOut') => check(field, parseFlag) === true;
-  const consent = (given: boolean | null, optOut: boolean) => (optOut ? false : given);
+  // An opt-out column says yes to withdraw; its no says nothing either way. Every column is read, so that each
+  // unreadable one is reported.
+  const consent = (channel: Channel): boolean | null => {
+    let given: boolean | null = null;
+    let optedOut = false;
+    for (const field of Object.keys(CONSENT_FIELDS) as ConsentField[]) {
+      const { meaning, channel: of } = CONSENT_FIELDS[field];
+      if (of !== channel) continue;
+      if (meaning === 'consent') given = check(field, parseFlag);
+      else if (meaning === 'opt-out' && check(field, parseFlag) === true) optedOut = true;
+    }
+    return optedOut ? false : given;
+  };
   const row: ContactRow = {
     externalId: text('externalId'),
     firstName: text('firstName'),
@@ -375,11 +485,8 @@ export function parseContactRow(
     language: check('language', normaliseLanguage),
     timeZone: check('timeZone', checkTimeZone),
     attributes,
-    emailConsent: consent(
-      check('emailConsent', parseFlag),
-      [optedOut('emailOptOut'), optedOut('optOut')].includes(true),
-    ),
-    smsConsent: consent(check('smsConsent', parseFlag), optedOut('smsOptOut')),
+    emailConsent: consent('email'),
+    smsConsent: consent('sms'),
     consentAt: check('consentAt', parseTimestamp),
     emailConfirmedAt: check('emailConfirmedAt', parseTimestamp),
     smsConfirmedAt: check('smsConfirmedAt', parseTimestamp),

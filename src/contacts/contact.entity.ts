@@ -13,6 +13,10 @@ import { Region } from '../regions/region.entity.js';
 
 /** A supporter who gave us data. Only what the campaign needs: no birth dates, no opinions beyond consent. */
 @Entity('contacts')
+/** The contact search's indexes (trigrams of the names, prefixes of email and postal code), made by their migration. */
+@Index('IDX_contacts_name_search', { synchronize: false })
+@Index('IDX_contacts_email_prefix', { synchronize: false })
+@Index('IDX_contacts_postal_code_prefix', { synchronize: false })
 export class Contact {
   @PrimaryGeneratedColumn('uuid')
   id: string;

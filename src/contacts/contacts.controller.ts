@@ -15,7 +15,10 @@ export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List contacts, filtered by region, segment, language or consent' })
+  @ApiOperation({
+    summary:
+      'List contacts: search by name, email, phone or postal code; filter by region, segment, language or consent',
+  })
   @ApiOkResponse({
     type: PageDto(ContactDto),
     description: 'One page of contacts, in the order they were added',

@@ -12,6 +12,19 @@ import {
 } from '../consent/consent.js';
 
 export class ContactQuery extends PageQuery {
+  @ApiPropertyOptional({
+    example: 'meyer 24937',
+    description:
+      'Search names, email, phone and postal code, case-insensitive: every word must appear somewhere, in any ' +
+      'order; digits also match a phone number written with spaces or a leading 0 (`0151 2345`). At least one ' +
+      'word of 3 characters',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/\S{3}/, { message: 'q needs a word of at least 3 characters' })
+  q?: string;
+
   @ApiPropertyOptional({ description: 'Region id' })
   @IsOptional()
   @IsUUID()

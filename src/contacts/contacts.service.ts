@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination.js';
 import { Env } from '../config/config.js';
+import type { CountryCode } from 'libphonenumber-js';
+import { searchConditions } from './contact-search.js';
 import type { ContactDto, ContactQuery } from './contacts.dto.js';
 
 @Injectable()
@@ -15,6 +17,7 @@ export class ContactsService {
   async list(query: ContactQuery): Promise<Page<ContactDto>> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (query.q) where.push(...searchConditions(query.q, this.env.DEFAULT_COUNTRY as CountryCode, params));
     if (query.regionId) where.push(`c.region_id = $${params.push(query.regionId)}`);
     if (query.region)
       where.push(

@@ -1,4 +1,3 @@
-import type { CountryCode } from 'libphonenumber-js';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { once } from 'node:events';
@@ -6,15 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { readCsv } from '../csv/csv-reader.js';
 import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
-import { mappedFields, resolveMapping } from '../csv/mapping.js';
-import {
-  CONTACT_MAPPING_KEYS,
-  contactColumns,
-  isContactsHeader,
-  parseContactRow,
-  type ContactRow,
-  type RowContext,
-} from './contact-row.js';
+import { contactsReading, parseContactRow, type ContactRow, type RowContext } from './contact-row.js';
 
 /** One COPY text-format field: backslash escapes, \N for null. */
 function copyField(value: string | number | boolean | Date | null): string {
@@ -139,24 +130,16 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
       return ok ? undefined : once(input, 'drain').then(() => undefined);
     };
 
+    const reading = contactsReading(ctx.options);
     const { skipped } = await readCsv(
       ctx.path,
       {
         encoding: ctx.options.encoding,
         maxLineBytes: ctx.options.maxLineBytes,
-        isHeader: (cells) => isContactsHeader(cells, mappedFields(ctx.options.mapping, CONTACT_MAPPING_KEYS)),
-        expectedHeader: `an email or phone column (email, e-mail, phone, telefon, mobil …${
-          ctx.options.mapping ? `, or the mapping's ${Object.values(ctx.options.mapping).join(', ')}` : ''
-        })`,
-        onHeader: (header) => {
-          rowContext = {
-            header,
-            columns: contactColumns(
-              header,
-              resolveMapping(ctx.options.mapping, CONTACT_MAPPING_KEYS, header, 'contacts file'),
-            ),
-            country: (ctx.options.defaultCountry ?? 'DE') as CountryCode,
-          };
+        isHeader: reading.isHeader,
+        expectedHeader: reading.expectedHeader,
+        onHeader: (header, sniffed, preamble) => {
+          rowContext = reading.layout(header, sniffed, preamble);
         },
       },
       ({ line, cells, problem }) => {

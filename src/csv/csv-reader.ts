@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import Papa from 'papaparse';
 import { FileRejected, readSample, sniff, type Encoding, type Sniffed } from './sniff.js';
 
@@ -22,12 +22,16 @@ export interface ReadOptions {
   /** Called once, when the header row is found, before the first record. */
   /** `preamble`: the lines before the header (titles, notes), their cells joined by spaces. */
   onHeader?: (header: string[], sniffed: Sniffed, preamble: string[]) => void;
+  /** Stop after this many records (a preview): the rest of the file is not read. */
+  maxRecords?: number;
+  /** The input is only the beginning of a file: it may end inside a character, which is then not an error. */
+  endsEarly?: boolean;
 }
 
 /** Per-record handler; return a promise to hold the parser until it settles (back-pressure). */
 export type RecordHandler = (record: CsvRecord) => void | Promise<void>;
 
-function decoder(encoding: Encoding): Transform {
+function decoder(encoding: Encoding, endsEarly: boolean): Transform {
   const text = new TextDecoder(encoding, { fatal: true });
   let offset = 0;
   return new Transform({
@@ -45,7 +49,8 @@ function decoder(encoding: Encoding): Transform {
       try {
         done(null, text.decode());
       } catch {
-        done(new FileRejected(`the file is not valid ${encoding} (it ends inside a character)`));
+        if (endsEarly) done(null, '');
+        else done(new FileRejected(`the file is not valid ${encoding} (it ends inside a character)`));
       }
     },
   });
@@ -110,21 +115,25 @@ function countNewlines(cells: string[]): number {
 }
 
 /**
- * Streams a CSV file record by record: detects encoding and delimiter, skips the preamble up to the header,
- * hands each record to `onRecord` with its line number and pauses the parser while a returned promise is
- * pending, so memory stays flat however big the file is. Resolves with the header and what was sniffed.
+ * Streams a CSV file (a path, or bytes already in memory) record by record: detects encoding and delimiter, skips
+ * the preamble up to the header, hands each record to `onRecord` with its line number and pauses the parser while
+ * a returned promise is pending, so memory stays flat however big the file is. Resolves with the header and what
+ * was sniffed; `more` says that it stopped at `maxRecords` with records left.
  */
 export async function readCsv(
-  path: string,
+  file: string | Buffer,
   options: ReadOptions,
   onRecord: RecordHandler,
-): Promise<{ header: string[]; sniffed: Sniffed; skipped: number }> {
-  const sniffed = sniff(await readSample(path), options.encoding);
-  const source = createReadStream(path, { highWaterMark: 256 * 1024 });
+): Promise<{ header: string[]; sniffed: Sniffed; skipped: number; more: boolean }> {
+  const sniffed = sniff(await readSample(file), options.encoding);
+  const source =
+    typeof file === 'string'
+      ? createReadStream(file, { highWaterMark: 256 * 1024 })
+      : Readable.from([file], { objectMode: false });
   const limit = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const decoded = source.pipe(decoder(sniffed.encoding));
+  const decoded = source.pipe(decoder(sniffed.encoding, options.endsEarly ?? false));
   const text = decoded.pipe(capLines(limit));
-  source.on('error', (e) => decoded.destroy(e));
+  source.on('error', (e: Error) => decoded.destroy(e));
   decoded.on('error', (e) => text.destroy(e));
 
   return new Promise((resolve, reject) => {
@@ -132,7 +141,9 @@ export async function readCsv(
     const preamble: string[] = [];
     let skipped = 0;
     let nextLine = 1;
+    let records = 0;
     let failed = false;
+    let stopped = false;
     const fail = (error: unknown, parser?: Papa.Parser) => {
       if (failed) return;
       failed = true;
@@ -146,7 +157,7 @@ export async function readCsv(
       delimiter: sniffed.delimiter,
       skipEmptyLines: false,
       step: (results, parser) => {
-        if (failed) return;
+        if (failed || stopped) return;
         const cells = results.data;
         const line = nextLine;
         nextLine += 1 + countNewlines(cells);
@@ -178,6 +189,13 @@ export async function readCsv(
           }
           return;
         }
+        if (records === options.maxRecords) {
+          stopped = true;
+          parser.abort();
+          source.destroy();
+          return resolve({ header, sniffed, skipped, more: true });
+        }
+        records++;
         const problem = tooLong
           ? `the line is longer than ${limit} bytes (MAX_LINE_BYTES)`
           : quoteError
@@ -198,9 +216,9 @@ export async function readCsv(
         }
       },
       complete: () => {
-        if (failed) return;
+        if (failed || stopped) return;
         if (!header) fail(new FileRejected(`no header row found: expected ${options.expectedHeader}`));
-        else resolve({ header, sniffed, skipped });
+        else resolve({ header, sniffed, skipped, more: false });
       },
       error: (e: Error) => fail(e),
     });

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Encoding } from './sniff.js';
+import type { Encoding, Sniffed } from './sniff.js';
 
 export interface RowError {
   line: number;
@@ -40,6 +40,18 @@ export interface ImportContext {
   options: ImportOptions;
   /** Called now and then with the number of rows read so far. */
   onProgress?: (read: number) => void;
+}
+
+/**
+ * How an importer finds a file's header and what it makes of it: one description for the import and its preview,
+ * so that the preview reads a file exactly as the import would.
+ */
+export interface FileReading<Layout> {
+  isHeader: (cells: string[]) => boolean;
+  /** What the file must contain, to say in the error when no header is found. */
+  expectedHeader: string;
+  /** Reads the header row (and the lines above it); throws FileRejected when the file cannot be imported. */
+  layout: (header: string[], sniffed: Sniffed, preamble: string[]) => Layout;
 }
 
 /** How a region set written by an import compares with another edition of its level. */

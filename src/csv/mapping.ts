@@ -23,18 +23,19 @@ export function mappedFields<Field extends string>(
  * Checks a mapping (our key → the file's column) against the keys a kind of file knows and the file's header, and
  * returns it by the importer's own field names. Keys are the documented snake_case names; camelCase is read as an
  * alias. An unknown key, a column the file does not have, or two keys on one column refuse the file before anything
- * is written, listing the valid keys and the file's columns.
+ * is written, listing the valid keys and the file's columns. Without a header (a mapping saved for later files)
+ * only the keys and the columns' distinctness are checked.
  */
 export function resolveMapping<Field extends string>(
   mapping: Record<string, string> | undefined,
   keys: Record<string, Field>,
-  header: string[],
+  header: string[] | undefined,
   what: string,
 ): Partial<Record<Field, string>> {
   if (!mapping) return {};
   const problems: string[] = [];
   const resolved: Partial<Record<Field, string>> = {};
-  const columns = new Map(header.filter((h) => h !== '').map((h) => [headerName(h), h]));
+  const columns = header && new Map(header.filter((h) => h !== '').map((h) => [headerName(h), h]));
   const taken = new Map<string, string>();
   for (const [key, column] of Object.entries(mapping)) {
     const field = keys[key] ?? keys[snakeCase(key)];
@@ -43,7 +44,7 @@ export function resolveMapping<Field extends string>(
       continue;
     }
     const name = headerName(column);
-    if (!columns.has(name))
+    if (columns && !columns.has(name))
       problems.push(`"${key}" names the column "${column}", which the file does not have`);
     else if (taken.has(name))
       problems.push(`"${key}" and "${taken.get(name)}" both name the column "${column}"`);
@@ -52,8 +53,8 @@ export function resolveMapping<Field extends string>(
   }
   if (problems.length)
     throw new FileRejected(
-      `the mapping does not fit this ${what}: ${problems.join('; ')}. ` +
-        `Valid keys: ${Object.keys(keys).join(', ')}. The file's columns: ${[...columns.values()].join(', ')}`,
+      `the mapping does not fit this ${what}: ${problems.join('; ')}. Valid keys: ${Object.keys(keys).join(', ')}` +
+        (columns ? `. The file's columns: ${[...columns.values()].join(', ')}` : ''),
     );
   return resolved;
 }

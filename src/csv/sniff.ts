@@ -13,8 +13,9 @@ export class FileRejected extends Error {}
 
 const SAMPLE_BYTES = 64 * 1024;
 
-export async function readSample(path: string): Promise<Buffer> {
-  const file = await open(path, 'r');
+export async function readSample(source: string | Buffer): Promise<Buffer> {
+  if (typeof source !== 'string') return source.subarray(0, SAMPLE_BYTES);
+  const file = await open(source, 'r');
   try {
     const buffer = Buffer.alloc(SAMPLE_BYTES);
     const { bytesRead } = await file.read(buffer, 0, SAMPLE_BYTES, 0);

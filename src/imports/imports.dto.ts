@@ -1,10 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { StaffRefDto } from '../common/api-docs.js';
+import { CHANNELS, type Channel } from '../consent/consent.js';
 import type { ImportReport } from '../csv/import-context.js';
 import type { ImportJob } from './import-job.entity.js';
 import { IMPORT_KINDS, type ImportKind } from './import-job.entity.js';
+import { PREVIEW_ROWS } from './import-preview.js';
+import { MAPPABLE_KINDS, type MappableKind } from './mapping-keys.js';
 import { EDITION_PATTERN } from '../regions/editions.js';
 import { CODE_PROPERTIES } from '../regions/geometry-file.js';
+
+/** A saved mapping's name: it is part of a URL. */
+export const MAPPING_NAME = /^[\w.-]{1,100}$/;
 
 export class CreateImportDto {
   @ApiProperty({ enum: IMPORT_KINDS })
@@ -25,6 +32,14 @@ export class CreateImportDto {
   @IsString()
   @MaxLength(10_000)
   mapping?: string;
+
+  @ApiPropertyOptional({
+    example: 'civicrm-export',
+    description: 'The name of a saved mapping (GET /import-mappings) for this kind, instead of `mapping`',
+  })
+  @IsOptional()
+  @Matches(MAPPING_NAME, { message: 'mappingName must be a short name such as civicrm-export' })
+  mappingName?: string;
 
   @ApiPropertyOptional({ description: 'Consent purpose the consent columns grant', default: 'campaign-news' })
   @IsOptional()
@@ -126,3 +141,143 @@ export function toDto(job: ImportJob, personalData = true): ImportJobDto {
 }
 
 const withoutValues = (rows: RowErrorDto[]) => rows.map(({ value: _value, ...rest }) => rest);
+
+/** A contact row as the import takes it (what it writes, before matching it to stored contacts and regions). */
+export class ContactRowDto {
+  @ApiProperty({ type: String, nullable: true }) externalId: string | null;
+  @ApiProperty({ type: String, nullable: true }) firstName: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastName: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Trimmed and lower-cased' }) email: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'E.164' }) phone: string | null;
+  @ApiProperty({ description: 'The phone is a landline: kept, never sent an SMS' }) landline: boolean;
+  @ApiProperty({ type: String, nullable: true }) postalCode: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Without leading zeros' }) regionCode:
+    string | null;
+  @ApiProperty({ type: String, nullable: true }) language: string | null;
+  @ApiProperty({ type: String, nullable: true }) timeZone: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    description: 'The attr_* columns',
+  })
+  attributes: Record<string, string | number>;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description:
+      'true: consent asked for; false: withdrawn (an opt-out column said yes, or consent said no); null: not stated',
+  })
+  emailConsent: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'As emailConsent' }) smsConsent: boolean | null;
+  @ApiProperty({ type: Date, nullable: true }) consentAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) emailConfirmedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) smsConfirmedAt: Date | null;
+  @ApiProperty({ type: String, nullable: true }) consentSource: string | null;
+  @ApiProperty({ type: String, nullable: true }) consentIp: string | null;
+  @ApiProperty({ type: String, nullable: true }) consentUserAgent: string | null;
+  @ApiProperty({ type: String, nullable: true }) consentTextVersion: string | null;
+}
+
+export class PreviewRowDto {
+  @ApiProperty({ type: 'integer', description: 'The line of the file the record starts on' }) line: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'The cells by column name (a nameless or repeated column by its position)',
+  })
+  cells: Record<string, string>;
+  @ApiProperty({ type: [RowErrorDto], description: 'Why the import would reject the row; empty if kept' })
+  errors: RowErrorDto[];
+  @ApiProperty({ type: [RowErrorDto], description: 'What the import would drop from the row it keeps' })
+  warnings: RowErrorDto[];
+  @ApiPropertyOptional({
+    type: ContactRowDto,
+    nullable: true,
+    description: 'Contacts: the row as the import takes it; null when rejected',
+  })
+  contact?: ContactRowDto | null;
+}
+
+/** A column about consent in a contacts file, with what the import reads it as. */
+export class ConsentColumnDto {
+  @ApiProperty({ example: 'Do Not Email' }) column: string;
+  @ApiProperty({ example: 'email_opt_out', description: 'The mapping key it is read as' }) field: string;
+  @ApiProperty({ enum: CHANNELS, nullable: true, description: 'null: evidence for either channel' })
+  channel: Channel | null;
+  @ApiProperty({
+    enum: ['consent', 'opt-out', 'evidence'],
+    description:
+      'consent: yes asks for it; opt-out: inverted, yes withdraws; evidence: what the events record',
+  })
+  meaning: 'consent' | 'opt-out' | 'evidence';
+  @ApiProperty({ description: 'What its values do, in words' }) says: string;
+}
+
+export class AttributeColumnDto {
+  @ApiProperty({ example: 'attr_rent_worry' }) column: string;
+  @ApiProperty({ example: 'rent_worry' }) key: string;
+}
+
+export class ImportPreviewDto {
+  @ApiProperty({ enum: IMPORT_KINDS }) kind: ImportKind;
+  @ApiProperty() fileName: string;
+  @ApiProperty({ enum: ['utf-8', 'windows-1252', 'utf-16le'], description: 'As detected, or as given' })
+  encoding: string;
+  @ApiProperty({ enum: [',', ';', '\t'] }) delimiter: string;
+  @ApiProperty({ type: [String], description: 'The header row, as the file has it' }) header: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { email: 'E-Mail', email_opt_out: 'Do Not Email' },
+    description:
+      'Our field → the file’s column: the mapping given, or the columns the header’s names stand for (empty for the official layouts, read as published)',
+  })
+  mapping: Record<string, string>;
+  @ApiProperty({ type: String, nullable: true, description: 'The saved mapping used, if one was named' })
+  mappingName: string | null;
+  @ApiProperty({ type: [PreviewRowDto], description: `The first ${PREVIEW_ROWS} records after the header` })
+  rows: PreviewRowDto[];
+  @ApiProperty({ description: 'The file has more records than these' }) more: boolean;
+  @ApiPropertyOptional({ description: 'Contacts: the consent purpose the consent columns grant' })
+  purpose?: string;
+  @ApiPropertyOptional({ type: [ConsentColumnDto], description: 'Contacts: the columns about consent' })
+  consentColumns?: ConsentColumnDto[];
+  @ApiPropertyOptional({
+    type: [AttributeColumnDto],
+    description: 'Contacts: self-declared attributes (attr_*)',
+  })
+  attributeColumns?: AttributeColumnDto[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Contacts: the columns not read at all (data minimisation)',
+  })
+  ignoredColumns?: string[];
+}
+
+export class PutImportMappingDto {
+  @ApiProperty({
+    enum: MAPPABLE_KINDS,
+    description: 'Official Strukturdaten, results and geometry take no mapping',
+  })
+  @IsIn(MAPPABLE_KINDS)
+  kind: MappableKind;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { email: 'Mail-Adresse', email_opt_out: 'Do Not Email' },
+    description: 'Our field → the column name in the files, checked against the kind’s keys',
+  })
+  @IsObject()
+  mapping: Record<string, string>;
+}
+
+export class ImportMappingDto {
+  @ApiProperty({ example: 'civicrm-export' }) name: string;
+  @ApiProperty({ enum: MAPPABLE_KINDS }) kind: MappableKind;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) mapping: Record<string, string>;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'null when made from the command line' })
+  createdBy: StaffRefDto | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}

@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Env } from '../config/config.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
+import { ImportMappingsController } from './import-mappings.controller.js';
+import { ImportMappingsService } from './import-mappings.service.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
 
@@ -19,8 +21,8 @@ import { ImportsService } from './imports.service.js';
       },
     }),
   ],
-  controllers: [ImportsController],
-  providers: [ImportsService],
+  controllers: [ImportsController, ImportMappingsController],
+  providers: [ImportsService, ImportMappingsService],
   exports: [ImportsService],
 })
 export class ImportsModule {}

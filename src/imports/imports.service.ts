@@ -10,7 +10,9 @@ import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import type { ImportOptions } from '../csv/import-context.js';
 import { ImportJob, type ImportKind } from './import-job.entity.js';
+import { FileRejected } from '../csv/sniff.js';
 import { createImportJob, importOptions, runImportJob } from './import-runner.js';
+import { PREVIEW_KINDS, previewImport, type PreviewKind } from './import-preview.js';
 import { toDto } from './imports.dto.js';
 
 export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
@@ -20,6 +22,16 @@ export const IMPORT_ROLES: Record<ImportKind, 'strategist' | 'staff'> = {
   geometry: 'strategist',
   contacts: 'staff',
 };
+
+/** Refuses a person whose role may not import files of this kind. */
+export function assertMayImport(staff: StaffPrincipal, kind: ImportKind): void {
+  if (staff.role !== 'admin' && IMPORT_ROLES[kind] !== staff.role) {
+    throw new AppError(
+      ErrorCode.Forbidden,
+      `Importing ${kind} needs the role admin or ${IMPORT_ROLES[kind]}`,
+    );
+  }
+}
 
 /** A mapping (our field → the file's column) as given by a person, checked the same for the CLI and HTTP. */
 export function parseMapping(raw: string | undefined): Record<string, string> | undefined {
@@ -33,6 +45,11 @@ export function parseMapping(raw: string | undefined): Record<string, string> | 
       'mapping must be a JSON object such as {"email":"Mail-Adresse"}',
     );
   }
+  return mappingObject(parsed);
+}
+
+/** A mapping given as an object: column names by our field. */
+export function mappingObject(parsed: unknown): Record<string, string> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new AppError(
       ErrorCode.InvalidInput,
@@ -44,6 +61,9 @@ export function parseMapping(raw: string | undefined): Record<string, string> | 
   }
   return parsed as Record<string, string>;
 }
+
+const isPreviewKind = (kind: ImportKind): kind is PreviewKind =>
+  (PREVIEW_KINDS as readonly string[]).includes(kind);
 
 @Injectable()
 export class ImportsService implements OnApplicationBootstrap {
@@ -75,13 +95,9 @@ export class ImportsService implements OnApplicationBootstrap {
     path: string,
     fileName: string,
     options: ImportOptions,
+    mappingName?: string,
   ) {
-    if (staff.role !== 'admin' && IMPORT_ROLES[kind] !== staff.role) {
-      throw new AppError(
-        ErrorCode.Forbidden,
-        `Importing ${kind} needs the role admin or ${IMPORT_ROLES[kind]}`,
-      );
-    }
+    assertMayImport(staff, kind);
     const request = {
       kind,
       path,
@@ -90,7 +106,11 @@ export class ImportsService implements OnApplicationBootstrap {
       createdBy: staff.id,
     };
     const job = await createImportJob(this.db, request);
-    await this.audit.record(staff.id, 'import.start', 'import-job', job.id, { kind, fileName });
+    await this.audit.record(staff.id, 'import.start', 'import-job', job.id, {
+      kind,
+      fileName,
+      ...(mappingName && { mappingName }),
+    });
     const work = runImportJob(this.db, job, request)
       .then(async (done) => {
         this.logger.log(`import ${done.id} (${kind}, ${fileName}): ${done.status}`);
@@ -102,6 +122,40 @@ export class ImportsService implements OnApplicationBootstrap {
     this.running.add(work);
     void work.finally(() => this.running.delete(work));
     return toDto(job);
+  }
+
+  /**
+   * The beginning of an upload as the import would read it, writing nothing (see previewImport). `file` holds the
+   * upload's first bytes; `size` is the whole upload's.
+   */
+  async preview(
+    staff: StaffPrincipal,
+    kind: ImportKind,
+    file: { buffer: Buffer; size: number; originalname: string },
+    options: ImportOptions,
+    mappingName: string | null,
+  ) {
+    assertMayImport(staff, kind);
+    if (!isPreviewKind(kind))
+      throw new AppError(
+        ErrorCode.BadRequest,
+        `A ${kind} file is GeoJSON, not a table: the preview reads ${PREVIEW_KINDS.join(', ')} files`,
+      );
+    const full = importOptions(this.env, options);
+    try {
+      const preview = await previewImport(kind, file.buffer, file.size > file.buffer.length, full);
+      return {
+        kind,
+        fileName: file.originalname,
+        mappingName,
+        ...preview,
+        ...(kind === 'contacts' && { purpose: full.purpose }),
+      };
+    } catch (e) {
+      if (e instanceof FileRejected)
+        throw new AppError(ErrorCode.BadRequest, `The import would reject this file: ${e.message}`);
+      throw e;
+    }
   }
 
   /** Lets tests and shutdown wait for background imports. */

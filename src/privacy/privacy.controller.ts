@@ -12,11 +12,13 @@ import {
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import { ConsentHistoryDto } from '../consent/consent.dto.js';
+import { ConsentService } from '../consent/consent.service.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 import {
   ConfirmationDto,
   ConsentChangeDto,
-  ConsentHistoryDto,
+  ContactDetailDto,
   ContactExportDto,
   PutRetentionRuleDto,
   QueuedMessageDto,
@@ -43,8 +45,22 @@ const QUEUE_RESULT = {
 export class PrivacyController {
   constructor(
     private readonly privacy: PrivacyService,
+    private readonly consent: ConsentService,
     private readonly confirmations: ConfirmationService,
   ) {}
+
+  @Get('contacts/:id')
+  @Roles('staff')
+  @ApiTags('contacts')
+  @ApiOperation({
+    summary:
+      'One contact: its data, region, segment, consent with every event and its evidence, and messages',
+  })
+  @ApiOkResponse({ type: ContactDetailDto })
+  @ApiErrors(400, 404)
+  contact(@Param('id', ParseUUIDPipe) id: string) {
+    return this.privacy.contact(id);
+  }
 
   @Get('contacts/:id/consent')
   @Roles('staff')
@@ -52,7 +68,7 @@ export class PrivacyController {
   @ApiOkResponse({ type: ConsentHistoryDto })
   @ApiErrors(400, 404)
   history(@Param('id', ParseUUIDPipe) id: string) {
-    return this.privacy.consentHistory(id);
+    return this.consent.timeline(id);
   }
 
   /** A consent given outside the product (a paper form, a phone call), with its evidence. */

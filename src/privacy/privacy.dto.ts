@@ -18,14 +18,15 @@ import {
   CHANNELS,
   CONSENT_ACTIONS,
   CONSENT_SOURCES,
-  CONSENT_STATUSES,
   type Channel,
   type ConsentAction,
   type ConsentSource,
-  type ConsentStatus,
 } from '../consent/consent.js';
+import { RegionRefDto } from '../common/api-docs.js';
+import { ConsentHistoryDto, ConsentStateDto } from '../consent/consent.dto.js';
 import { REFUSALS, type Refusal } from '../consent/send-rules.js';
 import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../messaging/message.entity.js';
+import { LocalizedTextDto } from '../templates/templates.dto.js';
 
 const PURPOSE = /^[a-z0-9-]{1,60}$/;
 
@@ -94,51 +95,6 @@ export class PutRetentionRuleDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   after?: string;
-}
-
-/** The current consent on one channel for one purpose (every configured purpose is listed, `none` if never asked). */
-export class ConsentStateDto {
-  @ApiProperty({ enum: CHANNELS }) channel: Channel;
-  @ApiProperty({ example: 'campaign-news' }) purpose: string;
-  @ApiProperty({ enum: CONSENT_STATUSES }) status: ConsentStatus;
-}
-
-/** One consent event with its evidence: what we show a regulator or a court. */
-export class ConsentEventDto {
-  @ApiProperty({ example: '42', description: 'In the order recorded' }) id: string;
-  @ApiProperty({
-    type: String,
-    format: 'uuid',
-    nullable: true,
-    description: 'null once the contact is erased',
-  })
-  contactId: string | null;
-  @ApiProperty({ enum: CHANNELS }) channel: Channel;
-  @ApiProperty() purpose: string;
-  @ApiProperty({ enum: CONSENT_ACTIONS }) action: ConsentAction;
-  @ApiProperty({ enum: CONSENT_SOURCES }) source: ConsentSource;
-  @ApiProperty({ description: 'When the person gave or withdrew it, as evidenced' }) occurredAt: Date;
-  @ApiProperty() recordedAt: Date;
-  @ApiProperty({ type: String, nullable: true }) ip: string | null;
-  @ApiProperty({ type: String, nullable: true }) userAgent: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Version of the consent text the person saw' })
-  textVersion: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) importJobId: string | null;
-  @ApiProperty({ type: String, nullable: true }) importFile: string | null;
-  @ApiProperty({ type: 'integer', nullable: true }) importLine: number | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) staffUserId: string | null;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Anything else the source told us',
-  })
-  details: Record<string, unknown>;
-  @ApiProperty({ description: 'The event in words' }) description: string;
-}
-
-export class ConsentHistoryDto {
-  @ApiProperty({ type: [ConsentStateDto] }) states: ConsentStateDto[];
-  @ApiProperty({ type: [ConsentEventDto], description: 'Oldest first' }) events: ConsentEventDto[];
 }
 
 export class ConsentChangeDto {
@@ -251,4 +207,89 @@ export class RetentionRuleDto {
 export class RetentionResultDto {
   @ApiProperty() source: string;
   @ApiProperty({ type: 'integer', description: 'Contacts erased now' }) erased: number;
+}
+
+/** The region a contact is in, with its set. */
+export class ContactRegionDto extends RegionRefDto {
+  @ApiProperty({ example: 'constituency/2025' }) set: string;
+}
+
+/** The contact's segment in the latest run over its region's set. */
+export class ContactSegmentDto {
+  @ApiProperty({ format: 'uuid' }) runId: string;
+  @ApiProperty() runCreatedAt: Date;
+  @ApiProperty({ format: 'uuid' }) segmentId: string;
+  @ApiProperty({ type: 'integer' }) index: number;
+  @ApiProperty({ type: String, nullable: true, description: "A strategist's name for it" }) name:
+    string | null;
+  @ApiProperty({ type: LocalizedTextDto, description: 'The generated label' }) label: LocalizedTextDto;
+}
+
+export class WaveRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+}
+
+/** One message of the ledger to this contact. */
+export class ContactMessageDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    type: WaveRefDto,
+    nullable: true,
+    description: 'null for a single message or a confirmation',
+  })
+  wave: WaveRefDto | null;
+  @ApiProperty({ enum: MESSAGE_KINDS }) kind: string;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ description: 'The consent purpose it was sent under' }) purpose: string;
+  @ApiProperty({ type: String, nullable: true }) templateKey: string | null;
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed or was skipped' })
+  errorCode: string | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ type: Date, nullable: true }) sentAt: Date | null;
+}
+
+export class ContactMessagesDto {
+  @ApiProperty({ type: 'integer', description: 'All messages to the contact' }) total: number;
+  @ApiProperty({ type: [ContactMessageDto], description: 'The latest 100, newest first' })
+  items: ContactMessageDto[];
+}
+
+/** Everything a staff screen shows about one contact. */
+export class ContactDetailDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true }) externalId: string | null;
+  @ApiProperty({ type: String, nullable: true }) firstName: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastName: string | null;
+  @ApiProperty({ type: String, nullable: true }) email: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone: string | null;
+  @ApiProperty({ description: 'The phone is a landline: never sent an SMS' }) phoneLandline: boolean;
+  @ApiProperty({ type: String, nullable: true }) postalCode: string | null;
+  @ApiProperty({ example: 'de' }) language: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) timeZone: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The import source (retention rules)' })
+  source: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    description: 'Attributes the person declared',
+  })
+  attributes: Record<string, string | number>;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+  @ApiProperty({ type: ContactRegionDto, nullable: true }) region: ContactRegionDto | null;
+  @ApiProperty({
+    type: ContactSegmentDto,
+    nullable: true,
+    description: "Its segment in the latest run over its region's set; null without a region or a run",
+  })
+  segment: ContactSegmentDto | null;
+  @ApiProperty({
+    type: ConsentHistoryDto,
+    description:
+      'The consent per channel × purpose now, and every event with its evidence (as GET /contacts/{id}/consent)',
+  })
+  consent: ConsentHistoryDto;
+  @ApiProperty({ type: ContactMessagesDto }) messages: ContactMessagesDto;
 }

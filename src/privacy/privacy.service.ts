@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
-import { describeConsentEvent } from '../consent/consent.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import type { RecordConsentDto, SendMessageDto } from './privacy.dto.js';
@@ -36,13 +35,45 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
-  /** The current consent per channel × purpose and every event with its evidence, each said in words. */
-  async consentHistory(contactId: string) {
-    const events = await this.consent.history(contactId);
-    return {
-      states: await this.consent.states(contactId),
-      events: events.map((e) => ({ ...e, description: describeConsentEvent(e) })),
-    };
+  /**
+   * One contact as a staff screen shows it: the contact, its region, its segment in the latest run over its
+   * region's set, its consent now with every event and its evidence, and the latest messages it was sent.
+   */
+  async contact(contactId: string) {
+    const [contact]: Record<string, unknown>[] = await this.db.query(
+      `SELECT c.id, c.external_id AS "externalId", c.first_name AS "firstName", c.last_name AS "lastName", c.email,
+         c.phone, c.phone_landline AS "phoneLandline", c.postal_code AS "postalCode", c.language,
+         c.time_zone AS "timeZone", c.source, c.attributes, c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+         CASE WHEN r.id IS NULL THEN NULL
+           ELSE json_build_object('id', r.id, 'code', r.code, 'name', r.name, 'set', s.key) END AS region,
+         (SELECT json_build_object('runId', latest.id, 'runCreatedAt', latest.created_at, 'segmentId', g.id,
+             'index', g.index, 'name', g.name, 'label', json_build_object('de', g.label_de, 'en', g.label_en))
+          FROM (SELECT run.id, run.created_at FROM segmentation_runs run
+                WHERE run.target = 'regions' AND run.region_set_id = r.set_id
+                ORDER BY run.created_at DESC, run.id DESC LIMIT 1) latest
+          JOIN segment_members m ON m.run_id = latest.id AND m.region_id = r.id
+          JOIN segments g ON g.id = m.segment_id) AS segment
+       FROM contacts c LEFT JOIN regions r ON r.id = c.region_id LEFT JOIN region_sets s ON s.id = r.set_id
+       WHERE c.id = $1`,
+      [contactId],
+    );
+    if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+    const [consent, [{ total }], items] = await Promise.all([
+      this.consent.timeline(contactId),
+      this.db.query<{ total: number }[]>(
+        `SELECT count(*)::int AS total FROM messages WHERE contact_id = $1`,
+        [contactId],
+      ),
+      this.db.query<Record<string, unknown>[]>(
+        `SELECT m.id, CASE WHEN w.id IS NULL THEN NULL ELSE json_build_object('id', w.id, 'name', w.name) END AS wave,
+           m.kind, m.channel, m.purpose, m.template_key AS "templateKey", m.status, m.error_code AS "errorCode",
+           m.created_at AS "createdAt", m.sent_at AS "sentAt"
+         FROM messages m LEFT JOIN waves w ON w.id = m.wave_id
+         WHERE m.contact_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT 100`,
+        [contactId],
+      ),
+    ]);
+    return { ...contact, consent, messages: { total, items } };
   }
 
   /** A consent given outside the product (a paper form, a phone call), with its evidence; audited. */

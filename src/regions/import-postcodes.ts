@@ -1,5 +1,11 @@
 import { readCsv } from '../csv/csv-reader.js';
-import { RowErrors, type ImportContext, type ImportCounts } from '../csv/import-context.js';
+import {
+  RowErrors,
+  type FileReading,
+  type ImportContext,
+  type ImportCounts,
+  type ImportOptions,
+} from '../csv/import-context.js';
 import { mappedFields, resolveMapping } from '../csv/mapping.js';
 import { FileRejected } from '../csv/sniff.js';
 import { setKey } from './editions.js';
@@ -10,7 +16,7 @@ const ALIASES = {
   region: ['region', 'region_code', 'wahlkreis', 'wahlkreis-nr.', 'wkr', 'wkr_nr', 'code'],
 };
 type Field = keyof typeof ALIASES;
-const MAPPING_KEYS: Record<string, Field> = { postcode: 'postcode', region: 'region' };
+export const POSTCODE_MAPPING_KEYS: Record<string, Field> = { postcode: 'postcode', region: 'region' };
 const norm = (s: string) => s.trim().toLowerCase();
 
 function columnOf(names: string[], field: Field, mapping: Partial<Record<Field, string>>): number {
@@ -18,6 +24,39 @@ function columnOf(names: string[], field: Field, mapping: Partial<Record<Field, 
   return mapped !== undefined
     ? names.indexOf(norm(mapped))
     : names.findIndex((n) => ALIASES[field].includes(n));
+}
+
+/** The columns of a postcodes file's two fields. */
+export type PostcodeColumns = Record<Field, number>;
+
+/** How a postcodes file is recognised and which of its columns hold the postal code and the region. */
+export function postcodesReading(options: Pick<ImportOptions, 'mapping'>): FileReading<PostcodeColumns> {
+  const mapped = mappedFields(options.mapping, POSTCODE_MAPPING_KEYS);
+  return {
+    isHeader: (cells) => {
+      const names = cells.map(norm);
+      return columnOf(names, 'postcode', mapped) >= 0 && columnOf(names, 'region', mapped) >= 0;
+    },
+    expectedHeader: 'a postal code column (postcode, plz) and a region column (region, wahlkreis)',
+    layout: (header) => {
+      const names = header.map(norm);
+      const mapping = resolveMapping(options.mapping, POSTCODE_MAPPING_KEYS, header, 'postcodes file');
+      return { postcode: columnOf(names, 'postcode', mapping), region: columnOf(names, 'region', mapping) };
+    },
+  };
+}
+
+/** One row of a postcodes file: the postal code and the region code, or why the row cannot be used. */
+export function postcodeRow(
+  cells: string[],
+  at: PostcodeColumns,
+): { postcode: string; region: string } | { column: Field; reason: string } {
+  const postcode = cells[at.postcode].trim();
+  const region = cells[at.region].trim().replace(/^0+(?=\d)/, '');
+  if (!/^[0-9A-Za-z -]{3,10}$/.test(postcode))
+    return { column: 'postcode', reason: `"${postcode}" is not a postal code` };
+  if (!region) return { column: 'region', reason: 'region is empty' };
+  return { postcode, region };
 }
 
 /**
@@ -28,34 +67,26 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
   const level = ctx.options.regionLevel ?? 'constituency';
   const errors = new RowErrors();
   const pairs = new Map<string, { line: number; region: string }>();
-  let at = { postcode: -1, region: -1 };
+  let at: PostcodeColumns = { postcode: -1, region: -1 };
   let read = 0;
+  const reading = postcodesReading(ctx.options);
   await readCsv(
     ctx.path,
     {
       encoding: ctx.options.encoding,
       maxLineBytes: ctx.options.maxLineBytes,
-      isHeader: (cells) => {
-        const names = cells.map(norm);
-        const mapping = mappedFields(ctx.options.mapping, MAPPING_KEYS);
-        return columnOf(names, 'postcode', mapping) >= 0 && columnOf(names, 'region', mapping) >= 0;
-      },
-      expectedHeader: 'a postal code column (postcode, plz) and a region column (region, wahlkreis)',
-      onHeader: (header) => {
-        const names = header.map(norm);
-        const mapping = resolveMapping(ctx.options.mapping, MAPPING_KEYS, header, 'postcodes file');
-        at = { postcode: columnOf(names, 'postcode', mapping), region: columnOf(names, 'region', mapping) };
+      isHeader: reading.isHeader,
+      expectedHeader: reading.expectedHeader,
+      onHeader: (header, sniffed, preamble) => {
+        at = reading.layout(header, sniffed, preamble);
       },
     },
     ({ line, cells, problem }) => {
       read++;
       if (problem) return errors.add(line, problem);
-      const postcode = cells[at.postcode].trim();
-      const region = cells[at.region].trim().replace(/^0+(?=\d)/, '');
-      if (!/^[0-9A-Za-z -]{3,10}$/.test(postcode))
-        return errors.add(line, `"${postcode}" is not a postal code`, 'postcode');
-      if (!region) return errors.add(line, 'region is empty', 'region');
-      pairs.set(postcode, { line, region });
+      const row = postcodeRow(cells, at);
+      if ('reason' in row) return errors.add(line, row.reason, row.column);
+      pairs.set(row.postcode, { line, region: row.region });
     },
   );
   ctx.onProgress?.(read);

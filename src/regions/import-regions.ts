@@ -1,6 +1,13 @@
 import { readCsv } from '../csv/csv-reader.js';
 import { FileRejected } from '../csv/sniff.js';
-import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
+import {
+  RowErrors,
+  Stopwatch,
+  type FileReading,
+  type ImportContext,
+  type ImportCounts,
+  type ImportOptions,
+} from '../csv/import-context.js';
 import { editionFromNotes } from './editions.js';
 import { mappedFields, resolveMapping } from '../csv/mapping.js';
 import {
@@ -12,6 +19,29 @@ import {
 } from './region-rows.js';
 import { writeIntoSets } from './region-sets.js';
 
+/** How a regions file is recognised and laid out, and the edition its districts belong to. */
+export function regionsReading(
+  options: Pick<ImportOptions, 'mapping' | 'edition'>,
+): FileReading<{ layout: RegionLayout; edition: string }> {
+  return {
+    isHeader: (cells) => isRegionsHeader(cells, mappedFields(options.mapping, REGION_MAPPING_KEYS)),
+    expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
+    layout: (h, sniffed, preamble) => {
+      const mapping = resolveMapping(options.mapping, REGION_MAPPING_KEYS, h, 'regions file');
+      const layout = regionLayout(h, sniffed.delimiter, mapping);
+      if (layout.kind === 'strukturdaten' && options.mapping)
+        throw new FileRejected('the official Strukturdaten layout is read as published: it takes no mapping');
+      if (layout.features.length === 0)
+        throw new FileRejected('no numeric feature columns besides code and name');
+      const edition =
+        layout.kind === 'strukturdaten'
+          ? officialEdition(preamble, options.edition)
+          : (options.edition ?? '');
+      return { layout, edition };
+    },
+  };
+}
+
 /** Regions files are small (hundreds to tens of thousands of rows), so rows are checked as a whole before writing. */
 export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   const errors = new RowErrors();
@@ -21,26 +51,16 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   let edition = '';
   let read = 0;
 
+  const reading = regionsReading(ctx.options);
   await readCsv(
     ctx.path,
     {
       encoding: ctx.options.encoding,
       maxLineBytes: ctx.options.maxLineBytes,
-      isHeader: (cells) => isRegionsHeader(cells, mappedFields(ctx.options.mapping, REGION_MAPPING_KEYS)),
-      expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
+      isHeader: reading.isHeader,
+      expectedHeader: reading.expectedHeader,
       onHeader: (h, sniffed, preamble) => {
-        const mapping = resolveMapping(ctx.options.mapping, REGION_MAPPING_KEYS, h, 'regions file');
-        layout = regionLayout(h, sniffed.delimiter, mapping);
-        if (layout.kind === 'strukturdaten' && ctx.options.mapping)
-          throw new FileRejected(
-            'the official Strukturdaten layout is read as published: it takes no mapping',
-          );
-        if (layout.features.length === 0)
-          throw new FileRejected('no numeric feature columns besides code and name');
-        edition =
-          layout.kind === 'strukturdaten'
-            ? officialEdition(preamble, ctx.options.edition)
-            : (ctx.options.edition ?? '');
+        ({ layout, edition } = reading.layout(h, sniffed, preamble));
       },
     },
     ({ line, cells, problem }) => {

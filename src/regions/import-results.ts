@@ -1,5 +1,12 @@
 import { readCsv } from '../csv/csv-reader.js';
-import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
+import {
+  RowErrors,
+  Stopwatch,
+  type FileReading,
+  type ImportContext,
+  type ImportCounts,
+  type ImportOptions,
+} from '../csv/import-context.js';
 import {
   resultsAccumulator,
   RESULTS_COLUMNS,
@@ -9,15 +16,25 @@ import {
 import { FileRejected } from '../csv/sniff.js';
 import { writeIntoSets } from './region-sets.js';
 
+/** Results files have the official layout and no mapping: their header is the published one. */
+export function resultsReading(options: Pick<ImportOptions, 'mapping'>): FileReading<ResultsAccumulator> {
+  if (options.mapping)
+    throw new FileRejected(
+      'results files have the official layout and are read as published: they take no mapping',
+    );
+  return {
+    isHeader: isResultsHeader,
+    expectedHeader: `the columns ${RESULTS_COLUMNS.join(', ')}`,
+    layout: (header) => resultsAccumulator(header),
+  };
+}
+
 /**
  * Election results become dated values of the districts of their election (the edition is the election's year, or
  * the one given: a repeat election keeps the boundaries of the first). Areas not yet known are created.
  */
 export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
-  if (ctx.options.mapping)
-    throw new FileRejected(
-      'results files have the official layout and are read as published: they take no mapping',
-    );
+  const reading = resultsReading(ctx.options);
   const errors = new RowErrors();
   const clock = new Stopwatch();
   let results: ResultsAccumulator | undefined;
@@ -27,10 +44,10 @@ export async function importResults(ctx: ImportContext): Promise<ImportCounts> {
     {
       encoding: ctx.options.encoding,
       maxLineBytes: ctx.options.maxLineBytes,
-      isHeader: isResultsHeader,
-      expectedHeader: `the columns ${RESULTS_COLUMNS.join(', ')}`,
-      onHeader: (header) => {
-        results = resultsAccumulator(header);
+      isHeader: reading.isHeader,
+      expectedHeader: reading.expectedHeader,
+      onHeader: (header, sniffed, preamble) => {
+        results = reading.layout(header, sniffed, preamble);
       },
     },
     ({ line, cells, problem }) => {

@@ -31,6 +31,8 @@ export interface RegionLayout {
   kind: 'strukturdaten' | 'generic';
   numberStyle: NumberStyle;
   features: FeatureColumn[];
+  /** The generic fields' columns by mapping key (empty for the official layout, which is read as published). */
+  mapping: Record<string, string>;
   parse(cells: string[]): { row?: RegionRow; errors: CellError[] };
 }
 
@@ -128,6 +130,7 @@ export function regionLayout(header: string[], delimiter: string, mapping: Regio
       kind: 'strukturdaten',
       numberStyle: 'de',
       features,
+      mapping: {},
       parse(cells) {
         const errors: CellError[] = [];
         const code = canonicalAreaNumber(cells[number] ?? '');
@@ -163,10 +166,16 @@ export function regionLayout(header: string[], delimiter: string, mapping: Regio
     const plain = withoutDates(label);
     return { key: slug(plain.replace(/\([^()]*\)\s*$/, '')), unit: unitOf(plain) };
   });
+  const found = { code, name, level, parent, parent_level: parentLevel };
   return {
     kind: 'generic',
     numberStyle: style,
     features,
+    mapping: Object.fromEntries(
+      Object.entries(found)
+        .filter(([, index]) => index >= 0)
+        .map(([key, index]) => [key, header[index]]),
+    ),
     parse(cells) {
       const errors: CellError[] = [];
       const codeValue = cells[code]?.trim() ?? '';

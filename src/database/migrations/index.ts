@@ -13,6 +13,7 @@ import { RegionGeometry1796300000000 } from './1796300000000-region-geometry.js'
 import { StaffLanguage1796300000001 } from './1796300000001-staff-language.js';
 import { TemplateContexts1796400000000 } from './1796400000000-template-contexts.js';
 import { WaveApproval1796500000000 } from './1796500000000-wave-approval.js';
+import { AdminReadApi1796500000001 } from './1796500000001-admin-read-api.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   StaffLanguage1796300000001,
   TemplateContexts1796400000000,
   WaveApproval1796500000000,
+  AdminReadApi1796500000001,
 ];

@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ImportKind } from './import-job.entity.js';
+
+/** A mapping kept under a name, for the files of one kind that come again and again (a CRM's weekly export). */
+@Entity('import_mappings')
+export class ImportMapping {
+  @PrimaryColumn('text')
+  name: string;
+
+  @Column('text')
+  kind: ImportKind;
+
+  /** Our field → the file's column, as a mapping given with an import. */
+  @Column('jsonb')
+  mapping: Record<string, string>;
+
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
