@@ -1,16 +1,19 @@
-/** The app's screens, the roles that may use each, and the hash route of each (#/map, #/segmentations/<id>). */
+/**
+ * The app's screens, the roles that may use each, and the hash route of each (#/map, #/segmentations/<id>). A screen
+ * for some roles names the API route it reads first (`probe`): another role reaching it is shown that route's 403.
+ */
 export const SCREENS = {
   map: { roles: ['admin', 'strategist', 'staff'] },
   segmentations: { roles: ['admin', 'strategist', 'staff'] },
   templates: { roles: ['admin', 'strategist', 'staff'] },
   waves: { roles: ['admin', 'strategist', 'staff'] },
   events: { roles: ['admin', 'strategist', 'staff'] },
-  contacts: { roles: ['admin', 'staff'] },
+  contacts: { roles: ['admin', 'staff'], probe: '/contacts' },
   data: { roles: ['admin', 'strategist', 'staff'] },
-  users: { roles: ['admin'] },
-  retention: { roles: ['admin'] },
-  audit: { roles: ['admin'] },
-} satisfies Record<string, { roles: string[] }>;
+  users: { roles: ['admin'], probe: '/staff-users' },
+  retention: { roles: ['admin'], probe: '/retention-rules' },
+  audit: { roles: ['admin'], probe: '/audit' },
+} satisfies Record<string, { roles: string[]; probe?: string }>;
 
 export type Screen = keyof typeof SCREENS;
 
