@@ -1,0 +1,114 @@
+import { api, ApiError, ok } from './client';
+import type { components } from './schema';
+
+/** The calls of the waves and events screens, typed by the service's OpenAPI document. */
+export type Wave = components['schemas']['WaveDto'];
+export type WaveDetail = components['schemas']['WaveDetailDto'];
+export type WaveStatus = Wave['status'];
+export type Channel = Wave['channel'];
+export type NewWave = components['schemas']['CreateWaveDto'];
+export type WaveChange = components['schemas']['UpdateWaveDto'];
+export type Audience = components['schemas']['AudienceDto'];
+export type WavePreview = components['schemas']['WavePreviewDto'];
+export type WaveMonitor = components['schemas']['WaveMonitorDto'];
+export type MessageStatus = keyof components['schemas']['MessageCountsDto'];
+export type CampaignEvent = components['schemas']['EventDto'];
+export type EventDetail = components['schemas']['EventDetailDto'];
+export type NewEvent = components['schemas']['CreateEventDto'];
+export type Reminder = components['schemas']['ReminderDto'];
+export type Region = components['schemas']['RegionDto'];
+
+export const WAVE_STATUSES: WaveStatus[] = [
+  'draft',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'cancelled',
+];
+export const MESSAGE_STATUSES: MessageStatus[] = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+  'bounced',
+  'skipped',
+];
+/** A wave in one of these is done: its monitor stops polling. */
+export const FINISHED: WaveStatus[] = ['completed', 'cancelled'];
+
+/** A definition the API refused, with every problem it named (`details.problems`). */
+export class WaveRefused extends ApiError {
+  constructor(
+    status: number,
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(status, message);
+  }
+}
+
+/** Unwraps an answer like `ok`, but a 400 with `details.problems` becomes a `WaveRefused` listing them. */
+async function checked<T>(
+  call: Promise<{
+    data?: T;
+    error?: { message: string; details?: { [key: string]: unknown } };
+    response: Response;
+  }>,
+): Promise<NonNullable<T>> {
+  const answer = await call;
+  const problems = answer.error?.details?.problems;
+  if (answer.response.status === 400 && answer.error && Array.isArray(problems))
+    throw new WaveRefused(400, answer.error.message, problems.map(String));
+  return ok(Promise.resolve(answer));
+}
+
+const path = (id: string) => ({ params: { path: { id } } });
+
+export const listWaves = () => ok(api.GET('/waves'));
+export const getWave = (id: string) => ok(api.GET('/waves/{id}', path(id)));
+export const createWave = (body: NewWave) => checked(api.POST('/waves', { body }));
+export const updateWave = (id: string, body: WaveChange) =>
+  checked(api.PATCH('/waves/{id}', { ...path(id), body }));
+export const previewWave = (id: string) => ok(api.POST('/waves/{id}/preview', path(id)));
+export const approveWave = (id: string) => ok(api.POST('/waves/{id}/approve', path(id)));
+export const launchWave = (id: string) => ok(api.POST('/waves/{id}/launch', path(id)));
+export const pauseWave = (id: string) => ok(api.POST('/waves/{id}/pause', path(id)));
+export const resumeWave = (id: string) => ok(api.POST('/waves/{id}/resume', path(id)));
+export const cancelWave = (id: string) => ok(api.POST('/waves/{id}/cancel', path(id)));
+export const waveProgress = (id: string) => ok(api.GET('/waves/{id}/progress', path(id)));
+
+export const listEvents = () => ok(api.GET('/events'));
+export const getEvent = (id: string) => ok(api.GET('/events/{id}', path(id)));
+export const createEvent = (body: NewEvent) => checked(api.POST('/events', { body }));
+
+/** Every region of a set (the API pages by at most 500). */
+export async function regionsOf(set: string): Promise<Region[]> {
+  const all: Region[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await ok(
+      api.GET('/regions', { params: { query: { set, page: page as never, perPage: 500 as never } } }),
+    );
+    all.push(...answer.items);
+    if (all.length >= answer.total || answer.items.length === 0) return all;
+  }
+}
+
+/** Runs `work` over `items`, at most `width` at a time. */
+export async function eachLimited<T, R>(
+  items: T[],
+  width: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
