@@ -62,9 +62,8 @@ function dayStart(day: string, next = false): string {
 
 export function searchAudit(filter: AuditFilter): Promise<AuditPage> {
   const query: AuditQuery = {
-    // Numbers, though the document types them as objects (how PageQuery is described).
-    page: filter.page as unknown as AuditQuery['page'],
-    perPage: filter.perPage as unknown as AuditQuery['perPage'],
+    page: filter.page,
+    perPage: filter.perPage,
   };
   if (filter.staffUserId) query.staffUserId = filter.staffUserId;
   if (filter.action.trim()) query.action = filter.action.trim();

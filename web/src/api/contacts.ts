@@ -67,9 +67,8 @@ export interface ContactFilter {
 
 export function listContacts(filter: ContactFilter): Promise<ContactPage> {
   const query: ContactQuery = {
-    // The document types page and perPage as objects (a quirk of how PageQuery is described); they are numbers.
-    page: filter.page as unknown as ContactQuery['page'],
-    perPage: filter.perPage as unknown as ContactQuery['perPage'],
+    page: filter.page,
+    perPage: filter.perPage,
   };
   if (filter.q.trim()) query.q = filter.q.trim();
   if (filter.regionId) query.regionId = filter.regionId;
@@ -109,8 +108,7 @@ export async function done(call: Promise<{ error?: unknown; response: Response }
 export const eraseContact = (id: string) => done(api.DELETE('/contacts/{id}', { params: { path: { id } } }));
 
 /** The regions of the current sets (a filter of the list). */
-export const listRegions = () =>
-  ok(api.GET('/regions', { params: { query: { perPage: 500 as unknown as ContactQuery['perPage'] } } }));
+export const listRegions = () => ok(api.GET('/regions', { params: { query: { perPage: 500 } } }));
 
 /** How a contacts file is to be read: a mapping given field by field, or a saved one by its name. */
 export interface ImportChoice {
