@@ -12,13 +12,38 @@ import {
 } from './browser.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { isCampaign, ledgerId, SAMPLES, waveContacts } from './waves.js';
+import { isCampaign, ledgerId, recipient, SAMPLES, waveContacts } from './waves.js';
 
 /** 40 contacts with confirmed email consent (see waveContacts), in de, en and tr. */
 const N = 100;
 /** Messages one worker has in flight per channel: after a pause, at most this many more go out. */
 const CONCURRENCY = 4;
-const BUILDS = 'builds an email wave from the screen';
+const BUILDS = 'uploads contacts with a mapping, builds an email wave from the screen';
+
+/**
+ * The staff's own supporter list, in their CRM's words (semicolons, German headers): six who confirmed their email
+ * consent in German, one whose phone cannot be read (kept, warned), one with nothing reachable (rejected).
+ */
+const UPLOAD_NAME = 'mitglieder.csv';
+const UPLOAD = [
+  'Mitglieds-Nr;Rufname;Mailadresse;Mobil;WK;Sprache;Newsletter;Bestätigt am;IP-Adresse',
+  ...[1, 2, 3, 4, 5, 6].map(
+    (i) => `M${i};Upload${i};upload${i}@example.org;;${i * 3};de;ja;2026-02-01T09:00:00Z;192.0.2.44`,
+  ),
+  'M7;Upload7;upload7@example.org;abc;4;de;ja;2026-02-01T09:00:00Z;192.0.2.44',
+  'M8;Niemand;kein-at-zeichen;12;5;de;ja;2026-02-01T09:00:00Z;192.0.2.44',
+].join('\n');
+const UPLOAD_MAPPING: Record<string, string> = {
+  external_id: 'Mitglieds-Nr',
+  first_name: 'Rufname',
+  email: 'Mailadresse',
+  phone: 'Mobil',
+  region_code: 'WK',
+  language: 'Sprache',
+  email_consent: 'Newsletter',
+  email_confirmed_at: 'Bestätigt am',
+  consent_ip: 'IP-Adresse',
+};
 
 /** A number as the German screen writes it (1.234). */
 const fromGerman = (text: string | null) => Number((text ?? '').trim().replace(/\./g, '').replace(',', '.'));
@@ -46,7 +71,7 @@ describe('the waves screens in a real browser', () => {
     t = await startTestApp({
       SMTP_URL: smtp.url,
       APPROVAL_THRESHOLD: '5',
-      // Slow enough that a wave of 40 takes about 8 s: long enough to pause it from the screen.
+      // Slow enough that a wave of 47 takes about 9 s: long enough to pause it from the screen.
       EMAIL_PER_SECOND: '5',
       EMAIL_CONCURRENCY: String(CONCURRENCY),
       QUIET_HOURS_EMAIL: 'off',
@@ -126,8 +151,52 @@ describe('the waves screens in a real browser', () => {
     await page.waitForSelector('.funnel svg path[fill="#7a1f3d"]');
   }
 
+  /** Uploads the staff's list on the upload screen with the mapping chosen from its own headers. */
+  async function uploadContacts(page: Page) {
+    await page.getByRole('navigation').getByRole('link', { name: 'Kontakte', exact: true }).click();
+    await page.getByRole('link', { name: /hochladen/ }).click();
+    await page.getByLabel('Datei (CSV)').setInputFiles({
+      name: UPLOAD_NAME,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(UPLOAD, 'utf8'),
+    });
+    await page.locator('table.rows').waitFor();
+    for (const [field, column] of Object.entries(UPLOAD_MAPPING)) {
+      const select = page.getByRole('combobox', { name: new RegExp(`\\(${field}\\)`) });
+      await select.selectOption(column);
+      await until(async () => (await select.isEnabled()) && (await select.inputValue()) === column);
+    }
+    await page.getByRole('button', { name: 'Importieren', exact: true }).click();
+    await page.locator('table.warned-lines').waitFor({ timeout: 30_000 });
+    const [job] = (await t.http().get('/imports').set(as('staff')).expect(200)).body.items as {
+      id: string;
+      fileName: string;
+    }[];
+    const done = (await t.http().get(`/imports/${job.id}`).set(as('staff')).expect(200)).body;
+    expect(done).toMatchObject({
+      fileName: UPLOAD_NAME,
+      status: 'completed',
+      read: 8,
+      inserted: 7,
+      rejected: 1,
+    });
+    const lines = (table: string) =>
+      page
+        .locator(`table.${table} tbody tr`)
+        .evaluateAll((rows) => rows.map((r) => r.querySelector('td')?.textContent));
+    expect(new Set(done.errors.map((e: { line: number }) => e.line))).toEqual(new Set([9]));
+    await expect(lines('rejected-lines')).resolves.toEqual(
+      done.errors.map((e: { line: number }) => String(e.line)),
+    );
+    await expect(lines('warned-lines')).resolves.toEqual(
+      done.warningList.map((w: { line: number }) => String(w.line)),
+    );
+    expect(done.warningList).toContainEqual(expect.objectContaining({ line: 8, column: 'Mobil' }));
+  }
+
   it(`${BUILDS}, refuses its launch without approval, and sends it once a strategist approved it`, async () => {
     const { context, page } = await openAs('staff', 'map');
+    await uploadContacts(page);
     await page.getByRole('navigation').getByRole('link', { name: 'Wellen', exact: true }).click();
     await page.getByRole('link', { name: 'Neue Welle' }).click();
     await page.getByRole('heading', { level: 1, name: 'Neue Welle' }).waitFor();
@@ -278,6 +347,11 @@ describe('the waves screens in a real browser', () => {
     await expect(page.locator('.fact-status').textContent()).resolves.toBe('abgeschlossen');
     const sent = await ledger(waveId);
     expect(received(sent)).toBe(preview.final);
+    // The uploaded supporters who confirmed are among them (the seven kept, each with a region of a segment).
+    const recipients = smtp.messages
+      .filter((m) => isCampaign(m) && sent.has(ledgerId(m) ?? ''))
+      .map(recipient);
+    for (let i = 1; i <= 7; i++) expect(recipients).toContain(`upload${i}@example.org`);
     expect(await figure(page, 'handedOver')).toBe(preview.final);
     expect(await figure(page, 'left')).toBe(0);
     await expect(page.locator('.monitor tr[data-status="sent"] td').textContent()).resolves.toBe(
@@ -325,6 +399,25 @@ describe('the waves screens in a real browser', () => {
     await builder.context.close();
   }, 180_000);
 
+  it('shows the launch and the approval in the audit log, each with the person who did it', async () => {
+    const { context, page } = await openAs('admin', 'audit');
+    const rows = page.locator('table.audit tbody tr');
+    await rows.first().waitFor();
+    await page.getByLabel('Aktion', { exact: true }).fill('wave.');
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    await until(async () =>
+      (await rows.locator('td:nth-child(3)').allInnerTexts()).every((a) => a.startsWith('wave.')),
+    );
+    const entries = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 3).map((td) => td.textContent?.trim())),
+    );
+    expect(entries).toContainEqual(['staff', 'wave.launch']);
+    expect(entries).toContainEqual(['strategist', 'wave.approve']);
+    expect(entries).toContainEqual(['staff', 'wave.create']);
+    await expectAccessible(page);
+    await context.close();
+  });
+
   it('pauses a sending wave from the monitor: at most the in-flight messages follow, then none until it resumes', async () => {
     const { id } = (
       await t
@@ -343,7 +436,8 @@ describe('the waves screens in a real browser', () => {
     ).body;
     await t.http().post(`/waves/${id}/approve`).set(as('strategist')).expect(200);
     const preview = await previewOf(id);
-    expect(preview.final).toBe(40);
+    // The 40 seeded and the 7 uploaded by the first test who confirmed.
+    expect(preview.final).toBe(40 + 7);
 
     const { context, page } = await openAs('staff', `waves/${id}`);
     await page.waitForSelector('table.steps');
