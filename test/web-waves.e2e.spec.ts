@@ -111,7 +111,7 @@ describe('the waves screens in a real browser', () => {
   });
 
   /** A signed-in browser at a width, on a screen of the app. */
-  async function openAs(role: 'staff' | 'strategist', hash: string, width = 1280) {
+  async function openAs(role: 'staff' | 'strategist' | 'admin', hash: string, width = 1280) {
     const opened = await b.open(width);
     await opened.page.goto(`${b.url}/app/#/${hash}`);
     await signIn(opened.page, role);
