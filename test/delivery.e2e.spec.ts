@@ -1,8 +1,9 @@
+import twilio from 'twilio';
 import { Dispatcher } from '../src/waves/dispatcher.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, twilioWebhook, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { loadWaveData, waitFor, peaceSmsWave } from './waves.js';
+import { loadWaveData, waitFor, peaceSmsWave, PUBLIC } from './waves.js';
 
 const BUSY = ['queued', 'sending'];
 
@@ -45,30 +46,90 @@ describe('delivery: no single answer wedges sending, and status only moves forwa
       async () => (await t.http().get(`/waves/${wave.id}`).set(staff())).body.status,
       (s) => s === 'completed',
     );
-    return { rows, completed };
+    return { rows, completed, waveId: wave.id };
   }
 
-  it('a provider answering the same id twice: every message is recorded sent, and a report reaches each of them', async () => {
-    sms.fixedSid = 'SM00000000000000000000000000000001';
-    const { rows, completed } = await smsWave('same id');
+  it('a provider answering the same id for every message: a report changes only the message and consent of its own recipient', async () => {
+    const sid = 'SMffffffffffffffffffffffffffffffff';
+    sms.fixedSid = sid;
+    const { rows, completed, waveId } = await smsWave('same id');
     sms.fixedSid = null;
     expect(completed).toBe('completed');
     expect(rows.length).toBe(6);
-    for (const row of rows)
-      expect(row).toEqual({
-        status: 'sent',
-        error_code: null,
-        provider_id: 'SM00000000000000000000000000000001',
-      });
+    for (const row of rows) expect(row).toEqual({ status: 'sent', error_code: null, provider_id: sid });
+    const ledger = async (): Promise<{ contact_id: string; address: string; status: string }[]> =>
+      t.db.dataSource.query(
+        `SELECT contact_id, address, status FROM messages WHERE wave_id = $1 AND status <> 'skipped' ORDER BY id`,
+        [waveId],
+      );
+    const smsConsent = async (): Promise<Map<string, string>> =>
+      new Map(
+        (
+          await t.db.dataSource.query(
+            `SELECT contact_id, string_agg(purpose || '=' || status, ',' ORDER BY purpose) AS s
+             FROM consent_current WHERE channel = 'sms' GROUP BY contact_id`,
+          )
+        ).map((r: { contact_id: string; s: string }) => [r.contact_id, r.s]),
+      );
+    const before = await smsConsent();
+    const [, target] = await ledger();
+    // The carrier says this one number opted out; the callback names it in `To`, as Twilio writes it.
     await twilioWebhook(t, sms, '/webhooks/twilio/status', {
-      MessageSid: 'SM00000000000000000000000000000001',
-      MessageStatus: 'delivered',
+      MessageSid: sid,
+      MessageStatus: 'failed',
+      ErrorCode: '21610',
+      To: target.address,
     }).expect(204);
+    const after = await ledger();
+    expect(after.filter((m) => m.status === 'failed').map((m) => m.contact_id)).toEqual([target.contact_id]);
+    const consent = await smsConsent();
+    expect(consent.get(target.contact_id)).toMatch(/withdrawn/);
+    for (const [contact, state] of before)
+      if (contact !== target.contact_id) expect(consent.get(contact)).toBe(state);
+
+    // Without a recipient, or with one none of them has, the report is about no single message: nothing changes.
+    for (const To of [undefined, '+4915199999999'])
+      await twilioWebhook(t, sms, '/webhooks/twilio/status', {
+        MessageSid: sid,
+        MessageStatus: 'undelivered',
+        ErrorCode: '21610',
+        ...(To && { To }),
+      }).expect(204);
+    expect(await ledger()).toEqual(after);
+    expect(await smsConsent()).toEqual(consent);
+    const monitor = (await t.http().get(`/waves/${waveId}/progress`).set(staff()).expect(200)).body as {
+      reportAnomalies: { kind: string; count: number; meaning: string }[];
+    };
+    expect(monitor.reportAnomalies).toEqual([
+      { kind: 'shared-id', count: 2, meaning: expect.stringContaining('changed nothing') },
+    ]);
     const events = await t.db.dataSource.query(
-      `SELECT shared, applied FROM message_events WHERE provider_id = 'SM00000000000000000000000000000001'`,
+      `SELECT message_id IS NOT NULL AS tied, shared, applied, anomaly FROM message_events
+       WHERE provider_id = $1 ORDER BY id`,
+      [sid],
     );
-    expect(events).toHaveLength(6);
-    expect(events.every((e: { shared: boolean; applied: boolean }) => e.shared && e.applied)).toBe(true);
+    expect(events).toEqual([
+      { tied: true, shared: true, applied: true, anomaly: null },
+      { tied: false, shared: true, applied: false, anomaly: 'shared-id' },
+      { tied: false, shared: true, applied: false, anomaly: 'shared-id' },
+    ]);
+  });
+
+  it('webhooks take only the form encoding Twilio signs', async () => {
+    const body = { MessageSid: 'SM00000000000000000000000000000002', MessageStatus: 'delivered' };
+    const signature = twilio.getExpectedTwilioSignature(
+      sms.authToken,
+      `${PUBLIC}/webhooks/twilio/status`,
+      body,
+    );
+    for (const path of ['status', 'inbound'])
+      await t
+        .http()
+        .post(`/webhooks/twilio/${path}`)
+        .set('X-Twilio-Signature', signature)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body))
+        .expect(415);
   });
 
   it('a provider answering garbage: sending goes on and every message ends in a definite state', async () => {
@@ -76,7 +137,8 @@ describe('delivery: no single answer wedges sending, and status only moves forwa
     const { rows, completed } = await smsWave('garbage');
     sms.garbage = false;
     expect(completed).toBe('completed');
-    expect(rows.length).toBe(6);
+    // Five: the test above withdrew one person's SMS consent.
+    expect(rows.length).toBe(5);
     for (const row of rows) expect(row).toEqual({ status: 'sent', error_code: null, provider_id: null });
     // And the next wave goes as usual.
     const next = await smsWave('after the garbage');

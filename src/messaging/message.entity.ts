@@ -126,6 +126,7 @@ export class Message {
  */
 @Entity('message_events')
 @Index(['messageId'])
+@Index('IDX_message_events_anomaly_wave', ['waveId'], { where: 'anomaly IS NOT NULL' })
 export class MessageEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -157,6 +158,14 @@ export class MessageEvent {
   /** Whether it moved the message's status (a late, earlier state does not). */
   @Column('boolean')
   applied: boolean;
+
+  /** Why the report was tied to no single message (`ReportAnomaly`); such a report changed nothing. */
+  @Column('text', { nullable: true })
+  anomaly: string | null;
+
+  /** The wave of its message or, for an anomaly, the one wave all its candidates belong to: where it is counted. */
+  @Column('uuid', { name: 'wave_id', nullable: true })
+  waveId: string | null;
 
   @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { CountryCode } from 'libphonenumber-js';
 import type { DataSource } from 'typeorm';
 import { refusedChannel, type FailureClass } from '../channels/delivery.js';
 import { AppError, ErrorCode } from '../common/errors.js';
@@ -7,8 +8,11 @@ import { messageLanguage } from '../common/languages.js';
 import type { Channel } from '../consent/consent.js';
 import type { Refusal, SendKind } from '../consent/send-rules.js';
 import { ConsentService } from '../consent/consent.service.js';
+import { Env } from '../config/config.js';
+import { normaliseEmail, normalisePhone } from '../contacts/contact-row.js';
 import { IssueTemplate } from '../templates/template.entities.js';
 import { Message, statusRankSql, type MessageStatus } from './message.entity.js';
+import { reportTarget, type ReportCandidate } from './provider-report.js';
 
 /** A provider's delivery report: its message, by the provider's id, and what it says. */
 export interface DeliveryReport {
@@ -16,6 +20,11 @@ export interface DeliveryReport {
   providerId: string;
   /** The provider's own word, kept as it came. */
   reported: string;
+  /**
+   * The recipient the report names (Twilio's `To`), as the provider wrote it: used only to tell apart messages a
+   * misbehaving provider gave one id (a forwarded mail's recipient may legitimately differ from ours).
+   */
+  recipient: string | null;
   /** What it means in the ledger, if anything. */
   status: MessageStatus | null;
   /** The provider's error code as it came, and what it means. */
@@ -33,6 +42,7 @@ export class MessagingService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly env: Env,
     private readonly consent: ConsentService,
   ) {}
 
@@ -91,36 +101,87 @@ export class MessagingService {
   }
 
   /**
-   * Appends the report to the message events and moves each message with that provider id forward (never back: see
-   * `statusRankSql`); a refusal code withdraws the address's consent. Returns the messages it concerned.
+   * The one place a provider's report lands, for every provider: it is tied to exactly one message (`reportTarget`),
+   * kept in the message's events, moves that message forward (never back: see `statusRankSql`) and, with a refusal
+   * code, withdraws that message's recipient's consent and nobody else's. A report tied to no single message changes
+   * nothing and is kept as an anomaly, counted on its wave. Returns the message it concerned, if any.
    */
-  async recordReport(report: DeliveryReport): Promise<string[]> {
-    const rank = (s: string) => statusRankSql(s);
-    const rows: { id: string; applied: boolean }[] = await this.db.query(
-      `WITH found AS (
-         SELECT id, status FROM messages WHERE provider_id = $1 AND channel = $2
-       ), moved AS (
-         UPDATE messages m SET status = $3,
-           error_code = CASE WHEN $3 IN ('failed', 'bounced') THEN COALESCE($5, m.error_code)
-             WHEN $3 = 'delivered' THEN NULL ELSE m.error_code END,
-           error = CASE WHEN $3 IN ('failed', 'bounced') THEN 'provider reported ' || $4
-             WHEN $3 = 'delivered' THEN NULL ELSE m.error END,
-           updated_at = now()
-         FROM found f WHERE m.id = f.id AND $3::text IS NOT NULL AND ${rank('$3::text')} > ${rank('f.status')}
-         RETURNING m.id
-       ), logged AS (
-         INSERT INTO message_events (message_id, channel, provider_id, reported, status, provider_code, shared, applied)
-         SELECT f.id, $2, $1, $4, $3, $5, (SELECT count(*) FROM found) > 1, f.id IN (SELECT id FROM moved)
-         FROM (SELECT id FROM found UNION ALL SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM found)) f
-         RETURNING message_id, applied
-       )
-       SELECT message_id AS id, applied FROM logged WHERE message_id IS NOT NULL`,
-      [report.providerId, report.channel, report.status, report.reported.slice(0, 100), report.code],
-    );
-    if (rows.length > 1)
-      this.logger.warn(`${rows.length} messages share one provider id; the report went to each of them`);
-    if (report.failure) for (const row of rows) await this.withdrawRefused(row.id, report.failure);
-    return rows.map((r) => r.id);
+  async recordReport(report: DeliveryReport): Promise<string | null> {
+    const recipient = this.normalisedRecipient(report);
+    const target = await this.db.transaction(async (m) => {
+      const candidates: ReportCandidate[] = await m.query(
+        `SELECT id, address, wave_id AS "waveId" FROM messages WHERE provider_id = $1 AND channel = $2
+         ORDER BY id FOR UPDATE`,
+        [report.providerId, report.channel],
+      );
+      const found = reportTarget(candidates, recipient);
+      const reported = report.reported.slice(0, 100);
+      if ('anomaly' in found) {
+        await m.query(
+          `INSERT INTO message_events (message_id, channel, provider_id, reported, status, provider_code, shared,
+             applied, anomaly, wave_id)
+           VALUES (NULL, $1, $2, $3, $4, $5, $6, false, $7, $8)`,
+          [
+            report.channel,
+            report.providerId,
+            reported,
+            report.status,
+            report.code,
+            candidates.length > 1,
+            found.anomaly,
+            found.waveId,
+          ],
+        );
+        return found;
+      }
+      const rank = (s: string) => statusRankSql(s);
+      await m.query(
+        `WITH moved AS (
+           UPDATE messages m SET status = $2,
+             error_code = CASE WHEN $2 IN ('failed', 'bounced') THEN COALESCE($4, m.error_code)
+               WHEN $2 = 'delivered' THEN NULL ELSE m.error_code END,
+             error = CASE WHEN $2 IN ('failed', 'bounced') THEN 'provider reported ' || $3
+               WHEN $2 = 'delivered' THEN NULL ELSE m.error END,
+             updated_at = now()
+           WHERE m.id = $1 AND $2::text IS NOT NULL AND ${rank('$2::text')} > ${rank('m.status')}
+           RETURNING m.id
+         )
+         INSERT INTO message_events (message_id, channel, provider_id, reported, status, provider_code, shared,
+           applied, wave_id)
+         SELECT $1, $5, $6, $3, $2, $4, $7, EXISTS (SELECT 1 FROM moved), (SELECT wave_id FROM messages WHERE id = $1)`,
+        [
+          found.messageId,
+          report.status,
+          reported,
+          report.code,
+          report.channel,
+          report.providerId,
+          found.shared,
+        ],
+      );
+      return found;
+    });
+    if ('anomaly' in target) {
+      this.logger.warn(
+        `a ${report.channel} report (${report.reported.slice(0, 40)}) for provider id ${report.providerId.slice(0, 100)} ` +
+          `was tied to no single message (${target.anomaly}): kept as an anomaly, nothing changed`,
+      );
+      return null;
+    }
+    if (report.failure) await this.withdrawRefused(target.messageId, report.failure);
+    return target.messageId;
+  }
+
+  /** The report's recipient as the ledger writes addresses, or null when it names none we can read. */
+  private normalisedRecipient(report: DeliveryReport): string | null {
+    if (!report.recipient) return null;
+    try {
+      return report.channel === 'sms'
+        ? normalisePhone(report.recipient, this.env.DEFAULT_COUNTRY as CountryCode)
+        : normaliseEmail(report.recipient);
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -307,6 +307,13 @@ export class SkipCountDto {
   @ApiProperty(COUNT) count: number;
 }
 
+/** Provider reports about the wave that could not be tied to one message, by reason. */
+export class ReportAnomalyCountDto {
+  @ApiProperty({ enum: ['unknown-id', 'shared-id'] }) kind: string;
+  @ApiProperty({ description: 'The reason in words' }) meaning: string;
+  @ApiProperty(COUNT) count: number;
+}
+
 /** What a live monitor shows, in one answer cheap enough to poll every few seconds. */
 export class WaveMonitorDto extends WaveProgressDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -334,6 +341,12 @@ export class WaveMonitorDto extends WaveProgressDto {
   @ApiProperty({ type: [FailureCountDto], description: 'By error code, most first' })
   errors: FailureCountDto[];
   @ApiProperty({ type: [SkipCountDto], description: 'By reason, most first' }) skipped: SkipCountDto[];
+  @ApiProperty({
+    type: [ReportAnomalyCountDto],
+    description:
+      'Provider reports about this wave tied to no single message (a provider that gave one id to several): kept, changed nothing',
+  })
+  reportAnomalies: ReportAnomalyCountDto[];
 }
 
 export class PreviewWaveDto {

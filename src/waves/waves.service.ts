@@ -21,6 +21,7 @@ import { segmentsNeedingHandChoice } from '../segmentation/matches.service.js';
 import { approvalHolds, approvalRefusal, launchRefusal, needsApproval } from './approval.js';
 import { type AudienceQuery, audienceSql, householdsSql, previewSql, quietZonesSql } from './audience.js';
 import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL } from './ledger.js';
+import { ANOMALY_MEANINGS, type ReportAnomaly } from '../messaging/provider-report.js';
 import { bucketSeconds, failuresOf, progressOf, sentSeries, skipsOf, type LedgerGroup } from './monitor.js';
 import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
 import type { CreateEventDto, CreateWaveDto, UpdateWaveDto } from './waves.dto.js';
@@ -292,7 +293,18 @@ export class WavesService {
       sent: series,
       errors: failuresOf(groups),
       skipped: skipsOf(groups),
+      reportAnomalies: await this.reportAnomalies(wave.id),
     };
+  }
+
+  /** Provider reports counted on the wave that were tied to no single message (see `reportTarget`). */
+  private async reportAnomalies(waveId: string) {
+    const rows: { kind: ReportAnomaly; count: number }[] = await this.db.query(
+      `SELECT anomaly AS kind, count(*)::int AS count FROM message_events
+       WHERE wave_id = $1 AND anomaly IS NOT NULL GROUP BY anomaly ORDER BY anomaly`,
+      [waveId],
+    );
+    return rows.map((r) => ({ ...r, meaning: ANOMALY_MEANINGS[r.kind] }));
   }
 
   /** The wave's rows grouped for its progress, with buckets sized for the time it has been sending. */

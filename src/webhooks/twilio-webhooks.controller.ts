@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import twilio from 'twilio';
@@ -42,6 +43,10 @@ const STATUS: Record<string, MessageStatus> = {
   description: 'Not signed by Twilio for our public URL',
   content: { 'text/plain': { schema: { type: 'string', example: 'invalid signature' } } },
 })
+@ApiUnsupportedMediaTypeResponse({
+  description: 'Not form-encoded (Twilio signs form parameters only)',
+  content: { 'text/plain': { schema: { type: 'string' } } },
+})
 @Public()
 @Controller('webhooks/twilio')
 export class TwilioWebhooksController {
@@ -64,7 +69,8 @@ export class TwilioWebhooksController {
     },
   })
   async inbound(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
-    if (!this.signed(req, body, 'inbound')) return res.status(403).type('text').send('invalid signature');
+    const refused = this.refusal(req, body, 'inbound');
+    if (refused) return res.status(refused.status).type('text').send(refused.text);
     const reply = await this.inboundSms.handle({
       from: body.From ?? null,
       body: body.Body ?? '',
@@ -75,18 +81,20 @@ export class TwilioWebhooksController {
     res.status(200).type('text/xml').send(twiml.toString());
   }
 
-  /** Delivery status: appended to the message's events, and its status moved forward (never back). */
+  /** Delivery status: about one message (by its sid, and its `To` where a sid is shared); see `recordReport`. */
   @Post('status')
   @ApiOperation({ summary: 'Delivery status callback (Twilio): kept, and moves the message forward' })
   @ApiNoContentResponse({ description: 'Taken' })
   @HttpCode(204)
   async status(@Req() req: Request, @Res() res: Response, @Body() body: Params) {
-    if (!this.signed(req, body, 'status')) return res.status(403).type('text').send('invalid signature');
+    const refused = this.refusal(req, body, 'status');
+    if (refused) return res.status(refused.status).type('text').send(refused.text);
     const reported = body.MessageStatus ?? '';
     if (body.MessageSid && reported)
       await this.messaging.recordReport({
         channel: 'sms',
         providerId: body.MessageSid,
+        recipient: body.To ?? null,
         reported,
         status: STATUS[reported] ?? null,
         code: body.ErrorCode || null,
@@ -95,15 +103,19 @@ export class TwilioWebhooksController {
     res.status(204).send();
   }
 
-  private signed(req: Request, body: Params, path: string): boolean {
+  /**
+   * Why a request is not taken, or null when Twilio signed it for our public URL. Twilio signs the form parameters
+   * it posts: a body in any other encoding (JSON, say) is not what it signed, so it is refused before anything reads it.
+   */
+  private refusal(req: Request, body: Params, path: string): { status: number; text: string } | null {
+    if (!req.is('application/x-www-form-urlencoded'))
+      return { status: 415, text: 'only application/x-www-form-urlencoded, as Twilio posts it' };
     const signature = req.get('x-twilio-signature');
     const token = this.env.TWILIO_AUTH_TOKEN;
-    if (!signature || !token) return false;
-    return twilio.validateRequest(
-      token,
-      signature,
-      `${publicUrl(this.env)}/webhooks/twilio/${path}`,
-      body ?? {},
-    );
+    const valid =
+      !!signature &&
+      !!token &&
+      twilio.validateRequest(token, signature, `${publicUrl(this.env)}/webhooks/twilio/${path}`, body ?? {});
+    return valid ? null : { status: 403, text: 'invalid signature' };
   }
 }

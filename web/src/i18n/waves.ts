@@ -223,6 +223,13 @@ export const wavesDe = {
   failed: 'endgültig',
   retrying: 'neuer Versuch geplant',
   skipped: 'Übersprungen nach Grund',
+  reportAnomalies: 'Anbieter-Meldungen ohne eindeutige Nachricht',
+  reportAnomaliesHint:
+    'Diese Meldungen passten zu keiner oder zu mehreren Nachrichten. Sie wurden aufbewahrt und haben nichts verändert – weder einen Status noch eine Einwilligung.',
+  anomalyKinds: {
+    'unknown-id': 'Kennung unbekannt',
+    'shared-id': 'Kennung mehrfach vergeben, Empfänger nicht eindeutig',
+  } as Record<string, string>,
   reason: 'Grund',
   pause: 'Pausieren',
   resume: 'Fortsetzen',
@@ -518,6 +525,13 @@ export const wavesEn: typeof wavesDe = {
   failed: 'for good',
   retrying: 'retry planned',
   skipped: 'Skipped by reason',
+  reportAnomalies: 'Provider reports tied to no single message',
+  reportAnomaliesHint:
+    'These reports matched no message or several. They were kept and changed nothing – neither a status nor a consent.',
+  anomalyKinds: {
+    'unknown-id': 'Unknown id',
+    'shared-id': 'Id shared by several messages, recipient not unique',
+  } as Record<string, string>,
   reason: 'Reason',
   pause: 'Pause',
   resume: 'Resume',
