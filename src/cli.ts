@@ -20,6 +20,7 @@ import { IMPORT_KINDS, type ImportKind } from './imports/import-job.entity.js';
 import { importFile, importOptions } from './imports/import-runner.js';
 import { toDto } from './imports/imports.dto.js';
 import { parseMapping } from './imports/imports.service.js';
+import { ConfirmationService } from './messaging/confirmation.service.js';
 import type { Encoding } from './csv/sniff.js';
 import { regionWeights } from './synthetic/region-weights.js';
 import { syntheticContacts } from './synthetic/synthetic-contacts.js';
@@ -28,7 +29,7 @@ import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regi
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  import <regions|results|contacts|postcodes|geometry> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json] [--code-property WKR_NR]
+  import <regions|results|contacts|postcodes|geometry> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json] [--code-property WKR_NR] [--send-confirmations]
   regions sets | regions current <set> | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
   user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
   user create --email E --role admin|strategist|staff [--name N] [--password P]
@@ -59,11 +60,14 @@ async function importCommand(env: Env, args: string[]) {
       mapping: { type: 'string' },
       edition: { type: 'string' },
       'code-property': { type: 'string' },
+      'send-confirmations': { type: 'boolean' },
     },
   });
   const [kind, file] = positionals;
   if (!IMPORT_KINDS.includes(kind as ImportKind) || !file)
     throw new UsageError(`import needs a kind (${IMPORT_KINDS.join(', ')}) and a file`);
+  if (values['send-confirmations'] && kind !== 'contacts')
+    throw new UsageError('--send-confirmations is for contacts imports only');
   const mapping = values.mapping ? parseMapping(await readFile(values.mapping, 'utf8')) : undefined;
   const db = await open(env);
   const interactive = process.stderr.isTTY && !values.json;
@@ -83,6 +87,13 @@ async function importCommand(env: Env, args: string[]) {
         encoding: values.encoding as Encoding | undefined,
         edition: values.edition,
         codeProperty: values['code-property'],
+      }),
+      ...(kind === 'contacts' && {
+        afterImport: async (jobId: string) => ({
+          confirmations: await db.app
+            .get(ConfirmationService)
+            .forImport(jobId, values['send-confirmations'] === true, null),
+        }),
       }),
     };
     const job = await importFile(db.dataSource, request, (read) => {
@@ -107,6 +118,15 @@ async function importCommand(env: Env, args: string[]) {
         if (count > 20) console.log(`  … and ${count - 20} more (GET /imports/${job.id})`);
       }
       for (const line of reportLines(job.report)) console.log(line);
+      if (job.confirmations) {
+        const { email, sms, sent } = job.confirmations;
+        console.log(
+          sent
+            ? `double opt-in: ${sent} confirmation request(s) sent`
+            : `double opt-in: ${email} by email and ${sms} by SMS wait to be asked; nothing was sent ` +
+                `(--send-confirmations sends them with the import)`,
+        );
+      }
     }
     console.log(values.json ? JSON.stringify(summary) : '');
     return job.status === 'completed' ? 0 : 1;

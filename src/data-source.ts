@@ -16,6 +16,7 @@ import { AppSecret, RetentionRule, Suppression } from './privacy/privacy.entitie
 import { CampaignEvent, RateWindow, Wave } from './waves/wave.entities.js';
 import { ImportJob } from './imports/import-job.entity.js';
 import { ImportMapping } from './imports/import-mapping.entity.js';
+import { ConfirmationRelease } from './messaging/confirmation-release.entity.js';
 import { Feature } from './regions/feature.entity.js';
 import { RegionGeometry, RegionSetGeometry } from './regions/geometry.entities.js';
 import { Postcode } from './regions/postcode.entity.js';
@@ -46,6 +47,7 @@ export const ENTITIES = [
   ConsentCurrent,
   ImportJob,
   ImportMapping,
+  ConfirmationRelease,
   StaffUser,
   StaffToken,
   AuditEntry,

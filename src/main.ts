@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { SmsChannel } from './channels/sms.channel.js';
-import { ConfirmationService } from './messaging/confirmation.service.js';
 import { resolveDatabase } from './database/database-url.js';
 import { createApp } from './app.js';
 import { loadDemo } from './demo.js';
@@ -42,8 +41,6 @@ async function main() {
   await app.listen(env.PORT, env.HOST);
   const url = `http://${env.HOST}:${env.PORT}`;
   const login = process.argv.includes('--demo') ? await loadDemo(app, env) : undefined;
-  // Contacts loaded from files wait for their double opt-in request; queue those now rather than in a minute.
-  if (login) await app.get(ConfirmationService).sweep();
   console.log(
     `\nService:  ${url}\nWeb app:  ${url}/app/\nAPI docs: ${url}/docs\nHealth:   ${url}/health\nSign-up:  ${url}/signup`,
   );

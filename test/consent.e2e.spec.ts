@@ -1,6 +1,5 @@
 import twilio from 'twilio';
 import { ConsentService } from '../src/consent/consent.service.js';
-import { ConfirmationService } from '../src/messaging/confirmation.service.js';
 import { parseKeys, signLink } from '../src/links/signed-links.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
@@ -48,6 +47,18 @@ describe('consent, channels and the supporters’ pages', () => {
     await sms.close();
   });
 
+  /** Staff ask everyone an import left waiting to confirm; returns the requests queued per channel. */
+  async function ask(job: { id: string }): Promise<{ email: number; sms: number }> {
+    const count = await t.http().get(`/confirmations/pending?importJobId=${job.id}`).set(staff()).expect(200);
+    const { body } = await t
+      .http()
+      .post('/confirmations/releases')
+      .set(staff())
+      .send({ importJobId: job.id, expected: count.body.email + count.body.sms })
+      .expect(200);
+    return body.queued;
+  }
+
   async function importLines(...lines: string[]) {
     const job = await runImport(
       t.db.dataSource,
@@ -70,8 +81,7 @@ describe('consent, channels and the supporters’ pages', () => {
     )[0];
 
   it('double opt-in: one confirmation email, the link confirms with IP, user agent, time and text version, no second mail', async () => {
-    await importLines('d1,Dana,Doppel,dana@example.org,,de,ja,,2026-02-01T09:00:00Z,,,,form-v7');
-    await t.app.get(ConfirmationService).sweep();
+    await ask(await importLines('d1,Dana,Doppel,dana@example.org,,de,ja,,2026-02-01T09:00:00Z,,,,form-v7'));
     const mails = await smtp.waitFor(1).then(() => mailsTo('dana@example.org'));
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Bitte bestätigen Sie Ihre Anmeldung');
@@ -116,10 +126,9 @@ describe('consent, channels and the supporters’ pages', () => {
     });
     expect(event.ip).toMatch(/127\.0\.0\.1|::1/);
     expect(new Date(event.occurred_at).getTime()).toBeGreaterThanOrEqual(before - 1000);
-    // Pressing the button again changes nothing; sweeping or asking again sends nothing.
+    // Pressing the button again changes nothing; asking again sends nothing.
     await t.http().post(pathOf(link)).type('form').send({ confirm: 'yes' }).expect(200);
     expect((await consent.history(id)).filter((e) => e.action === 'confirmed')).toHaveLength(1);
-    await t.app.get(ConfirmationService).sweep();
     const again = await t
       .http()
       .post(`/contacts/${id}/confirmation`)
@@ -130,20 +139,30 @@ describe('consent, channels and the supporters’ pages', () => {
     expect(mailsTo('dana@example.org')).toHaveLength(1);
   });
 
-  it('a second request within the window sends no second confirmation', async () => {
-    await importLines('d2,Rolf,Zweimal,rolf@example.org,,en,yes,,,,,,');
-    await t.app.get(ConfirmationService).sweep();
+  it('a person is asked to confirm once: a later sign-up or release sends nothing more; only staff ask again', async () => {
+    const job = await importLines('d2,Rolf,Zweimal,rolf@example.org,,en,yes,,,,,,');
+    await ask(job);
     await waitFor(
       () => mailsTo('rolf@example.org').length,
       (n) => n === 1,
     );
     const form = { email: 'rolf@example.org', purposes: 'event-reminders', language: 'en' };
     await t.http().post('/signup').type('form').send(form).expect(200);
-    await t.app.get(ConfirmationService).sweep();
+    expect(await ask(job)).toEqual({ email: 0, sms: 0 });
     await new Promise((r) => setTimeout(r, 1000));
     const mails = mailsTo('rolf@example.org');
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Please confirm your subscription');
+    // A second ask is a person's decision, one contact at a time, and goes out once.
+    const id = await contactId('rolf@example.org');
+    const again = await t.http().post(`/contacts/${id}/confirmation`).set(staff()).send({ channel: 'email' });
+    expect(again.body).toMatchObject({ queued: true });
+    const twice = await t.http().post(`/contacts/${id}/confirmation`).set(staff()).send({ channel: 'email' });
+    expect(twice.body).toEqual({ queued: false, reason: 'confirmation-already-sent' });
+    await waitFor(
+      () => mailsTo('rolf@example.org').length,
+      (n) => n === 2,
+    );
   });
 
   it('the one-click POST from List-Unsubscribe withdraws at once; the GET page waits for its button', async () => {

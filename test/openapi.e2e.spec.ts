@@ -537,6 +537,21 @@ describe('the OpenAPI document against real answers', () => {
       body: { channel: 'email' },
       status: 201,
     });
+    await call('get', '/confirmations/pending', {
+      url: '/confirmations/pending?language=de',
+      as: 'staff',
+      status: 200,
+    });
+    const release = await call('post', '/confirmations/releases', {
+      as: 'staff',
+      body: { channels: ['email'], expected: 1000 },
+      status: 200,
+    });
+    await call('get', '/confirmations/releases/{id}', {
+      url: `/confirmations/releases/${(release.body as { id: string }).id}`,
+      as: 'staff',
+      status: 200,
+    });
     const exported = await call('get', '/contacts/{id}/export', {
       url: `/contacts/${contactId}/export`,
       as: 'admin',

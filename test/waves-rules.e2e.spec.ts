@@ -1,4 +1,3 @@
-import { ConfirmationService } from '../src/messaging/confirmation.service.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, type FakeTwilio, twilioEnv } from './fake-twilio.js';
 import { runImport, tempFile } from './imports.js';
@@ -112,7 +111,7 @@ describe('quiet hours, frequency cap and cut-off', () => {
   it('a confirmation SMS asked for at 23:00 in the contact’s zone waits until 08:00 there; confirmations are never capped', async () => {
     const zone = zoneAt(23);
     const before = sms.sent.length;
-    await runImport(
+    const job = await runImport(
       t.db.dataSource,
       'contacts',
       await tempFile('phone,language,sms_consent\n+4915140000777,de,ja\n'),
@@ -131,7 +130,14 @@ describe('quiet hours, frequency cap and cut-off', () => {
     const asked = await t.http().post(`/contacts/${busy}/confirmation`).set(staff()).send({ channel: 'sms' });
     expect(asked.body).toMatchObject({ queued: true, status: 'queued' });
     expect((await settled(t, asked.body.messageId)).status).toBe('sent');
-    expect(await t.app.get(ConfirmationService).sweep()).toBe(1);
+    // Staff ask the imported person to confirm; the request waits for the morning in their zone.
+    const released = await t
+      .http()
+      .post('/confirmations/releases')
+      .set(staff())
+      .send({ importJobId: job.id, channels: ['sms'], expected: 1 })
+      .expect(200);
+    expect(released.body.queued).toEqual({ email: 0, sms: 1 });
     const row = await waitFor(
       async () =>
         (

@@ -118,12 +118,6 @@ export class Env {
   @Min(1)
   LINK_TTL_DAYS = 90;
 
-  /** A second request for the same confirmation within this many hours sends no second message. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  CONFIRMATION_RESEND_HOURS = 48;
-
   @Transform(toInt)
   @IsInt()
   @Min(1)

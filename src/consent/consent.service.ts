@@ -13,7 +13,7 @@ import {
 } from './consent.js';
 import { ConsentEvent } from './consent-event.entity.js';
 import {
-  confirmationCountsSql,
+  confirmationAskedSql,
   refusalSql,
   suppressedSql,
   type GateDecision,
@@ -30,6 +30,29 @@ export interface Evidence {
   occurredAt?: Date;
   details?: Record<string, unknown>;
 }
+
+/**
+ * The facts the gate judges for contact row `contact` (with `s`, its consent row for the purpose, joined), on the
+ * channel `channel` (`channelSql` the same as SQL). With `secondAsk`, a confirmation request may follow one that went.
+ */
+function gateFacts(channel: Channel, contact: string, channelSql: string, secondAsk: boolean) {
+  const address = addressSql(channel, contact);
+  return {
+    status: 's.status',
+    requested: `(SELECT array_agg(q.purpose) FROM consent_current q
+        WHERE q.contact_id = ${contact}.id AND q.channel = ${channelSql} AND q.status = 'requested')`,
+    hasAddress: `(${address} IS NOT NULL)`,
+    suppressed: `(${address} IS NOT NULL AND ${suppressedSql(address)})`,
+    confirmationSent: confirmationAskedSql(`${contact}.id`, channelSql, secondAsk),
+  };
+}
+
+/**
+ * Why no confirmation request may be queued for contact row `c` on `channel` (SQL, NULL when one may): the gate's
+ * rules for the confirmation kind. One definition for a single request, a release of many and the count before it.
+ */
+export const confirmationRefusalSql = (channel: Channel): string =>
+  refusalSql(gateFacts(channel, 'c', `'${channel}'`, false), 'confirmation');
 
 @Injectable()
 export class ConsentService {
@@ -48,21 +71,9 @@ export class ConsentService {
     purpose: string,
     kind: SendKind = 'campaign',
     manager: EntityManager = this.db.manager,
+    secondAsk = false,
   ): Promise<GateDecision> {
-    const address = addressSql(channel);
-    const refusal = refusalSql(
-      {
-        status: 's.status',
-        requested: `(SELECT array_agg(q.purpose) FROM consent_current q
-          WHERE q.contact_id = c.id AND q.channel = $2 AND q.status = 'requested')`,
-        hasAddress: `(${address} IS NOT NULL)`,
-        suppressed: `(${address} IS NOT NULL AND ${suppressedSql(address)})`,
-        confirmationSent: `EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = c.id AND m.channel = $2
-          AND ${confirmationCountsSql('m')}
-          AND m.created_at > now() - make_interval(hours => ${Math.trunc(this.env.CONFIRMATION_RESEND_HOURS)}))`,
-      },
-      kind,
-    );
+    const refusal = refusalSql(gateFacts(channel, 'c', '$2', secondAsk), kind);
     const rows: { refusal: Refusal | null }[] = await manager.query(
       `SELECT ${refusal} AS refusal FROM contacts c
        LEFT JOIN consent_current s ON s.contact_id = c.id AND s.channel = $2 AND s.purpose = $3

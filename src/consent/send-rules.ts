@@ -39,7 +39,7 @@ export interface SendFacts {
   noClearMatch?: string;
   /** The template the message would use, NULL when none was chosen or approved. */
   templateKey?: string;
-  /** Whether a confirmation request already went within CONFIRMATION_RESEND_HOURS. */
+  /** Whether a confirmation request already went, or is on its way (`confirmationAskedSql`). */
   confirmationSent?: string;
 }
 
@@ -107,7 +107,8 @@ export const SEND_RULES = [
   },
   {
     reason: 'confirmation-already-sent',
-    meaning: 'a confirmation request already went within CONFIRMATION_RESEND_HOURS',
+    meaning:
+      'the person was already asked to confirm on this channel: at most one request goes out, a second only when staff ask again',
     kinds: CONFIRMATION,
     holds: (f) => f.confirmationSent,
   },
@@ -196,12 +197,22 @@ export function frequencyCapCountsSql(x: string, days: string): string {
 }
 
 /**
- * Whether a ledger row `m` is a confirmation request that counts for the resend window: one that is waiting, going
- * or gone, or that may have gone (ambiguous). One that failed for sure or was skipped leaves room for another.
+ * Whether a ledger row `m` is a confirmation request that counts as asking: one that is waiting, going or gone, or
+ * that may have gone (ambiguous). One that failed for sure or was skipped leaves room for another.
  */
 export function confirmationCountsSql(m: string): string {
   return `(${m}.kind = 'confirmation' AND (${m}.status IN ('queued', 'sending', 'sent', 'delivered')
     OR (${m}.status = 'failed' AND ${m}.error_code = 'ambiguous')))`;
+}
+
+/**
+ * Whether the contact `contact` was asked to confirm on the channel `channel` (both SQL): a request counts from the
+ * moment it is queued (`confirmationCountsSql`); with `onlyPending`, only one still waiting or going counts (a
+ * second ask by staff may follow one that went, never one still on its way).
+ */
+export function confirmationAskedSql(contact: string, channel: string, onlyPending = false): string {
+  return `EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = ${contact} AND m.channel = ${channel}
+    AND ${onlyPending ? `m.kind = 'confirmation' AND m.status IN ('queued', 'sending')` : confirmationCountsSql('m')})`;
 }
 
 /** Whether the local time `local` (a timestamp without zone) lies in quiet hours; `false` when there are none. */

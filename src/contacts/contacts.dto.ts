@@ -62,6 +62,20 @@ export class ContactQuery extends PageQuery {
   @IsOptional()
   @Matches(/^[a-z0-9-]{1,60}$/, { message: 'purpose must be a lower-case key such as campaign-news' })
   purpose?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Contacts whose consent this import recorded' })
+  @IsOptional()
+  @IsUUID()
+  importJobId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['unasked'],
+    description:
+      '`unasked`: consent requested on `channel` and not yet asked to confirm (a confirmation request may go)',
+  })
+  @IsOptional()
+  @IsIn(['unasked'])
+  confirmation?: 'unasked';
 }
 
 /** A contact's consent per purpose on one channel: purpose → its current state (purposes never asked are absent). */

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination.js';
 import { Env } from '../config/config.js';
-import type { CountryCode } from 'libphonenumber-js';
-import { searchConditions } from './contact-search.js';
+import { contactConditions, filterDefaults } from './contact-search.js';
 import type { ContactDto, ContactQuery } from './contacts.dto.js';
 
 @Injectable()
@@ -15,32 +14,8 @@ export class ContactsService {
   ) {}
 
   async list(query: ContactQuery): Promise<Page<ContactDto>> {
-    const where: string[] = [];
     const params: unknown[] = [];
-    if (query.q) where.push(...searchConditions(query.q, this.env.DEFAULT_COUNTRY as CountryCode, params));
-    if (query.regionId) where.push(`c.region_id = $${params.push(query.regionId)}`);
-    if (query.region)
-      where.push(
-        `r.code = $${params.push(query.region)} AND r.level = $${params.push(this.env.CONTACT_REGION_LEVEL)}`,
-      );
-    if (query.language) where.push(`c.language = $${params.push(query.language)}`);
-    if (query.segmentId) {
-      const segment = params.push(query.segmentId);
-      where.push(
-        `(c.region_id IN (SELECT region_id FROM segment_members WHERE segment_id = $${segment})
-          OR c.id IN (SELECT contact_id FROM segment_contact_members WHERE segment_id = $${segment}))`,
-      );
-    }
-    if (query.consent) {
-      const purpose = query.purpose ?? this.env.DEFAULT_CONSENT_PURPOSE;
-      const state = `SELECT 1 FROM consent_current s WHERE s.contact_id = c.id AND s.channel = $${params.push(query.channel)}
-        AND s.purpose = $${params.push(purpose)}`;
-      where.push(
-        query.consent === 'none'
-          ? `NOT EXISTS (${state})`
-          : `EXISTS (${state} AND s.status = $${params.push(query.consent)})`,
-      );
-    }
+    const where = contactConditions(query, filterDefaults(this.env), params);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }]: { total: number }[] = await this.db.query(
       `SELECT count(*)::int AS total FROM contacts c LEFT JOIN regions r ON r.id = c.region_id ${filter}`,

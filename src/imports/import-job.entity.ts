@@ -9,6 +9,13 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 /** queued → running → completed (possibly with rejected rows) | rejected (whole file, nothing written) | failed. */
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'rejected' | 'failed';
 
+/** Double opt-in requests an import would send (`email`, `sms`) and did send (`sent`). */
+export interface ImportConfirmations {
+  email: number;
+  sms: number;
+  sent: number;
+}
+
 @Entity('import_jobs')
 export class ImportJob {
   @PrimaryGeneratedColumn('uuid')
@@ -65,6 +72,13 @@ export class ImportJob {
   /** What else the import did, beyond rows: the region sets written, a change of current set, edition changes. */
   @Column('jsonb', { default: {} })
   report: ImportReport;
+
+  /**
+   * A contacts import's double opt-in requests: how many people it left waiting to be asked per channel, and how
+   * many requests it sent because staff asked it to (`sendConfirmations`); null for other kinds.
+   */
+  @Column('jsonb', { nullable: true })
+  confirmations: ImportConfirmations | null;
 
   /** Why the whole file was rejected or the job failed. */
   @Column('text', { nullable: true })

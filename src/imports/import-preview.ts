@@ -46,6 +46,19 @@ export interface ImportPreview {
   consentColumns?: ReturnType<typeof consentColumnsOf>;
   attributeColumns?: { column: string; key: string }[];
   ignoredColumns?: string[];
+  /** Contacts: of the rows previewed, how many would wait for a double opt-in request, per channel. */
+  confirmations?: { email: number; sms: number };
+}
+
+/**
+ * Whether a contact row leaves the person waiting for a double opt-in request on the channel: consent stated but
+ * not confirmed with proof, and an address to ask at. The importer's consent statement (import-contacts.ts) reads
+ * the same: email counts as confirmed only with the time and IP of the confirmation, SMS with its time.
+ */
+export function asksToConfirm(row: ContactRow, channel: 'email' | 'sms'): boolean {
+  if (channel === 'email')
+    return !!row.email && row.emailConsent === true && !(row.emailConfirmedAt && row.consentIp);
+  return !!row.phone && !row.landline && row.smsConsent === true && !row.smsConfirmedAt;
 }
 
 /** What a preview makes of a file once its header is read: the importer's own reading of it and of each row. */
@@ -162,7 +175,14 @@ export async function previewImport(
     },
   );
   if (endsEarly && !more) rows.pop();
+  const contacts = rows.flatMap((r) => (r.contact ? [r.contact] : []));
   return {
+    ...(kind === 'contacts' && {
+      confirmations: {
+        email: contacts.filter((c) => asksToConfirm(c, 'email')).length,
+        sms: contacts.filter((c) => asksToConfirm(c, 'sms')).length,
+      },
+    }),
     encoding: sniffed.encoding,
     delimiter: sniffed.delimiter,
     header,

@@ -23,6 +23,11 @@ export interface ImportRequest {
   fileName: string;
   options: ImportOptions;
   createdBy?: string | null;
+  /**
+   * Runs after a completed import's rows are committed and before the job says so, adding to what it reports (a
+   * contacts import's double opt-in requests): a client that sees the job completed sees it all.
+   */
+  afterImport?: (jobId: string) => Promise<Partial<Pick<ImportJob, 'confirmations'>>>;
 }
 
 /** Records a queued job; `runImportJob` does the work. */
@@ -65,6 +70,7 @@ export async function runImportJob(
         | 'reason'
         | 'timings'
         | 'report'
+        | 'confirmations'
       >
     >;
   try {
@@ -76,7 +82,7 @@ export async function runImportJob(
       options: request.options,
       onProgress,
     });
-    final = { status: 'completed', ...counts };
+    final = { status: 'completed', ...counts, ...(await request.afterImport?.(job.id)) };
   } catch (e) {
     const rejected = e instanceof FileRejected;
     final = { status: rejected ? 'rejected' : 'failed', reason: e instanceof Error ? e.message : String(e) };

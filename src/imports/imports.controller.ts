@@ -76,6 +76,7 @@ export class ImportsController {
           codeProperty: dto.codeProperty,
         },
         dto.mappingName,
+        dto.sendConfirmations === 'true',
       );
     } catch (e) {
       await rm(file.path, { force: true });

@@ -76,6 +76,17 @@ export class CreateImportDto {
   @IsOptional()
   @IsIn(['utf-8', 'windows-1252', 'utf-16le'])
   encoding?: 'utf-8' | 'windows-1252' | 'utf-16le';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description:
+      'Contacts: send the double opt-in requests the file leaves waiting as soon as it is imported. Without it, ' +
+      'nothing is sent: the people wait, "requested, not yet asked", until staff ask them (POST /confirmations/releases)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'sendConfirmations must be true or false' })
+  sendConfirmations?: 'true' | 'false';
 }
 
 export class RowErrorDto {
@@ -86,6 +97,15 @@ export class RowErrorDto {
     description: 'The value refused (contacts imports: only for roles that may read contacts)',
   })
   value?: string;
+}
+
+/** A contacts import's double opt-in requests. */
+export class ImportConfirmationsDto {
+  @ApiProperty({ type: 'integer', description: 'People the import left waiting to be asked by email' })
+  email: number;
+  @ApiProperty({ type: 'integer', description: 'By SMS' }) sms: number;
+  @ApiProperty({ type: 'integer', description: 'Requests sent because the upload asked for it' })
+  sent: number;
 }
 
 export class ImportJobDto {
@@ -110,6 +130,12 @@ export class ImportJobDto {
       'Region imports: { sets, editions: [{ set, comparedWith, unchanged, changedCount, changed }], current: [{ level, from, to, contacts }] }',
   })
   report: ImportReport;
+  @ApiProperty({
+    type: ImportConfirmationsDto,
+    nullable: true,
+    description: 'Contacts imports, once completed: the double opt-in requests waiting and sent',
+  })
+  confirmations: ImportConfirmationsDto | null;
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
   @ApiProperty({ description: 'Milliseconds per phase' }) timings: Record<string, number>;
   @ApiProperty() createdAt: Date;
@@ -134,6 +160,7 @@ export function toDto(job: ImportJob, personalData = true): ImportJobDto {
     warningList: hide ? withoutValues(job.warningList) : job.warningList,
     reason: job.reason,
     report: job.report,
+    confirmations: job.confirmations ?? null,
     durationMs: job.startedAt && job.finishedAt ? job.finishedAt.getTime() - job.startedAt.getTime() : null,
     timings: job.timings,
     createdAt: job.createdAt,
@@ -218,6 +245,11 @@ export class AttributeColumnDto {
   @ApiProperty({ example: 'rent_worry' }) key: string;
 }
 
+export class PreviewConfirmationsDto {
+  @ApiProperty({ type: 'integer' }) email: number;
+  @ApiProperty({ type: 'integer' }) sms: number;
+}
+
 export class ImportPreviewDto {
   @ApiProperty({ enum: IMPORT_KINDS }) kind: ImportKind;
   @ApiProperty() fileName: string;
@@ -252,6 +284,13 @@ export class ImportPreviewDto {
     description: 'Contacts: the columns not read at all (data minimisation)',
   })
   ignoredColumns?: string[];
+  @ApiPropertyOptional({
+    type: PreviewConfirmationsDto,
+    description:
+      'Contacts: of the rows previewed, how many would wait for a double opt-in request (people already confirmed ' +
+      'in the database are counted by the import itself)',
+  })
+  confirmations?: PreviewConfirmationsDto;
 }
 
 export class PutImportMappingDto {

@@ -96,26 +96,33 @@ export class ImportsService implements OnApplicationBootstrap {
     fileName: string,
     options: ImportOptions,
     mappingName?: string,
+    sendConfirmations = false,
   ) {
     assertMayImport(staff, kind);
+    if (sendConfirmations && kind !== 'contacts')
+      throw new AppError(ErrorCode.InvalidInput, 'sendConfirmations is for contacts imports only');
     const request = {
       kind,
       path,
       fileName,
       options: importOptions(this.env, options),
       createdBy: staff.id,
+      ...(kind === 'contacts' && {
+        afterImport: async (jobId: string) => ({
+          confirmations: await this.confirmations.forImport(jobId, sendConfirmations, staff.id),
+        }),
+      }),
     };
     const job = await createImportJob(this.db, request);
     await this.audit.record(staff.id, 'import.start', 'import-job', job.id, {
       kind,
       fileName,
       ...(mappingName && { mappingName }),
+      ...(kind === 'contacts' && { sendConfirmations }),
     });
     const work = runImportJob(this.db, job, request)
-      .then(async (done) => {
+      .then((done) => {
         this.logger.log(`import ${done.id} (${kind}, ${fileName}): ${done.status}`);
-        // New requested consents get their one confirmation message now rather than at the next sweep.
-        if (kind === 'contacts' && done.status === 'completed') await this.confirmations.sweep();
       })
       .catch((e: unknown) => this.logger.error(`import ${job.id} failed: ${String(e)}`))
       .finally(() => rm(path, { force: true }));

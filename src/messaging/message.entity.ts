@@ -38,6 +38,7 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 @Index(['channel', 'dueAt', 'id'], { where: "status = 'queued'" })
 /** What is left of a wave, and the rows in flight. */
 @Index(['status', 'waveId'], { where: "status IN ('queued', 'sending')" })
+@Index('IDX_messages_release', ['releaseId'], { where: 'release_id IS NOT NULL' })
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -51,6 +52,10 @@ export class Message {
 
   @Column('uuid', { name: 'segment_id', nullable: true })
   segmentId: string | null;
+
+  /** The staff decision that released this confirmation request; null for a person's own request (a sign-up). */
+  @Column('uuid', { name: 'release_id', nullable: true })
+  releaseId: string | null;
 
   @Column('text')
   kind: MessageKind;

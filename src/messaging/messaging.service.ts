@@ -57,20 +57,27 @@ export class MessagingService {
     channel: Channel,
     purpose: string,
     kind: SendKind,
-    template?: { key: string; version: number },
+    options: {
+      template?: { key: string; version: number };
+      /** A staff release this confirmation request belongs to. */
+      releaseId?: string;
+      /** A confirmation request staff send again: it may follow one that went. */
+      secondAsk?: boolean;
+    } = {},
   ): Promise<QueueResult> {
+    const { template, releaseId, secondAsk } = options;
     return this.db.transaction(async (m) => {
       const contact: { language: string | null }[] = await m.query(
         `SELECT language FROM contacts WHERE id = $1 FOR UPDATE`,
         [contactId],
       );
       if (contact.length === 0) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
-      const decision = await this.consent.maySend(contactId, channel, purpose, kind, m);
+      const decision = await this.consent.maySend(contactId, channel, purpose, kind, m, secondAsk);
       if (!decision.allowed) return { queued: false, reason: decision.reason };
       const [row]: { id: string; due_at: Date }[] = await m.query(
         `INSERT INTO messages (id, kind, contact_id, channel, purpose, template_key, template_version, language,
-           status, due_at)
-         VALUES (ledger_id(), $1, $2, $3, $4, $5, $6, $7, 'queued', now()) RETURNING id, due_at`,
+           status, due_at, release_id)
+         VALUES (ledger_id(), $1, $2, $3, $4, $5, $6, $7, 'queued', now(), $8) RETURNING id, due_at`,
         [
           kind,
           contactId,
@@ -79,6 +86,7 @@ export class MessagingService {
           template?.key ?? null,
           template?.version ?? null,
           messageLanguage(contact[0].language),
+          releaseId ?? null,
         ],
       );
       return { queued: true, messageId: row.id, status: 'queued', dueAt: row.due_at };
@@ -95,8 +103,7 @@ export class MessagingService {
     const template = await this.db.getRepository(IssueTemplate).findOneBy({ key: templateKey });
     if (!template) throw new AppError(ErrorCode.BadRequest, `No template with the key ${templateKey}`);
     return this.enqueue(contactId, channel, purpose, 'campaign', {
-      key: template.key,
-      version: template.version,
+      template: { key: template.key, version: template.version },
     });
   }
 

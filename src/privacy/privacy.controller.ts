@@ -14,7 +14,7 @@ import { ApiErrors } from '../common/api-docs.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { ConsentHistoryDto } from '../consent/consent.dto.js';
 import { ConsentService } from '../consent/consent.service.js';
-import { ConfirmationService } from '../messaging/confirmation.service.js';
+import { ConfirmationReleasesService } from './confirmation-releases.service.js';
 import {
   ConfirmationDto,
   ConsentChangeDto,
@@ -46,7 +46,7 @@ export class PrivacyController {
   constructor(
     private readonly privacy: PrivacyService,
     private readonly consent: ConsentService,
-    private readonly confirmations: ConfirmationService,
+    private readonly releases: ConfirmationReleasesService,
   ) {}
 
   @Get('contacts/:id')
@@ -120,11 +120,18 @@ export class PrivacyController {
 
   @Post('contacts/:id/confirmation')
   @Roles('staff')
-  @ApiOperation({ summary: 'Send a contact the double opt-in request again' })
+  @ApiOperation({
+    summary:
+      'Ask one contact to confirm (again): a second request may follow one that went, shown as such on the timeline',
+  })
   @ApiCreatedResponse({ schema: QUEUE_RESULT, description: 'Queued, or refused with the reason' })
   @ApiErrors(400, 404, 422)
-  async confirmation(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConfirmationDto) {
-    return this.confirmations.request(id, dto.channel);
+  confirmation(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ConfirmationDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ) {
+    return this.releases.askAgain(staff, id, dto.channel);
   }
 
   @Get('retention-rules')

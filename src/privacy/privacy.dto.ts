@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
+  ArrayNotEmpty,
   IsArray,
   IsDate,
   IsIn,
@@ -22,7 +23,10 @@ import {
   type ConsentAction,
   type ConsentSource,
 } from '../consent/consent.js';
-import { RegionRefDto } from '../common/api-docs.js';
+import { RegionRefDto, StaffRefDto } from '../common/api-docs.js';
+import { ContactQuery } from '../contacts/contacts.dto.js';
+import { RELEASE_SOURCES, type ReleaseSource } from '../messaging/confirmation-release.entity.js';
+import { FailureCountDto, SkipCountDto, WaveProgressDto } from '../waves/waves.dto.js';
 import { ConsentHistoryDto, ConsentStateDto } from '../consent/consent.dto.js';
 import { REFUSALS, type Refusal } from '../consent/send-rules.js';
 import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../messaging/message.entity.js';
@@ -292,4 +296,57 @@ export class ContactDetailDto {
   })
   consent: ConsentHistoryDto;
   @ApiProperty({ type: ContactMessagesDto }) messages: ContactMessagesDto;
+}
+
+/** Who a release of double opt-in requests is for: the contacts screen's filters (all of them when none is given). */
+export class ConfirmationFilterDto extends PickType(ContactQuery, [
+  'q',
+  'regionId',
+  'region',
+  'segmentId',
+  'language',
+  'importJobId',
+] as const) {}
+
+export class ReleaseConfirmationsDto extends ConfirmationFilterDto {
+  @ApiPropertyOptional({ enum: CHANNELS, isArray: true, default: CHANNELS })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(CHANNELS, { each: true })
+  channels?: Channel[];
+
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'The count the person was shown (GET /confirmations/pending, the channels added up): when more people would ' +
+      'be asked now, nothing is sent and the answer is 409, so nobody is asked who was not counted',
+  })
+  @IsInt()
+  @Min(0)
+  expected: number;
+}
+
+export class PendingConfirmationsDto {
+  @ApiProperty({ type: 'integer', description: 'People who would be asked by email now' }) email: number;
+  @ApiProperty({ type: 'integer', description: 'By SMS' }) sms: number;
+}
+
+export class ConfirmationReleaseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: PendingConfirmationsDto, description: 'Requests queued, per channel' })
+  queued: PendingConfirmationsDto;
+}
+
+export class ConfirmationReleaseProgressDto extends WaveProgressDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: RELEASE_SOURCES }) source: ReleaseSource;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) importJobId: string | null;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'Who decided to ask' })
+  createdBy: StaffRefDto | null;
+  @ApiProperty({ description: 'A second request to one person' }) secondAsk: boolean;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ type: [FailureCountDto], description: 'By error code, most first' })
+  errors: FailureCountDto[];
+  @ApiProperty({ type: [SkipCountDto], description: 'By reason, most first' }) skipped: SkipCountDto[];
 }
