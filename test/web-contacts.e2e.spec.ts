@@ -242,6 +242,49 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     await context.close();
   });
 
+  it('sends no confirmation request unless staff decide, then exactly the ones counted', async () => {
+    const file =
+      'first_name,email,phone,email_consent,sms_consent\nAnna,anna.frage@example.org,,ja,\nBen,ben.frage@example.org,+4915150000042,ja,ja\n';
+    const { context, page } = await openUpload('staff', file);
+    const question = page.getByRole('group', { name: 'Bestätigungsanfragen beim Import senden?' });
+    await expect(question.getByRole('radio', { name: /^Nein/ }).isChecked()).resolves.toBe(true);
+    await expect(question.innerText()).resolves.toContain('2 E-Mails, 1 SMS');
+    await page.getByRole('button', { name: 'Importieren', exact: true }).click();
+    await until(async () => finished(page));
+    await expect(page.getByTestId('job-confirmations').innerText()).resolves.toBe(
+      '2 Personen warten auf eine Bestätigungsanfrage per E-Mail, 1 per SMS. Nichts wurde verschickt.',
+    );
+    const confirmations = async () =>
+      (await t.db.dataSource.query(
+        `SELECT m.channel, r.source FROM messages m LEFT JOIN confirmation_releases r ON r.id = m.release_id
+           WHERE m.kind = 'confirmation' ORDER BY m.channel`,
+      )) as { channel: string; source: string | null }[];
+    expect(await confirmations()).toEqual([]);
+
+    await page.getByRole('button', { name: 'Um Bestätigung bitten …' }).click();
+    await expect(page.getByTestId('ask-count').innerText()).resolves.toContain('2 E-Mails und 1 SMS');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: '3 Anfragen jetzt senden' }).click();
+    await page.getByTestId('ask-progress').waitFor();
+    await expect(page.getByTestId('ask-progress').innerText()).resolves.toMatch(
+      /^3 Anfragen: 0 verschickt, 3 ausstehend/,
+    );
+    expect(await confirmations()).toEqual([
+      { channel: 'email', source: 'import' },
+      { channel: 'email', source: 'import' },
+      { channel: 'sms', source: 'import' },
+    ]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-confirmations-1280.png'), fullPage: true });
+
+    // On the contacts screen none of them is left to ask.
+    await page.goto(`${b.url}/app/#/contacts`);
+    await page.getByRole('searchbox').fill('frage');
+    await page.getByRole('checkbox', { name: 'Bestätigung angefragt, noch nicht gefragt' }).check();
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await page.getByText('Keine Kontakte gefunden.').waitFor();
+    await context.close();
+  });
+
   it('fits the upload and its mapping into 390 px', async () => {
     const { context, page } = await openUpload('staff', SECOND_FILE, 390);
     await expect(noHorizontalScroll(page)).resolves.toBe(true);

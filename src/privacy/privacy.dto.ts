@@ -235,6 +235,12 @@ export class WaveRefDto {
 }
 
 /** One message of the ledger to this contact. */
+export class AskedByDto {
+  @ApiProperty({ enum: ['import', 'contacts', 'contact'] }) source: string;
+  @ApiProperty() secondAsk: boolean;
+  @ApiProperty({ type: String, nullable: true, description: "The staff user's name" }) by: string | null;
+}
+
 export class ContactMessageDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
@@ -252,6 +258,12 @@ export class ContactMessageDto {
   errorCode: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ type: Date, nullable: true }) sentAt: Date | null;
+  @ApiProperty({
+    type: AskedByDto,
+    nullable: true,
+    description: 'A confirmation request staff released: who, and whether it asked the person a second time',
+  })
+  askedBy: AskedByDto | null;
 }
 
 export class ContactMessagesDto {

@@ -67,8 +67,11 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
       this.db.query<Record<string, unknown>[]>(
         `SELECT m.id, CASE WHEN w.id IS NULL THEN NULL ELSE json_build_object('id', w.id, 'name', w.name) END AS wave,
            m.kind, m.channel, m.purpose, m.template_key AS "templateKey", m.status, m.error_code AS "errorCode",
-           m.created_at AS "createdAt", m.sent_at AS "sentAt"
+           m.created_at AS "createdAt", m.sent_at AS "sentAt",
+           CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('source', r.source, 'secondAsk', r.second_ask,
+             'by', (SELECT name FROM staff_users u WHERE u.id = r.created_by)) END AS "askedBy"
          FROM messages m LEFT JOIN waves w ON w.id = m.wave_id
+         LEFT JOIN confirmation_releases r ON r.id = m.release_id
          WHERE m.contact_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT 100`,
         [contactId],
       ),

@@ -14,6 +14,10 @@ export type ImportMapping = components['schemas']['ImportMappingDto'];
 export type ImportJob = components['schemas']['ImportJobDto'];
 export type RowError = components['schemas']['RowErrorDto'];
 export type ContactQuery = NonNullable<operations['ContactsController_list']['parameters']['query']>;
+export type ConfirmationFilter = NonNullable<
+  operations['ConfirmationsController_pending']['parameters']['query']
+>;
+export type ReleaseProgress = components['schemas']['ConfirmationReleaseProgressDto'];
 export type Channel = NonNullable<ContactQuery['channel']>;
 export type ConsentStatus = NonNullable<ContactQuery['consent']>;
 
@@ -61,6 +65,8 @@ export interface ContactFilter {
   channel: Channel;
   purpose: string;
   consent: ConsentStatus | '';
+  /** Only people whose consent on `channel` waits for a confirmation request nobody sent yet. */
+  unasked: boolean;
   page: number;
   perPage: number;
 }
@@ -78,6 +84,10 @@ export function listContacts(filter: ContactFilter): Promise<ContactPage> {
     query.consent = filter.consent;
     query.channel = filter.channel;
     if (filter.purpose.trim()) query.purpose = filter.purpose.trim();
+  }
+  if (filter.unasked) {
+    query.confirmation = 'unasked';
+    query.channel = filter.channel;
   }
   return ok(api.GET('/contacts', { params: { query } }));
 }
@@ -116,6 +126,8 @@ export interface ImportChoice {
   mappingName?: string;
   purpose?: string;
   source?: string;
+  /** Send the double opt-in requests the file leaves waiting with the import (default: no). */
+  sendConfirmations?: boolean;
 }
 
 function importForm(file: File, choice: ImportChoice): FormData {
@@ -126,6 +138,7 @@ function importForm(file: File, choice: ImportChoice): FormData {
     form.append('mapping', JSON.stringify(choice.mapping));
   if (choice.purpose?.trim()) form.append('purpose', choice.purpose.trim());
   if (choice.source?.trim()) form.append('source', choice.source.trim());
+  if (choice.sendConfirmations) form.append('sendConfirmations', 'true');
   form.append('file', file);
   return form;
 }
@@ -160,3 +173,24 @@ export const notice = { text: '' };
 /** The API's message, with its status, for an alert. */
 export const describeError = (e: unknown, apiSaid: string, error: string) =>
   e instanceof ApiError ? `${apiSaid} ${e.status}: ${e.message}` : `${error}: ${String(e)}`;
+
+/** How many people a release over the filter would ask to confirm now, per channel. */
+export const pendingConfirmations = (filter: ConfirmationFilter) =>
+  ok(api.GET('/confirmations/pending', { params: { query: filter } }));
+
+/** Asks them, refused (409) when more would be asked than `expected`, the count the person saw. */
+export const releaseConfirmations = (filter: ConfirmationFilter, expected: number) =>
+  ok(api.POST('/confirmations/releases', { body: { ...filter, channels: [...CHANNELS], expected } }));
+
+export const releaseProgress = (id: string) =>
+  ok(api.GET('/confirmations/releases/{id}', { params: { path: { id } } }));
+
+/** The part of the list's filter a release of confirmation requests reads. */
+export function confirmationFilter(filter: ContactFilter): ConfirmationFilter {
+  const chosen: ConfirmationFilter = {};
+  if (filter.q.trim()) chosen.q = filter.q.trim();
+  if (filter.regionId) chosen.regionId = filter.regionId;
+  if (filter.segmentId) chosen.segmentId = filter.segmentId;
+  if (filter.language.trim()) chosen.language = filter.language.trim().toLowerCase();
+  return chosen;
+}

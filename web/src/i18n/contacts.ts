@@ -1,6 +1,28 @@
 /** The strings of contacts, one contact's consent and messages, and the contacts upload, in German and English. */
 export const contactsDe = {
   title: 'Kontakte',
+  askedBy: (second: boolean, by: string | null) =>
+    `${second ? 'erneut gefragt' : 'Anfrage freigegeben'} von ${by ?? 'unbekannt'}`,
+  askCount: 'Um Bestätigung bitten …',
+  askNobody: 'Niemand wartet hier auf eine Bestätigungsanfrage.',
+  askWouldSend: (email: number, sms: number) =>
+    `Jetzt würden ${email} ${email === 1 ? 'E-Mail' : 'E-Mails'} und ${sms} SMS mit der Bitte um Bestätigung verschickt – jede Person wird nur einmal gefragt.`,
+  askSend: (n: number) => `${n} ${n === 1 ? 'Anfrage' : 'Anfragen'} jetzt senden`,
+  askCancel: 'Nicht senden',
+  askProgress: (total: number, sent: number, left: number, skipped: number) =>
+    `${total} Anfragen: ${sent} verschickt, ${left} ausstehend, ${skipped} übersprungen.`,
+  askSection: 'Bestätigungsanfragen',
+  askHint:
+    'Wer eine Einwilligung ohne Nachweis angegeben hat, muss sie bestätigen (Double-Opt-in). Die Anfrage geht nur hinaus, wenn ihr es entscheidet, und an jede Person höchstens einmal.',
+  confirmationUnasked: 'Bestätigung angefragt, noch nicht gefragt',
+  sendWithImport: 'Bestätigungsanfragen beim Import senden?',
+  sendNo: 'Nein, nicht senden (später über die Kontakte möglich)',
+  sendYes: (email: number, sms: number, more: boolean) =>
+    `Ja, sofort senden (in den gezeigten Zeilen: ${email} E-Mails, ${sms} SMS${more ? '; die Datei hat mehr Zeilen' : ''})`,
+  jobConfirmations: (email: number, sms: number, sent: number) =>
+    sent
+      ? `${sent} Bestätigungsanfragen verschickt.`
+      : `${email} Personen warten auf eine Bestätigungsanfrage per E-Mail, ${sms} per SMS. Nichts wurde verschickt.`,
   intro:
     'Kontakte mit ihrer Einwilligung je Kanal und Zweck. Politische Meinungen sind besonders geschützte Daten: öffne nur, was du für deine Arbeit brauchst.',
   upload: 'Kontakte hochladen',
@@ -231,6 +253,28 @@ export const contactsDe = {
 
 export const contactsEn: typeof contactsDe = {
   title: 'Contacts',
+  askedBy: (second: boolean, by: string | null) =>
+    `${second ? 'asked again' : 'request released'} by ${by ?? 'unknown'}`,
+  askCount: 'Ask to confirm …',
+  askNobody: 'Nobody here is waiting for a confirmation request.',
+  askWouldSend: (email: number, sms: number) =>
+    `This would now send ${email} ${email === 1 ? 'email' : 'emails'} and ${sms} SMS asking for confirmation – each person is asked only once.`,
+  askSend: (n: number) => `Send ${n} ${n === 1 ? 'request' : 'requests'} now`,
+  askCancel: "Don't send",
+  askProgress: (total: number, sent: number, left: number, skipped: number) =>
+    `${total} requests: ${sent} sent, ${left} waiting, ${skipped} skipped.`,
+  askSection: 'Confirmation requests',
+  askHint:
+    'People who gave consent without proof have to confirm it (double opt-in). The request goes out only when you decide, and to each person at most once.',
+  confirmationUnasked: 'confirmation requested, not yet asked',
+  sendWithImport: 'Send confirmation requests with the import?',
+  sendNo: "No, don't send (possible later from the contacts)",
+  sendYes: (email: number, sms: number, more: boolean) =>
+    `Yes, send at once (in the rows shown: ${email} emails, ${sms} SMS${more ? '; the file has more rows' : ''})`,
+  jobConfirmations: (email: number, sms: number, sent: number) =>
+    sent
+      ? `${sent} confirmation requests sent.`
+      : `${email} people wait for a confirmation request by email, ${sms} by SMS. Nothing was sent.`,
   intro:
     'Contacts with their consent per channel and purpose. Political opinions are special-category data: open only what your work needs.',
   upload: 'Upload contacts',
