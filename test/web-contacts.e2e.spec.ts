@@ -254,11 +254,11 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     await expect(page.getByTestId('job-confirmations').innerText()).resolves.toBe(
       '2 Personen warten auf eine Bestätigungsanfrage per E-Mail, 1 per SMS. Nichts wurde verschickt.',
     );
-    const confirmations = async () =>
-      (await t.db.dataSource.query(
+    const confirmations = () =>
+      t.db.dataSource.query<{ channel: string; source: string | null }[]>(
         `SELECT m.channel, r.source FROM messages m LEFT JOIN confirmation_releases r ON r.id = m.release_id
            WHERE m.kind = 'confirmation' ORDER BY m.channel`,
-      )) as { channel: string; source: string | null }[];
+      );
     expect(await confirmations()).toEqual([]);
 
     await page.getByRole('button', { name: 'Um Bestätigung bitten …' }).click();
