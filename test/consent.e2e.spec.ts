@@ -355,6 +355,48 @@ describe('consent, channels and the supporters’ pages', () => {
       },
     );
 
+    it('a keyword that changes nothing, or comes from a number we do not hold, gets a neutral reply, the same for every number, and records nothing', async () => {
+      const unknown = '+4915199998888';
+      const [none, given] = ['+4915112340001', '+4915112340002'];
+      // Kim gave email consent only (her language is English); Kai's SMS consent is confirmed.
+      await importLines(
+        'k1,Kim,Keine,kim@example.org,+4915112340001,en,ja,,2026-01-10T10:00:00Z,2026-01-10T10:05:00Z,,192.0.2.10,v3',
+        CONFIRMED('k2', 'kai@example.org', given),
+      );
+      const counts = async () =>
+        (
+          await t.db.dataSource.query(
+            `SELECT (SELECT count(*) FROM contacts)::int AS contacts,
+               (SELECT count(*) FROM consent_events)::int AS events,
+               (SELECT count(*) FROM messages)::int AS messages,
+               (SELECT count(*) FROM audit_log)::int AS audit`,
+          )
+        )[0];
+      const before = await counts();
+      const reply = async (From: string, Body: string) =>
+        (await inbound({ From, Body, MessageSid: 'SM-neutral' }).expect(200)).text;
+
+      const start = await reply(unknown, 'START');
+      expect(start).toContain('Kampagne Test: Es gab nichts zu bestätigen; nichts wurde geändert.');
+      expect(start).toContain('Kampagne Test: There was nothing to confirm; nothing has changed.');
+      expect(start).not.toMatch(/bestätigt|confirmed|Danke|Thank/);
+      const stop = await reply(unknown, 'STOP');
+      expect(stop).toContain('Kampagne Test: Sie erhalten keine SMS von uns.');
+      expect(stop).toContain('Kampagne Test: You will receive no text messages from us.');
+      expect(stop).not.toMatch(/abgemeldet|unsubscribed|START/);
+      const help = await reply(unknown, 'HELP');
+      expect(help).toContain('STOP');
+
+      // A number we hold where the keyword changes nothing gets the very same words in the same languages.
+      for (const number of [none, given]) expect(await reply(number, 'START')).toBe(start);
+      expect(await reply(none, 'STOP')).toBe(stop);
+      expect(await reply(none, 'Ja')).toBe(start);
+      for (const number of [none, given]) expect(await reply(number, 'HELP')).toBe(help);
+      expect(await counts()).toEqual(before);
+      const kai = await contactId('kai@example.org');
+      expect(await consent.maySend(kai, 'sms', 'campaign-news')).toEqual({ allowed: true });
+    });
+
     it('a message that is not a keyword gets an empty reply and changes nothing', async () => {
       const res = await inbound({ From: phone, Body: 'Stop the war' }).expect(200);
       expect(res.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');

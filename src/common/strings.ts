@@ -55,6 +55,8 @@ export const STRINGS = {
     smsStopped:
       '{sender}: Sie sind abgemeldet und erhalten keine SMS mehr. Mit START melden Sie sich wieder an.',
     smsStarted: '{sender}: Danke, Ihre SMS-Anmeldung ist bestätigt. Abmelden mit STOP.',
+    smsStopNothing: '{sender}: Sie erhalten keine SMS von uns.',
+    smsStartNothing: '{sender}: Es gab nichts zu bestätigen; nichts wurde geändert.',
     smsHelp: '{sender} sendet Ihnen Kampagnen-Nachrichten. Abmelden: STOP. Wieder anmelden: START.',
     smsOptOutHint: 'STOP zum Abmelden',
   },
@@ -107,6 +109,8 @@ export const STRINGS = {
     smsStopped:
       '{sender}: You are unsubscribed and will receive no more texts. Reply START to subscribe again.',
     smsStarted: '{sender}: Thank you, your text subscription is confirmed. Reply STOP to unsubscribe.',
+    smsStopNothing: '{sender}: You will receive no text messages from us.',
+    smsStartNothing: '{sender}: There was nothing to confirm; nothing has changed.',
     smsHelp: '{sender} sends you campaign messages. Unsubscribe: STOP. Subscribe again: START.',
     smsOptOutHint: 'Reply STOP to opt out',
   },
