@@ -205,6 +205,46 @@ describe('consent, channels and the supporters’ pages', () => {
     expect((await consent.history(ottoId)).filter((e) => e.action === 'withdrawn')).toHaveLength(1);
   });
 
+  it('an opt-out link opened again says it is done and offers the preferences; a link for every purpose asks only about those still given', async () => {
+    await importLines(CONFIRMED('u1', 'ute@example.org'));
+    const id = await contactId('ute@example.org');
+    await consent.change(id, 'email', ['event-reminders'], 'confirmed', { source: 'admin' });
+    const links = t.app.get((await import('../src/links/link.service.js')).LinkService);
+    const link = (purpose: string) =>
+      pathOf(links.url('unsubscribe', { contactId: id, channel: 'email', purpose }));
+    const events = async () => (await consent.history(id)).length;
+
+    const one = link('campaign-news');
+    expect((await t.http().get(one).expect(200)).text).toContain('<form method="post"');
+    await t.http().post(one).type('form').send({ confirm: 'yes' }).expect(200);
+    const recorded = await events();
+    const again = await t.http().get(one).expect(200);
+    expect(again.text).toContain('<h1>Bereits abgemeldet</h1>');
+    expect(again.text).toContain(
+      'Sie sind bereits abgemeldet und erhalten über E-Mail keine Nachrichten mehr zu:',
+    );
+    expect(again.text).toContain('<li>Neuigkeiten aus der Kampagne</li>');
+    expect(again.text).not.toContain('<form');
+    expect(again.text).not.toContain('Jetzt abmelden');
+    const preferences =
+      /<a href="https:\/\/kampagne\.example\.org(\/preferences\/[^"]+)">Alle Einstellungen<\/a>/.exec(
+        again.text,
+      );
+    expect(preferences).not.toBeNull();
+    expect((await t.http().get(preferences![1]).expect(200)).text).toContain('Ihre Einstellungen');
+    expect(await events()).toBe(recorded);
+
+    // A link for every purpose names only what is still given, until nothing is.
+    const all = link('*');
+    const prompt = await t.http().get(all).expect(200);
+    expect(prompt.text).toContain('<li>Erinnerungen an Veranstaltungen</li>');
+    expect(prompt.text).not.toContain('Neuigkeiten aus der Kampagne');
+    expect(prompt.text).not.toContain('Erinnerung am Wahltag');
+    expect(prompt.text).toContain('Jetzt abmelden');
+    await t.http().post(all).type('form').send({ confirm: 'yes' }).expect(200);
+    expect((await t.http().get(all).expect(200)).text).toContain('<h1>Bereits abgemeldet</h1>');
+  });
+
   it('refuses forged, altered and expired links with a plain page; a link signed with the previous key works', async () => {
     await importLines(CONFIRMED('l1', 'lina@example.org'));
     const id = await contactId('lina@example.org');

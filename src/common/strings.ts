@@ -19,6 +19,9 @@ export const STRINGS = {
     unsubscribeButton: 'Jetzt abmelden',
     unsubscribedTitle: 'Abgemeldet',
     unsubscribedBody: 'Sie sind abgemeldet und erhalten keine Nachrichten mehr zu:',
+    alreadyUnsubscribedTitle: 'Bereits abgemeldet',
+    alreadyUnsubscribedBody:
+      'Sie sind bereits abgemeldet und erhalten über {channel} keine Nachrichten mehr zu:',
     preferencesTitle: 'Ihre Einstellungen',
     preferencesBody: 'Wählen Sie, was Sie von uns erhalten möchten.',
     preferencesSaved: 'Gespeichert.',
@@ -73,6 +76,9 @@ export const STRINGS = {
     unsubscribeButton: 'Unsubscribe now',
     unsubscribedTitle: 'Unsubscribed',
     unsubscribedBody: 'You are unsubscribed and will no longer receive messages about:',
+    alreadyUnsubscribedTitle: 'Already unsubscribed',
+    alreadyUnsubscribedBody:
+      'You are already unsubscribed and will no longer receive messages by {channel} about:',
     preferencesTitle: 'Your preferences',
     preferencesBody: 'Choose what you would like to receive from us.',
     preferencesSaved: 'Saved.',

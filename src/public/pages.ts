@@ -89,6 +89,21 @@ export const unsubscribedPage = (
     `<p>${e(t.unsubscribedBody)}</p>${list(t, purposes)}<p><a href="${e(preferences)}">${e(t.manage)}</a></p>`,
   );
 
+/** An opt-out link opened again: nothing it names is still given, so the page says so and has no button. */
+export const alreadyUnsubscribedPage = (
+  language: PageLanguage,
+  t: Strings,
+  channel: 'email' | 'sms',
+  purposes: string[],
+  preferences: string,
+) =>
+  page(
+    language,
+    t.alreadyUnsubscribedTitle,
+    `<p>${e(fill(t.alreadyUnsubscribedBody, { channel: t.channels[channel] }))}</p>${list(t, purposes)}
+<p><a href="${e(preferences)}">${e(t.manage)}</a></p>`,
+  );
+
 export interface PreferenceRow {
   channel: 'email' | 'sms';
   purpose: string;
