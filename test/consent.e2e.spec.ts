@@ -639,18 +639,43 @@ describe('consent, channels and the supporters’ pages', () => {
     const line = CONFIRMED('e1', 'erika@example.org', '+4915155556666');
     await importLines(line);
     const id = await contactId('erika@example.org');
-    await t
+    const paper = {
+      channel: 'sms',
+      action: 'confirmed',
+      evidence: 'paper form 2026-031',
+      occurredAt: '2026-03-01T12:00:00Z',
+    };
+    // A paper that names no purpose records nothing, and says why.
+    for (const purposes of [[], ['event-reminders', 'event-reminders']]) {
+      const refused = await t
+        .http()
+        .post(`/contacts/${id}/consent`)
+        .set(admin())
+        .send({ ...paper, purposes })
+        .expect(422);
+      expect(refused.body.fields).toEqual([
+        {
+          field: 'purposes',
+          message: purposes.length
+            ? 'purposes must name each purpose once'
+            : 'purposes must name at least one purpose: a consent records only the purposes its evidence names',
+        },
+      ]);
+    }
+    expect(await consent.history(id)).toHaveLength(2);
+    const states = async () =>
+      Object.fromEntries((await consent.states(id)).map((s) => [`${s.channel} ${s.purpose}`, s.status]));
+    const before = await states();
+    const recorded = await t
       .http()
       .post(`/contacts/${id}/consent`)
       .set(admin())
-      .send({
-        channel: 'sms',
-        purposes: ['event-reminders'],
-        action: 'confirmed',
-        evidence: 'paper form 2026-031',
-        occurredAt: '2026-03-01T12:00:00Z',
-      })
+      .send({ ...paper, purposes: ['event-reminders'] })
       .expect(201);
+    expect(recorded.body.changed).toEqual(['event-reminders']);
+    // That purpose on that channel, and nothing else.
+    expect(await states()).toEqual({ ...before, 'sms event-reminders': 'confirmed' });
+    expect(before).toMatchObject({ 'email campaign-news': 'confirmed', 'sms campaign-news': 'confirmed' });
     await t.http().post(`/contacts/${id}/consent`).set(staff()).send({}).expect(403);
     const history = (await t.http().get(`/contacts/${id}/consent`).set(staff()).expect(200)).body;
     expect(history.events.at(-1)).toMatchObject({
