@@ -635,6 +635,42 @@ describe('consent, channels and the supporters’ pages', () => {
     expect(saved.text).toContain('<html lang="de">');
   });
 
+  it('preference centre: a purpose only asked for is shown unticked, and saving confirms nothing the person did not tick', async () => {
+    await importLines(CONFIRMED('p2', 'piet@example.org', '', 'en'));
+    const id = await contactId('piet@example.org');
+    // Asked for on an import without proof: not given yet.
+    await consent.change(id, 'email', ['event-reminders'], 'requested', { source: 'import' });
+    const links = t.app.get((await import('../src/links/link.service.js')).LinkService);
+    const url = pathOf(links.url('preferences', { contactId: id, channel: 'email', purpose: '*' }));
+    const page = await t.http().get(url).expect(200);
+    expect(page.text).toContain('name="email:campaign-news" value="on" checked>');
+    expect(page.text).toContain(
+      'name="email:event-reminders" value="on"> Event reminders <small>(asked for, not yet confirmed)</small>',
+    );
+    expect(page.text).not.toMatch(/name="email:(event-reminders|election-day)" value="on" checked/);
+    // The page sent back as shown (a language changed) changes no consent.
+    const events = (await consent.history(id)).length;
+    await t.http().post(url).type('form').send('email:campaign-news=on&language=de').expect(200);
+    expect(await consent.history(id)).toHaveLength(events);
+    expect(await consent.maySend(id, 'email', 'event-reminders')).toEqual({
+      allowed: false,
+      reason: 'requested',
+    });
+    // The person's own tick confirms it.
+    await t
+      .http()
+      .post(url)
+      .type('form')
+      .send('email:campaign-news=on&email:event-reminders=on&language=de')
+      .expect(200);
+    expect(await consent.maySend(id, 'email', 'event-reminders')).toEqual({ allowed: true });
+    expect(await lastEvent(id)).toMatchObject({
+      purpose: 'event-reminders',
+      action: 'confirmed',
+      source: 'link',
+    });
+  });
+
   it('rights of the person: history, recorded consent, export, erasure and suppression on re-import', async () => {
     const line = CONFIRMED('e1', 'erika@example.org', '+4915155556666');
     await importLines(line);

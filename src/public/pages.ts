@@ -107,7 +107,10 @@ export const alreadyUnsubscribedPage = (
 export interface PreferenceRow {
   channel: 'email' | 'sms';
   purpose: string;
+  /** Ticked: the person's confirmed consent, and nothing else. */
   on: boolean;
+  /** Asked for and not yet confirmed: shown unticked, with a word saying so. */
+  pending: boolean;
 }
 
 export const preferencesPage = (
@@ -132,7 +135,7 @@ ${(['email', 'sms'] as const)
         .filter((r) => r.channel === channel)
         .map(
           (r) =>
-            `<label><input type="checkbox" name="${channel}:${e(r.purpose)}" value="on"${r.on ? ' checked' : ''}> ${e(purposeName(t, r.purpose))}</label>`,
+            `<label><input type="checkbox" name="${channel}:${e(r.purpose)}" value="on"${r.on ? ' checked' : ''}> ${e(purposeName(t, r.purpose))}${r.pending ? ` <small>(${e(t.preferencesPending)})</small>` : ''}</label>`,
         )
         .join('')}</fieldset>`,
   )

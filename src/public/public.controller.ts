@@ -224,10 +224,13 @@ export class PublicController {
 
   private async showPreferences(contact: Contact, req: Request, res: Response, saved: boolean) {
     const { language, t } = stringsFor(contact.language);
+    // A box is ticked only for what the person confirmed: one only asked for is not given yet, and a save must not
+    // confirm it unless the person ticks it.
     const rows = (await this.consent.states(contact.id)).map((s) => ({
       channel: s.channel,
       purpose: s.purpose,
-      on: s.status === 'confirmed' || s.status === 'requested',
+      on: s.status === 'confirmed',
+      pending: s.status === 'requested',
     }));
     const consentText = fill(t.consentText, { sender: this.env.SENDER_NAME });
     this.html(
