@@ -38,6 +38,8 @@ describe('consent, channels and the supporters’ pages', () => {
       TWILIO_API_URL: sms.url,
       SENDER_NAME: 'Kampagne Test',
       QUIET_HOURS_SMS: 'off',
+      // The suite opens the supporters' pages more often in a minute than one person would (the limit has its own test).
+      PUBLIC_REQUESTS_PER_MINUTE: '1000',
     });
     consent = t.app.get(ConsentService);
   });
@@ -222,6 +224,46 @@ describe('consent, channels and the supporters’ pages', () => {
     expect((await consent.history(ottoId)).filter((e) => e.action === 'withdrawn')).toHaveLength(1);
   });
 
+  it('an opt-out link opened again says it is done and offers the preferences; a link for every purpose asks only about those still given', async () => {
+    await importLines(CONFIRMED('u1', 'ute@example.org'));
+    const id = await contactId('ute@example.org');
+    await consent.change(id, 'email', ['event-reminders'], 'confirmed', { source: 'admin' });
+    const links = t.app.get((await import('../src/links/link.service.js')).LinkService);
+    const link = (purpose: string) =>
+      pathOf(links.url('unsubscribe', { contactId: id, channel: 'email', purpose }));
+    const events = async () => (await consent.history(id)).length;
+
+    const one = link('campaign-news');
+    expect((await t.http().get(one).expect(200)).text).toContain('<form method="post"');
+    await t.http().post(one).type('form').send({ confirm: 'yes' }).expect(200);
+    const recorded = await events();
+    const again = await t.http().get(one).expect(200);
+    expect(again.text).toContain('<h1>Bereits abgemeldet</h1>');
+    expect(again.text).toContain(
+      'Sie sind bereits abgemeldet und erhalten über E-Mail keine Nachrichten mehr zu:',
+    );
+    expect(again.text).toContain('<li>Neuigkeiten aus der Kampagne</li>');
+    expect(again.text).not.toContain('<form');
+    expect(again.text).not.toContain('Jetzt abmelden');
+    const preferences =
+      /<a href="https:\/\/kampagne\.example\.org(\/preferences\/[^"]+)">Alle Einstellungen<\/a>/.exec(
+        again.text,
+      );
+    expect(preferences).not.toBeNull();
+    expect((await t.http().get(preferences![1]).expect(200)).text).toContain('Ihre Einstellungen');
+    expect(await events()).toBe(recorded);
+
+    // A link for every purpose names only what is still given, until nothing is.
+    const all = link('*');
+    const prompt = await t.http().get(all).expect(200);
+    expect(prompt.text).toContain('<li>Erinnerungen an Veranstaltungen</li>');
+    expect(prompt.text).not.toContain('Neuigkeiten aus der Kampagne');
+    expect(prompt.text).not.toContain('Erinnerung am Wahltag');
+    expect(prompt.text).toContain('Jetzt abmelden');
+    await t.http().post(all).type('form').send({ confirm: 'yes' }).expect(200);
+    expect((await t.http().get(all).expect(200)).text).toContain('<h1>Bereits abgemeldet</h1>');
+  });
+
   it('refuses forged, altered and expired links with a plain page; a link signed with the previous key works', async () => {
     await importLines(CONFIRMED('l1', 'lina@example.org'));
     const id = await contactId('lina@example.org');
@@ -373,6 +415,48 @@ describe('consent, channels and the supporters’ pages', () => {
         expect(await smsState()).toBe(true);
       },
     );
+
+    it('a keyword that changes nothing, or comes from a number we do not hold, gets a neutral reply, the same for every number, and records nothing', async () => {
+      const unknown = '+4915199998888';
+      const [none, given] = ['+4915112340001', '+4915112340002'];
+      // Kim gave email consent only (her language is English); Kai's SMS consent is confirmed.
+      await importLines(
+        'k1,Kim,Keine,kim@example.org,+4915112340001,en,ja,,2026-01-10T10:00:00Z,2026-01-10T10:05:00Z,,192.0.2.10,v3',
+        CONFIRMED('k2', 'kai@example.org', given),
+      );
+      const counts = async () =>
+        (
+          await t.db.dataSource.query(
+            `SELECT (SELECT count(*) FROM contacts)::int AS contacts,
+               (SELECT count(*) FROM consent_events)::int AS events,
+               (SELECT count(*) FROM messages)::int AS messages,
+               (SELECT count(*) FROM audit_log)::int AS audit`,
+          )
+        )[0];
+      const before = await counts();
+      const reply = async (From: string, Body: string) =>
+        (await inbound({ From, Body, MessageSid: 'SM-neutral' }).expect(200)).text;
+
+      const start = await reply(unknown, 'START');
+      expect(start).toContain('Kampagne Test: Es gab nichts zu bestätigen; nichts wurde geändert.');
+      expect(start).toContain('Kampagne Test: There was nothing to confirm; nothing has changed.');
+      expect(start).not.toMatch(/bestätigt|confirmed|Danke|Thank/);
+      const stop = await reply(unknown, 'STOP');
+      expect(stop).toContain('Kampagne Test: Sie erhalten keine SMS von uns.');
+      expect(stop).toContain('Kampagne Test: You will receive no text messages from us.');
+      expect(stop).not.toMatch(/abgemeldet|unsubscribed|START/);
+      const help = await reply(unknown, 'HELP');
+      expect(help).toContain('STOP');
+
+      // A number we hold where the keyword changes nothing gets the very same words in the same languages.
+      for (const number of [none, given]) expect(await reply(number, 'START')).toBe(start);
+      expect(await reply(none, 'STOP')).toBe(stop);
+      expect(await reply(none, 'Ja')).toBe(start);
+      for (const number of [none, given]) expect(await reply(number, 'HELP')).toBe(help);
+      expect(await counts()).toEqual(before);
+      const kai = await contactId('kai@example.org');
+      expect(await consent.maySend(kai, 'sms', 'campaign-news')).toEqual({ allowed: true });
+    });
 
     it('a message that is not a keyword gets an empty reply and changes nothing', async () => {
       const res = await inbound({ From: phone, Body: 'Stop the war' }).expect(200);
@@ -570,22 +654,83 @@ describe('consent, channels and the supporters’ pages', () => {
     expect(saved.text).toContain('<html lang="de">');
   });
 
+  it('preference centre: a purpose only asked for is shown unticked, and saving confirms nothing the person did not tick', async () => {
+    await importLines(CONFIRMED('p2', 'piet@example.org', '', 'en'));
+    const id = await contactId('piet@example.org');
+    // Asked for on an import without proof: not given yet.
+    await consent.change(id, 'email', ['event-reminders'], 'requested', { source: 'import' });
+    const links = t.app.get((await import('../src/links/link.service.js')).LinkService);
+    const url = pathOf(links.url('preferences', { contactId: id, channel: 'email', purpose: '*' }));
+    const page = await t.http().get(url).expect(200);
+    expect(page.text).toContain('name="email:campaign-news" value="on" checked>');
+    expect(page.text).toContain(
+      'name="email:event-reminders" value="on"> Event reminders <small>(asked for, not yet confirmed)</small>',
+    );
+    expect(page.text).not.toMatch(/name="email:(event-reminders|election-day)" value="on" checked/);
+    // The page sent back as shown (a language changed) changes no consent.
+    const events = (await consent.history(id)).length;
+    await t.http().post(url).type('form').send('email:campaign-news=on&language=de').expect(200);
+    expect(await consent.history(id)).toHaveLength(events);
+    expect(await consent.maySend(id, 'email', 'event-reminders')).toEqual({
+      allowed: false,
+      reason: 'requested',
+    });
+    // The person's own tick confirms it.
+    await t
+      .http()
+      .post(url)
+      .type('form')
+      .send('email:campaign-news=on&email:event-reminders=on&language=de')
+      .expect(200);
+    expect(await consent.maySend(id, 'email', 'event-reminders')).toEqual({ allowed: true });
+    expect(await lastEvent(id)).toMatchObject({
+      purpose: 'event-reminders',
+      action: 'confirmed',
+      source: 'link',
+    });
+  });
+
   it('rights of the person: history, recorded consent, export, erasure and suppression on re-import', async () => {
     const line = CONFIRMED('e1', 'erika@example.org', '+4915155556666');
     await importLines(line);
     const id = await contactId('erika@example.org');
-    await t
+    const paper = {
+      channel: 'sms',
+      action: 'confirmed',
+      evidence: 'paper form 2026-031',
+      occurredAt: '2026-03-01T12:00:00Z',
+    };
+    // A paper that names no purpose records nothing, and says why.
+    for (const purposes of [[], ['event-reminders', 'event-reminders']]) {
+      const refused = await t
+        .http()
+        .post(`/contacts/${id}/consent`)
+        .set(admin())
+        .send({ ...paper, purposes })
+        .expect(422);
+      expect(refused.body.fields).toEqual([
+        {
+          field: 'purposes',
+          message: purposes.length
+            ? 'purposes must name each purpose once'
+            : 'purposes must name at least one purpose: a consent records only the purposes its evidence names',
+        },
+      ]);
+    }
+    expect(await consent.history(id)).toHaveLength(2);
+    const states = async () =>
+      Object.fromEntries((await consent.states(id)).map((s) => [`${s.channel} ${s.purpose}`, s.status]));
+    const before = await states();
+    const recorded = await t
       .http()
       .post(`/contacts/${id}/consent`)
       .set(admin())
-      .send({
-        channel: 'sms',
-        purposes: ['event-reminders'],
-        action: 'confirmed',
-        evidence: 'paper form 2026-031',
-        occurredAt: '2026-03-01T12:00:00Z',
-      })
+      .send({ ...paper, purposes: ['event-reminders'] })
       .expect(201);
+    expect(recorded.body.changed).toEqual(['event-reminders']);
+    // That purpose on that channel, and nothing else.
+    expect(await states()).toEqual({ ...before, 'sms event-reminders': 'confirmed' });
+    expect(before).toMatchObject({ 'email campaign-news': 'confirmed', 'sms campaign-news': 'confirmed' });
     await t.http().post(`/contacts/${id}/consent`).set(staff()).send({}).expect(403);
     const history = (await t.http().get(`/contacts/${id}/consent`).set(staff()).expect(200)).body;
     expect(history.events.at(-1)).toMatchObject({

@@ -401,17 +401,35 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     expect(segment.region).not.toBeNull();
     await expect(page.locator('.facts').innerText()).resolves.toContain(segment.region.name);
 
-    // A paper form, recorded by hand with its evidence.
+    // A paper form, recorded by hand with its evidence. The form starts empty: nothing ticked, nothing chosen.
+    const consentBefore = await get(`/contacts/${erika.id}/consent`);
+    const stateOf = (states: { channel: string; purpose: string; status: string }[], purpose: string) =>
+      states.find((s) => s.channel === 'email' && s.purpose === purpose)?.status;
+    expect(stateOf(consentBefore.states, 'campaign-news')).toBe('requested');
     const form = page.locator('form.record');
+    const boxes = form.getByRole('checkbox');
+    await expect(boxes.count()).resolves.toBe(3);
+    await expect(boxes.evaluateAll((all) => all.map((b) => b.matches(':checked')))).resolves.toEqual([
+      false,
+      false,
+      false,
+    ]);
+    await expect(form.getByLabel('Kanal').inputValue()).resolves.toBe('');
+    await expect(form.getByLabel('Was die Person erklärt hat').inputValue()).resolves.toBe('');
     await form.getByLabel('Kanal').selectOption('email');
     await form.getByLabel('Was die Person erklärt hat').selectOption('confirmed');
-    await form.getByLabel('campaign-news').uncheck();
-    await form.getByLabel('event-reminders').check();
     await form.getByLabel(/^Wann/).fill('2026-03-02T10:30');
     await form.getByLabel('Version des Einwilligungstexts').fill('papier-2');
     await form
       .getByLabel(/^Nachweis/)
       .fill('Papierformular, unterschrieben am Infostand Leipzig, Ablage 2026-031');
+    // A paper that names no purpose is not recorded.
+    await form.getByRole('button', { name: 'Erfassen' }).click();
+    await expect(form.getByRole('alert').innerText()).resolves.toBe(
+      'Kreuze mindestens einen Zweck an, den der Nachweis nennt.',
+    );
+    // The paper names event reminders only.
+    await form.getByLabel('event-reminders').check();
     await form.getByRole('button', { name: 'Erfassen' }).click();
     await page.getByText('Erfasst; geändert: event-reminders.').waitFor();
     await until(async () => (await timeline.count()) === 2);
@@ -425,6 +443,14 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     await expect(paper.locator('dd.text-version').innerText()).resolves.toBe('papier-2');
     await expect(paper.locator('dd.file').innerText()).resolves.toBe('–');
     const history = await get(`/contacts/${erika.id}/consent`);
+    // Campaign news, asked for at the import and not on the paper, is as it was: requested, not confirmed.
+    expect(history.events).toHaveLength(2);
+    expect(stateOf(history.states, 'campaign-news')).toBe('requested');
+    expect(history.states).toEqual(
+      consentBefore.states.map((s: { channel: string; purpose: string }) =>
+        s.channel === 'email' && s.purpose === 'event-reminders' ? { ...s, status: 'confirmed' } : s,
+      ),
+    );
     expect(history.events[1]).toMatchObject({
       channel: 'email',
       purpose: 'event-reminders',
@@ -475,6 +501,27 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     await expect(findContact('erika.beispiel@')).resolves.toEqual([]);
     const [erased] = (await get(`/audit?action=contact.erase&entityId=${erika.id}`, 'admin')).items;
     expect(erased.staffUser.name).toBe('admin');
+    await context.close();
+  });
+
+  it('the public sign-up form starts with nothing ticked, and shown again keeps only what the person ticked', async () => {
+    const { context, page } = await b.open(390);
+    await page.goto(`${b.url}/signup?lang=de`);
+    const boxes = page.getByRole('checkbox');
+    const ticked = () => boxes.evaluateAll((all) => all.map((b) => b.matches(':checked')));
+    await expect(boxes.count()).resolves.toBe(3);
+    await expect(ticked()).resolves.toEqual([false, false, false]);
+    await page.getByLabel('Erinnerungen an Veranstaltungen').check();
+    // A number that is no mobile number: the form comes back (422) with what is wrong.
+    const seen = b.consoleErrors.length;
+    await page.getByLabel('Mobilnummer').fill('123');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByText('Bitte prüfen Sie Ihre Angaben:').waitFor();
+    // The browser reports that answer as a failed load: expected here, and the only one.
+    await until(() => Promise.resolve(b.consoleErrors.length > seen));
+    expect(b.consoleErrors.splice(seen)).toEqual([expect.stringContaining('status of 422')]);
+    await expect(ticked()).resolves.toEqual([false, true, false]);
+    await expect(page.getByLabel('Erinnerungen an Veranstaltungen').isChecked()).resolves.toBe(true);
     await context.close();
   });
 

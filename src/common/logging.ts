@@ -1,8 +1,18 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 
 const EMAIL = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+\.[a-z]{2,63}/gi;
-/** E.164 numbers as we store them, and national ones as people write them (a leading 0, spaces or dashes). */
-const PHONE = /(?:\+|\b0)\d(?:[\s\-/]?\d){6,14}\b/g;
+/** What people put between the digits of a number: a space, a dash or slash, brackets, the German "(0)". */
+const SEPARATOR = String.raw`(?:\s?[-/]\s?|\s?\(0\)\s?|\s?\(|\)\s?|\s)`;
+/**
+ * Phone numbers: E.164 as we store them and national or international ones as people write them (`+49 (0)151 …`,
+ * `0151 2222 3333`, `(030) 1234567`, `0049 …`), 7 to 17 digits. A number written without `+` or a bracket starts
+ * on its own and ends there: digits that continue a word, an id or a decimal, or run on into letters or a dash
+ * (`SM0123…`, `01234567-89ab-…`, `wave-0123456789`, `0.0012345`), are not a number, so ids stay readable.
+ */
+const PHONE = new RegExp(
+  String.raw`(?:\+|\((?=0)|(?<![\w.-])(?=0))\d(?:${SEPARATOR}?\d){6,16}(?![\w-])`,
+  'g',
+);
 
 /** Replaces email addresses and phone numbers in a text: no log line may carry them. */
 export function scrubPersonalData(text: string): string {

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   ArrayNotEmpty,
+  ArrayUnique,
   IsArray,
   IsDate,
   IsIn,
@@ -39,9 +40,16 @@ export class RecordConsentDto {
   @IsIn(CHANNELS)
   channel: Channel;
 
-  @ApiProperty({ example: ['campaign-news'] })
-  @IsArray()
-  @ArrayMinSize(1)
+  @ApiProperty({
+    example: ['event-reminders'],
+    description: 'The purposes the evidence names, at least one; no other purpose changes',
+  })
+  @IsArray({ message: 'purposes must be a list of the purposes the evidence names' })
+  @ArrayMinSize(1, {
+    message:
+      'purposes must name at least one purpose: a consent records only the purposes its evidence names',
+  })
+  @ArrayUnique({ message: 'purposes must name each purpose once' })
   @Matches(PURPOSE, { each: true, message: 'each purpose must be a lower-case key such as campaign-news' })
   purposes: string[];
 

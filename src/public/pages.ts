@@ -89,10 +89,28 @@ export const unsubscribedPage = (
     `<p>${e(t.unsubscribedBody)}</p>${list(t, purposes)}<p><a href="${e(preferences)}">${e(t.manage)}</a></p>`,
   );
 
+/** An opt-out link opened again: nothing it names is still given, so the page says so and has no button. */
+export const alreadyUnsubscribedPage = (
+  language: PageLanguage,
+  t: Strings,
+  channel: 'email' | 'sms',
+  purposes: string[],
+  preferences: string,
+) =>
+  page(
+    language,
+    t.alreadyUnsubscribedTitle,
+    `<p>${e(fill(t.alreadyUnsubscribedBody, { channel: t.channels[channel] }))}</p>${list(t, purposes)}
+<p><a href="${e(preferences)}">${e(t.manage)}</a></p>`,
+  );
+
 export interface PreferenceRow {
   channel: 'email' | 'sms';
   purpose: string;
+  /** Ticked: the person's confirmed consent, and nothing else. */
   on: boolean;
+  /** Asked for and not yet confirmed: shown unticked, with a word saying so. */
+  pending: boolean;
 }
 
 export const preferencesPage = (
@@ -117,7 +135,7 @@ ${(['email', 'sms'] as const)
         .filter((r) => r.channel === channel)
         .map(
           (r) =>
-            `<label><input type="checkbox" name="${channel}:${e(r.purpose)}" value="on"${r.on ? ' checked' : ''}> ${e(purposeName(t, r.purpose))}</label>`,
+            `<label><input type="checkbox" name="${channel}:${e(r.purpose)}" value="on"${r.on ? ' checked' : ''}> ${e(purposeName(t, r.purpose))}${r.pending ? ` <small>(${e(t.preferencesPending)})</small>` : ''}</label>`,
         )
         .join('')}</fieldset>`,
   )

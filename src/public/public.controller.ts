@@ -13,6 +13,7 @@ import { LinkService } from '../links/link.service.js';
 import type { LinkAction, LinkClaims } from '../links/signed-links.js';
 import { SupporterService } from './supporter.service.js';
 import {
+  alreadyUnsubscribedPage,
   confirmPage,
   confirmedPage,
   invalidLinkPage,
@@ -84,21 +85,34 @@ export class PublicController {
     this.html(res, 200, confirmedPage(language, t, confirmed, this.preferencesUrl(claims)));
   }
 
+  /**
+   * What the link would still withdraw, and the button; a link opened again once nothing it names is given any more
+   * says that it is done, and offers the preferences.
+   */
   @Get('unsubscribe/:token')
   @ApiOperation({
-    summary: 'Opt-out: the page showing what will be withdrawn, with its button (changes nothing)',
+    summary:
+      'Opt-out: the page showing what will be withdrawn, with its button, or that it is already done (changes nothing)',
   })
-  @ApiHtmlResponse(200, 'The opt-out page')
+  @ApiHtmlResponse(
+    200,
+    'The opt-out page, or the page saying it is already done with a link to the preferences',
+  )
   @ApiHtmlResponse(400, 'The link is not valid (the same page whatever is wrong with it)')
   @ApiHtmlResponse(404, 'The link is valid but its contact no longer exists')
   async unsubscribePrompt(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const found = await this.open(token, 'unsubscribe', req, res);
     if (!found) return;
-    const { claims, language, t } = found;
+    const { claims, contact, language, t } = found;
+    const purposes = this.purposesOf(claims);
+    const given = await this.consent.purposesIn(contact.id, claims.channel, ['requested', 'confirmed']);
+    const open = purposes.filter((p) => given.includes(p));
     this.html(
       res,
       200,
-      unsubscribePage(language, t, claims.channel, this.purposesOf(claims), req.originalUrl),
+      open.length
+        ? unsubscribePage(language, t, claims.channel, open, req.originalUrl)
+        : alreadyUnsubscribedPage(language, t, claims.channel, purposes, this.preferencesUrl(claims)),
     );
   }
 
@@ -210,10 +224,13 @@ export class PublicController {
 
   private async showPreferences(contact: Contact, req: Request, res: Response, saved: boolean) {
     const { language, t } = stringsFor(contact.language);
+    // A box is ticked only for what the person confirmed: one only asked for is not given yet, and a save must not
+    // confirm it unless the person ticks it.
     const rows = (await this.consent.states(contact.id)).map((s) => ({
       channel: s.channel,
       purpose: s.purpose,
-      on: s.status === 'confirmed' || s.status === 'requested',
+      on: s.status === 'confirmed',
+      pending: s.status === 'requested',
     }));
     const consentText = fill(t.consentText, { sender: this.env.SENDER_NAME });
     this.html(

@@ -44,8 +44,10 @@ export class SupporterService {
   }
 
   /**
-   * Saves the preference centre: unticked purposes are withdrawn; ticked ones are confirmed on the link's own
-   * channel (the link proves control of it) and start their own double opt-in on the other.
+   * Saves the preference centre, which ticks only what is confirmed: a confirmed purpose left unticked is withdrawn;
+   * a ticked one is confirmed on the link's own channel (the link proves control of it) and starts its own double
+   * opt-in on the other. A purpose only requested is shown unticked: left so, it stays requested (its confirmation
+   * may still come), and only the person's own tick confirms it.
    */
   async savePreferences(contact: Contact, linkChannel: Channel, body: Form, evidence: Evidence) {
     const all = await this.consent.states(contact.id);
@@ -53,7 +55,7 @@ export class SupporterService {
       const states = all.filter((s) => s.channel === channel);
       const wanted = states.filter((s) => body?.[`${channel}:${s.purpose}`] === 'on').map((s) => s.purpose);
       const dropped = states
-        .filter((s) => !wanted.includes(s.purpose) && (s.status === 'confirmed' || s.status === 'requested'))
+        .filter((s) => !wanted.includes(s.purpose) && s.status === 'confirmed')
         .map((s) => s.purpose);
       const added = states
         .filter((s) => wanted.includes(s.purpose) && s.status !== 'confirmed')

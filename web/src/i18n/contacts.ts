@@ -131,7 +131,7 @@ export const contactsDe = {
   // Admin: record a consent
   record: 'Einwilligung von Hand erfassen',
   recordHint:
-    'Für eine Einwilligung oder einen Widerruf außerhalb des Produkts (Papierformular, Telefonat). Der Nachweis steht danach im Verlauf und im Protokoll.',
+    'Für eine Einwilligung oder einen Widerruf außerhalb des Produkts (Papierformular, Telefonat). Kreuze nur an, was auf dem Nachweis steht; andere Zwecke bleiben, wie sie sind. Der Nachweis steht danach im Verlauf und im Protokoll.',
   purposes: 'Zwecke',
   action: 'Was die Person erklärt hat',
   when: 'Wann (laut Nachweis; leer: jetzt)',
@@ -140,7 +140,10 @@ export const contactsDe = {
   saving: 'Speichert …',
   recorded: (changed: string[]) =>
     changed.length ? `Erfasst; geändert: ${changed.join(', ')}.` : 'Erfasst; der Stand war schon so.',
-  choosePurpose: 'Wähle mindestens einen Zweck.',
+  choose: '– wählen –',
+  chooseChannel: 'Wähle den Kanal, den der Nachweis nennt.',
+  chooseAction: 'Wähle, was die Person laut Nachweis erklärt hat.',
+  choosePurpose: 'Kreuze mindestens einen Zweck an, den der Nachweis nennt.',
   // Admin: export and erase
   rights: 'Rechte der Person',
   export: 'Auskunft (Art. 15) herunterladen',
@@ -370,7 +373,7 @@ export const contactsEn: typeof contactsDe = {
   sent: 'Sent',
   record: 'Record a consent by hand',
   recordHint:
-    'For a consent or withdrawal given outside the product (a paper form, a call). The evidence then appears in the timeline and the audit log.',
+    'For a consent or withdrawal given outside the product (a paper form, a call). Tick only what the evidence says; other purposes stay as they are. The evidence then appears in the timeline and the audit log.',
   purposes: 'Purposes',
   action: 'What the person declared',
   when: 'When (as evidenced; empty: now)',
@@ -379,7 +382,10 @@ export const contactsEn: typeof contactsDe = {
   saving: 'Saving …',
   recorded: (changed: string[]) =>
     changed.length ? `Recorded; changed: ${changed.join(', ')}.` : 'Recorded; the state was already so.',
-  choosePurpose: 'Choose at least one purpose.',
+  choose: '– choose –',
+  chooseChannel: 'Choose the channel the evidence names.',
+  chooseAction: 'Choose what the person declared, as the evidence says.',
+  choosePurpose: 'Tick at least one purpose the evidence names.',
   rights: 'The person’s rights',
   export: 'Download the Art. 15 export',
   exportHint: 'Everything held about the contact, as a JSON file. The export is in the audit log.',
