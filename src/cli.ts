@@ -28,8 +28,8 @@ import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regi
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  import <regions|results|contacts|postcodes|geometry> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json] [--code-property WKR_NR]
-  regions sets | regions current <set> | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
+  import <regions|results|contacts|postcodes|geometry> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json] [--code-property WKR_NR] [--make-current [--allow-unassigned]]
+  regions sets | regions current <set> [--allow-unassigned] | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
   user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
   user create --email E --role admin|strategist|staff [--name N] [--password P]
   generate --contacts N [--seed S] [--regions file] [--out file]
@@ -59,6 +59,8 @@ async function importCommand(env: Env, args: string[]) {
       mapping: { type: 'string' },
       edition: { type: 'string' },
       'code-property': { type: 'string' },
+      'make-current': { type: 'boolean' },
+      'allow-unassigned': { type: 'boolean' },
     },
   });
   const [kind, file] = positionals;
@@ -83,6 +85,8 @@ async function importCommand(env: Env, args: string[]) {
         encoding: values.encoding as Encoding | undefined,
         edition: values.edition,
         codeProperty: values['code-property'],
+        makeCurrent: values['make-current'],
+        allowUnassigned: values['allow-unassigned'],
       }),
     };
     const job = await importFile(db.dataSource, request, (read) => {

@@ -25,6 +25,13 @@ export interface ImportOptions {
    * not say.
    */
   edition?: string;
+  /**
+   * Regions: make the sets this file is read into the current ones of their levels (contacts are re-assigned).
+   * Without it an import makes a set current only where its level has none yet.
+   */
+  makeCurrent?: boolean;
+  /** With makeCurrent: contacts may be left without a region (else such a change is refused). */
+  allowUnassigned?: boolean;
   /** The property of a geometry file's features holding the region code (common names are tried when not given). */
   codeProperty?: string;
   defaultCountry?: string;
@@ -74,8 +81,11 @@ export interface CurrentSetChange {
   level: string;
   from: string | null;
   to: string;
-  /** Contacts placed by their postal code, kept in the same district (boundaries unchanged), left without one. */
-  contacts: { byPostcode: number; sameDistrict: number; unassigned: number };
+  /**
+   * Contacts placed by their postal code, kept in the same district (boundaries unchanged), left without one, and
+   * how many of them changed region.
+   */
+  contacts: { byPostcode: number; sameDistrict: number; unassigned: number; moved: number };
 }
 
 export interface ImportReport {

@@ -61,6 +61,23 @@ export class CreateImportDto {
   edition?: string;
 
   @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'Regions: make the sets the file is read into the current ones of their levels, re-assigning contacts (without it an import makes a set current only where its level has none yet)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'makeCurrent must be true or false' })
+  makeCurrent?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'With makeCurrent: contacts may be left without a region (else the import is refused)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'allowUnassigned must be true or false' })
+  allowUnassigned?: 'true' | 'false';
+
+  @ApiPropertyOptional({
     example: 'WKR_NR',
     description: `Geometry: the feature property that holds the region code (found among ${CODE_PROPERTIES.join(', ')} when not given)`,
   })
