@@ -1,4 +1,5 @@
 import {
+  AttributeTypes,
   consentColumnsOf,
   contactsReading,
   mappingUsed,
@@ -109,6 +110,21 @@ function previewing<Layout>(
   };
 }
 
+/** The attr_ columns that hold numbers in the rows shown, as the import decides it over the whole file. */
+function numericAttributes(rows: PreviewRow[], delimiter: Delimiter): void {
+  const types = new AttributeTypes(delimiter);
+  const seen = rows.map((r) =>
+    Object.entries(r.contact?.attributes ?? {}).map(([key, v]) => [key, types.see(key, String(v))] as const),
+  );
+  const numeric = types.numeric();
+  rows.forEach((r, i) => {
+    for (const [key, parsed] of seen[i]) {
+      const style = numeric.get(key);
+      if (style && r.contact) r.contact.attributes[key] = parsed[style]!;
+    }
+  });
+}
+
 /** A record's cells by column name; a column without a name, or with the name of an earlier one, by its position. */
 function byHeader(header: string[], cells: string[]): Record<string, string> {
   const named: Record<string, string> = {};
@@ -144,6 +160,7 @@ export async function previewImport(
       maxLineBytes: options.maxLineBytes,
       isHeader: reading.isHeader,
       expectedHeader: reading.expectedHeader,
+      explainNoHeader: reading.explainNoHeader,
       onHeader: (h, s, preamble) => {
         names = h;
         previewer = reading.layout(h, s, preamble);
@@ -162,6 +179,7 @@ export async function previewImport(
     },
   );
   if (endsEarly && !more) rows.pop();
+  numericAttributes(rows, sniffed.delimiter);
   return {
     encoding: sniffed.encoding,
     delimiter: sniffed.delimiter,

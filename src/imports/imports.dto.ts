@@ -3,12 +3,16 @@ import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-
 import { StaffRefDto } from '../common/api-docs.js';
 import { CHANNELS, type Channel } from '../consent/consent.js';
 import type { ImportReport } from '../csv/import-context.js';
+import type { ColumnMapping } from '../csv/mapping.js';
 import type { ImportJob } from './import-job.entity.js';
 import { IMPORT_KINDS, type ImportKind } from './import-job.entity.js';
 import { PREVIEW_ROWS } from './import-preview.js';
 import { MAPPABLE_KINDS, type MappableKind } from './mapping-keys.js';
 import { EDITION_PATTERN } from '../regions/editions.js';
 import { CODE_PROPERTIES } from '../regions/geometry-file.js';
+
+/** A mapping's value: a column name, or under `ignore` a list of them. */
+const MAPPING_VALUE = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 
 /** A saved mapping's name: it is part of a URL. */
 export const MAPPING_NAME = /^[\w.-]{1,100}$/;
@@ -26,7 +30,8 @@ export class CreateImportDto {
   file?: unknown;
 
   @ApiPropertyOptional({
-    description: 'JSON object: our field → the column name in the file, e.g. {"email":"Mail-Adresse"}',
+    description:
+      'JSON object: our field → the column name in the file, and under "ignore" the columns to leave unread, e.g. {"email":"Mail-Adresse","ignore":["Notiz"]}',
   })
   @IsOptional()
   @IsString()
@@ -124,7 +129,7 @@ export class ImportJobDto {
   reason: string | null;
   @ApiProperty({
     description:
-      'Region imports: { sets, editions: [{ set, comparedWith, unchanged, changedCount, changed }], current: [{ level, from, to, contacts }] }',
+      'Region imports: { sets, editions: [{ set, comparedWith, unchanged, changedCount, changed }], current: [{ level, from, to, contacts }] }; every table import: ignoredColumns [{ column, reason, consentLike? }] (each column not read, and why), skippedLines (the empty lines passed over, by number)',
   })
   report: ImportReport;
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
@@ -281,18 +286,19 @@ export class PutImportMappingDto {
 
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'string' },
-    example: { email: 'Mail-Adresse', email_opt_out: 'Do Not Email' },
-    description: 'Our field → the column name in the files, checked against the kind’s keys',
+    additionalProperties: MAPPING_VALUE,
+    example: { email: 'Mail-Adresse', email_opt_out: 'Do Not Email', ignore: ['Notiz'] },
+    description:
+      'Our field → the column name in the files, checked against the kind’s keys; "ignore": the columns to leave unread',
   })
   @IsObject()
-  mapping: Record<string, string>;
+  mapping: ColumnMapping;
 }
 
 export class ImportMappingDto {
   @ApiProperty({ example: 'civicrm-export' }) name: string;
   @ApiProperty({ enum: MAPPABLE_KINDS }) kind: MappableKind;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) mapping: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: MAPPING_VALUE }) mapping: ColumnMapping;
   @ApiProperty({ type: StaffRefDto, nullable: true, description: 'null when made from the command line' })
   createdBy: StaffRefDto | null;
   @ApiProperty() createdAt: Date;

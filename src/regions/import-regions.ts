@@ -9,7 +9,7 @@ import {
   type ImportOptions,
 } from '../csv/import-context.js';
 import { editionFromNotes } from './editions.js';
-import { mappedFields, resolveMapping } from '../csv/mapping.js';
+import { ignoredByMapping, mappedFields, resolveMapping } from '../csv/mapping.js';
 import {
   isRegionsHeader,
   REGION_MAPPING_KEYS,
@@ -28,11 +28,13 @@ export function regionsReading(
     expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
     layout: (h, sniffed, preamble) => {
       const mapping = resolveMapping(options.mapping, REGION_MAPPING_KEYS, h, 'regions file');
-      const layout = regionLayout(h, sniffed.delimiter, mapping);
+      const layout = regionLayout(h, sniffed.delimiter, mapping, ignoredByMapping(options.mapping));
       if (layout.kind === 'strukturdaten' && options.mapping)
         throw new FileRejected('the official Strukturdaten layout is read as published: it takes no mapping');
       if (layout.features.length === 0)
-        throw new FileRejected('no numeric feature columns besides code and name');
+        throw new FileRejected(
+          'no numeric feature columns besides code and name (and the columns the mapping ignores)',
+        );
       const edition =
         layout.kind === 'strukturdaten'
           ? officialEdition(preamble, options.edition)
@@ -52,7 +54,7 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   let read = 0;
 
   const reading = regionsReading(ctx.options);
-  await readCsv(
+  const { skipped, skippedLines } = await readCsv(
     ctx.path,
     {
       encoding: ctx.options.encoding,
@@ -80,7 +82,15 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
 
   const written = await writeIntoSets(ctx, edition, good, layout!.features, 'regions');
   clock.lap('write');
-  return { read, ...written, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
+  return {
+    read,
+    skipped,
+    ...written,
+    report: { ...written.report, ignoredColumns: layout!.unread, skippedLines },
+    rejected: errors.rejectedRows,
+    errors: errors.sorted(),
+    timings: clock.laps,
+  };
 }
 
 /**
