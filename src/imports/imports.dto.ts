@@ -10,6 +10,7 @@ import { PREVIEW_ROWS } from './import-preview.js';
 import { MAPPABLE_KINDS, type MappableKind } from './mapping-keys.js';
 import { EDITION_PATTERN } from '../regions/editions.js';
 import { CODE_PROPERTIES } from '../regions/geometry-file.js';
+import { ChangedRegionDto, CurrentSetChangeDto } from '../regions/regions.dto.js';
 
 /** A mapping's value: a column name, or under `ignore` a list of them. */
 const MAPPING_VALUE = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
@@ -110,6 +111,47 @@ export class RowErrorDto {
   value?: string;
 }
 
+export class EditionChangesDto {
+  @ApiProperty({ example: 'constituency/2025' }) set: string;
+  @ApiProperty({ example: 'constituency/2021' }) comparedWith: string;
+  @ApiProperty({ description: 'Regions that kept their boundaries (code, name, area within 1 %)' })
+  unchanged: number;
+  @ApiProperty() changedCount: number;
+  @ApiProperty({ type: [ChangedRegionDto], description: 'The first 50 changed regions, with the reason' })
+  changed: ChangedRegionDto[];
+}
+
+export class IgnoredColumnDto {
+  @ApiProperty({ example: 'SMS-Erinnerung' }) column: string;
+  @ApiProperty({ example: 'no mapping for it' }) reason: string;
+  @ApiPropertyOptional({
+    description: 'Its name reads like consent or an opt-out: nothing in it was recorded',
+  })
+  consentLike?: boolean;
+}
+
+export class ImportReportDto {
+  @ApiPropertyOptional({ type: [String], description: 'Region imports: the sets the file was read into' })
+  sets?: string[];
+  @ApiPropertyOptional({ type: [EditionChangesDto], description: 'How a new edition compares with another' })
+  editions?: EditionChangesDto[];
+  @ApiPropertyOptional({
+    type: [CurrentSetChangeDto],
+    description: 'A level whose current set changed, and where its contacts went',
+  })
+  current?: CurrentSetChangeDto[];
+  @ApiPropertyOptional({
+    type: [IgnoredColumnDto],
+    description: 'Every column of the file that was not read, and why (table imports)',
+  })
+  ignoredColumns?: IgnoredColumnDto[];
+  @ApiPropertyOptional({
+    type: [Number],
+    description: 'The empty lines passed over, by number (the first 1000)',
+  })
+  skippedLines?: number[];
+}
+
 export class ImportJobDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: IMPORT_KINDS }) kind: ImportKind;
@@ -128,8 +170,9 @@ export class ImportJobDto {
   @ApiProperty({ type: String, nullable: true, description: 'Why the whole file was rejected' })
   reason: string | null;
   @ApiProperty({
+    type: ImportReportDto,
     description:
-      'Region imports: { sets, editions: [{ set, comparedWith, unchanged, changedCount, changed }], current: [{ level, from, to, contacts }] }; every table import: ignoredColumns [{ column, reason, consentLike? }] (each column not read, and why), skippedLines (the empty lines passed over, by number)',
+      'What the import did beyond rows: region sets written, edition changes, a change of current set; the columns it did not read and the empty lines it passed over',
   })
   report: ImportReport;
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
