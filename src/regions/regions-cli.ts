@@ -7,7 +7,7 @@ import type { Env } from '../config/config.js';
 import type { ImportReport } from '../csv/import-context.js';
 import { RegionsService } from './regions.service.js';
 
-/** What an import did to region sets, in lines a person reads. */
+/** What an import did beyond its rows (region sets, columns it did not read, empty lines), in lines a person reads. */
 export function reportLines(report: ImportReport): string[] {
   const lines: string[] = [];
   if (report.sets?.length) lines.push(`region sets: ${report.sets.join(', ')}`);
@@ -25,6 +25,12 @@ export function reportLines(report: ImportReport): string[] {
           : ''),
     );
   }
+  for (const c of report.ignoredColumns ?? [])
+    lines.push(`${c.consentLike ? 'NOTE ' : ''}"${c.column}" ignored: ${c.reason}`);
+  if (report.skippedLines?.length)
+    lines.push(
+      `empty lines skipped: ${report.skippedLines.slice(0, 20).join(', ')}${report.skippedLines.length > 20 ? ', …' : ''}`,
+    );
   return lines;
 }
 
