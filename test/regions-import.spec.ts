@@ -174,10 +174,18 @@ describe('regions files in the official layout', () => {
     expect(kiel.features).toEqual({ einwohner: 246601, flaeche: 118.65, durchschnittsalter: 42.3 });
   });
 
-  it('rejects a file without a header it knows, writing nothing', async () => {
-    const path = await tempFile('foo;bar\n1;2\n');
-    const job = await runImport(db.dataSource, 'regions', path);
+  it('rejects a file without a header it knows, writing nothing, and says what its header lacks', async () => {
+    const job = await runImport(db.dataSource, 'regions', await tempFile('1;2\n3;4\n'));
     expect(job.status).toBe('rejected');
-    expect(job.reason).toMatch(/no header row found/);
+    expect(job.reason).toMatch(/^no header row found/);
+    const named = await runImport(
+      db.dataSource,
+      'regions',
+      await tempFile('Schlüsselnummer;Gemeinde;Einwohner\n1;A;2\n'),
+    );
+    expect(named.status).toBe('rejected');
+    expect(named.reason).toMatch(
+      /^the header \(Schlüsselnummer, Gemeinde, Einwohner\) has no code and name columns .*: name them in a mapping/,
+    );
   });
 });

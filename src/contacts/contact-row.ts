@@ -14,8 +14,10 @@ import {
   type ImportOptions,
 } from '../csv/import-context.js';
 import {
+  headerList,
   headerName,
   ignoredByMapping,
+  looksLikeHeader,
   IGNORE_KEY,
   mappedFields,
   resolveMapping,
@@ -255,26 +257,12 @@ export function contactsReading(
         country: (options.defaultCountry ?? 'DE') as CountryCode,
       };
     },
-    explainNoHeader: (first) => {
-      if (!looksLikeHeader(first)) return undefined;
-      const named = first.filter((c) => c !== '');
-      return (
-        `the header (${named.slice(0, 12).join(', ')}${named.length > 12 ? ', …' : ''}) has no email or phone ` +
-        `column, and a contacts file needs one to reach anybody: add one, or name it in a mapping ` +
-        `({"email": "…"} or {"phone": "…"})`
-      );
-    },
+    explainNoHeader: (first) =>
+      looksLikeHeader(first)
+        ? `${headerList(first)} has no email or phone column, and a contacts file needs one to reach anybody: ` +
+          `add one, or name it in a mapping ({"email": "…"} or {"phone": "…"})`
+        : undefined,
   };
-}
-
-/** A row of names rather than values: at least two cells, text in each, no address and no number among them. */
-function looksLikeHeader(cells: string[]): boolean {
-  const named = cells.filter((c) => c !== '');
-  return (
-    named.length >= 2 &&
-    named.every((c) => /\p{L}/u.test(c) && !c.includes('@') && c.length <= 100) &&
-    !named.some((c) => /^[+\d\s()./-]{6,}$/.test(c))
-  );
 }
 
 /**

@@ -92,3 +92,19 @@ export function resolveMapping<Field extends string>(
     );
   return resolved;
 }
+
+/** A row of names rather than values: at least two cells, text in each, no address and no number among them. */
+export function looksLikeHeader(cells: string[]): boolean {
+  const named = cells.filter((c) => c !== '');
+  return (
+    named.length >= 2 &&
+    named.every((c) => /\p{L}/u.test(c) && !c.includes('@') && c.length <= 100) &&
+    !named.some((c) => /^[+\d\s()./-]{6,}$/.test(c))
+  );
+}
+
+/** "the header (A, B, C, …)": how a refusal names a header it could not read. */
+export function headerList(cells: string[]): string {
+  const named = cells.filter((c) => c !== '');
+  return `the header (${named.slice(0, 12).join(', ')}${named.length > 12 ? ', …' : ''})`;
+}

@@ -9,7 +9,13 @@ import {
   type ImportOptions,
 } from '../csv/import-context.js';
 import { editionFromNotes } from './editions.js';
-import { ignoredByMapping, mappedFields, resolveMapping } from '../csv/mapping.js';
+import {
+  headerList,
+  ignoredByMapping,
+  looksLikeHeader,
+  mappedFields,
+  resolveMapping,
+} from '../csv/mapping.js';
 import {
   isRegionsHeader,
   REGION_MAPPING_KEYS,
@@ -26,6 +32,12 @@ export function regionsReading(
   return {
     isHeader: (cells) => isRegionsHeader(cells, mappedFields(options.mapping, REGION_MAPPING_KEYS)),
     expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
+    explainNoHeader: (first) =>
+      looksLikeHeader(first)
+        ? `${headerList(first)} has no code and name columns (code, id, ags, key, schlüssel; name, label, ` +
+          `bezeichnung) and is not the official Strukturdaten header: name them in a mapping ` +
+          `({"code": "…", "name": "…"}), and list the columns that hold no numbers under "ignore"`
+        : undefined,
     layout: (h, sniffed, preamble) => {
       const mapping = resolveMapping(options.mapping, REGION_MAPPING_KEYS, h, 'regions file');
       const layout = regionLayout(h, sniffed.delimiter, mapping, ignoredByMapping(options.mapping));
@@ -61,6 +73,7 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
       maxLineBytes: ctx.options.maxLineBytes,
       isHeader: reading.isHeader,
       expectedHeader: reading.expectedHeader,
+      explainNoHeader: reading.explainNoHeader,
       onHeader: (h, sniffed, preamble) => {
         ({ layout, edition } = reading.layout(h, sniffed, preamble));
       },
