@@ -219,6 +219,46 @@ describe('region editions', () => {
     });
   });
 
+  it('makes a set current with its shapes when the geometry import says so', async () => {
+    await runImport(t.db.dataSource, 'regions', OLDER);
+    await runImport(t.db.dataSource, 'regions', NEWER);
+    const square = (x: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, 50],
+          [x + 1, 50],
+          [x + 1, 51],
+          [x, 51],
+          [x, 50],
+        ],
+      ],
+    });
+    const shapes = await tempFile(
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: ['1', '2', '74', '75'].map((code, i) => ({
+          type: 'Feature',
+          properties: { WKR_NR: Number(code) },
+          geometry: square(8 + i),
+        })),
+      }),
+      'shapes.geojson',
+    );
+    const kept = await runImport(t.db.dataSource, 'geometry', shapes, { edition: '2025' });
+    expect(kept).toMatchObject({ status: 'completed', inserted: 4, report: { sets: ['constituency/2025'] } });
+    expect(kept.report.current).toBeUndefined();
+    const made = await runImport(t.db.dataSource, 'geometry', shapes, { edition: '2025', makeCurrent: true });
+    expect(made.report.current).toEqual([
+      {
+        level: 'constituency',
+        from: 'constituency/2021',
+        to: 'constituency/2025',
+        contacts: { byPostcode: 0, sameDistrict: 0, unassigned: 0, moved: 0 },
+      },
+    ]);
+  });
+
   it('compares a feature across editions only where the boundaries did not change', async () => {
     await runImport(t.db.dataSource, 'regions', OLDER);
     await runImport(t.db.dataSource, 'regions', NEWER);

@@ -27,7 +27,8 @@ export interface ImportOptions {
    */
   edition?: string;
   /**
-   * Regions: make the sets this file is read into the current ones of their levels (contacts are re-assigned).
+   * Regions and geometry: make the sets this file is read into the current ones of their levels (contacts are
+   * re-assigned).
    * Without it an import makes a set current only where its level has none yet.
    */
   makeCurrent?: boolean;

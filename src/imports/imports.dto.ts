@@ -69,7 +69,7 @@ export class CreateImportDto {
   @ApiPropertyOptional({
     enum: ['true', 'false'],
     description:
-      'Regions: make the sets the file is read into the current ones of their levels, re-assigning contacts (without it an import makes a set current only where its level has none yet)',
+      'Regions and geometry: make the sets the file is read into the current ones of their levels, re-assigning contacts (without it an import makes a set current only where its level has none yet)',
   })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'makeCurrent must be true or false' })
