@@ -29,8 +29,8 @@ import { syntheticPostcodes, syntheticRegions } from './synthetic/synthetic-regi
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  import <regions|results|contacts|postcodes|geometry> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json] [--code-property WKR_NR] [--send-confirmations]
-  regions sets | regions current <set> | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
+  import <regions|results|contacts|postcodes|geometry> <file> [--json] [--edition 2025] [--purpose P] [--source S] [--encoding E] [--mapping file.json] [--code-property WKR_NR] [--make-current [--allow-unassigned]] [--send-confirmations]
+  regions sets | regions current <set> [--allow-unassigned] | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
   user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
   user create --email E --role admin|strategist|staff [--name N] [--password P]
   generate --contacts N [--seed S] [--regions file] [--out file]
@@ -61,6 +61,8 @@ async function importCommand(env: Env, args: string[]) {
       edition: { type: 'string' },
       'code-property': { type: 'string' },
       'send-confirmations': { type: 'boolean' },
+      'make-current': { type: 'boolean' },
+      'allow-unassigned': { type: 'boolean' },
     },
   });
   const [kind, file] = positionals;
@@ -87,6 +89,8 @@ async function importCommand(env: Env, args: string[]) {
         encoding: values.encoding as Encoding | undefined,
         edition: values.edition,
         codeProperty: values['code-property'],
+        makeCurrent: values['make-current'],
+        allowUnassigned: values['allow-unassigned'],
       }),
       ...(kind === 'contacts' && {
         afterImport: async (jobId: string) => ({

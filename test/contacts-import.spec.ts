@@ -212,9 +212,14 @@ describe('contacts files as campaigns really have them', () => {
     ['a binary file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3, 0, 0, 0, 0]), /binary/],
     ['an Excel workbook', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), /Excel workbook/],
     [
-      'a file without an email or phone column',
-      'name,city\nA,B\n',
+      'a file whose first line is no header',
+      '1;2\n3;4\n',
       /no header row found: expected an email or phone column/,
+    ],
+    [
+      'a file whose header has no email or phone column',
+      'name,city\nA,B\n',
+      /^the header \(name, city\) has no email or phone column/,
     ],
   ])('rejects %s whole, with the reason, and writes nothing', async (_name, content, reason) => {
     const before = await db.dataSource.query(`SELECT count(*)::int AS n FROM contacts`);
@@ -345,6 +350,7 @@ describe('contacts files that are only partly good', () => {
       rejected: 0,
       warnings: 4,
     });
+    expect(job.report.skippedLines).toEqual([5, 6]);
     expect(job.warningList).toEqual([
       {
         line: 2,
@@ -406,5 +412,131 @@ describe('contacts files that are only partly good', () => {
     expect((await contact('c4')).consent).toBeNull();
     // A refusal is kept even without a number: it still holds if one is added later.
     expect((await contact('c5')).consent).toBe('email:withdrawn,sms:withdrawn');
+  });
+});
+
+describe('contacts imports that say what they ignored and refuse to invert consent', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+  const stored = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM contacts`))[0].n;
+  const attributesOf = async (email: string) =>
+    (await db.dataSource.query(`SELECT attributes FROM contacts WHERE email = $1`, [email]))[0].attributes;
+
+  it.each([
+    ['emailConsent', 'Do Not Email'],
+    ['email_consent', 'no_newsletter'],
+    ['sms_consent', 'Do Not SMS'],
+    ['email_consent', 'Opt Out'],
+    ['email_consent', 'kein Newsletter'],
+    ['sms_consent', 'Widerspruch SMS'],
+    ['email_consent', 'Abmeldung'],
+  ])(
+    'refuses a mapping of %s to the opt-out column "%s", pointing to the opt-out keys',
+    async (key, column) => {
+      const before = await stored();
+      const file = await tempFile(`email,${column}\nx@example.org,1\n`);
+      const job = await runImport(db.dataSource, 'contacts', file, { mapping: { [key]: column } });
+      expect(job.status).toBe('rejected');
+      expect(job.reason).toContain(`the mapping names the column "${column}" for "${key}"`);
+      expect(job.reason).toMatch(/reads as an opt-out.*email_opt_out, sms_opt_out or opt_out/);
+      expect(await stored()).toBe(before);
+    },
+  );
+
+  it('names every column it did not read in the job, flagging those about consent', async () => {
+    const file = await tempFile(
+      'E-Mail;Vorname;SMS-Erinnerung;Lieblingsfarbe;Datenschutz-Einwilligung\nu1@example.org;Ute;ja;blau;ja\n',
+    );
+    const job = await runImport(db.dataSource, 'contacts', file);
+    expect(job).toMatchObject({ status: 'completed', inserted: 1 });
+    expect(job.report.ignoredColumns).toEqual([
+      {
+        column: 'SMS-Erinnerung',
+        reason: expect.stringMatching(/^no mapping for it; its name reads like consent/),
+        consentLike: true,
+      },
+      { column: 'Lieblingsfarbe', reason: 'no mapping for it' },
+      {
+        column: 'Datenschutz-Einwilligung',
+        reason: expect.stringMatching(/^no mapping for it; its name reads like consent/),
+        consentLike: true,
+      },
+    ]);
+    const events = await db.dataSource.query(`SELECT count(*)::int AS n FROM consent_events`);
+    expect(events[0].n).toBe(0);
+  });
+
+  it("reads attr_ values as numbers in the file's convention when every value of the column is one", async () => {
+    const semicolon = await tempFile(
+      [
+        'email;attr_rent_share;attr_home_plz;attr_children;attr_mood;attr_income',
+        'd1@example.org;3,5;01067;2;3,5;1.250,75',
+        'd2@example.org;12;10115;0;gut;2.100',
+        'd3@example.org;;;1;;980,5',
+      ].join('\r\n'),
+    );
+    expect(await runImport(db.dataSource, 'contacts', semicolon)).toMatchObject({ inserted: 3, rejected: 0 });
+    expect(await attributesOf('d1@example.org')).toEqual({
+      rent_share: 3.5,
+      home_plz: '01067',
+      children: 2,
+      mood: '3,5',
+      income: 1250.75,
+    });
+    expect(await attributesOf('d2@example.org')).toEqual({
+      rent_share: 12,
+      home_plz: '10115',
+      children: 0,
+      mood: 'gut',
+      income: 2100,
+    });
+    expect(await attributesOf('d3@example.org')).toEqual({ children: 1, income: 980.5 });
+
+    const comma = await tempFile(
+      'email,attr_rent_share,attr_code\ne1@example.org,3.5,007\ne2@example.org,"1,250.5",12\n',
+    );
+    expect(await runImport(db.dataSource, 'contacts', comma)).toMatchObject({ inserted: 2 });
+    expect(await attributesOf('e1@example.org')).toEqual({ rent_share: 3.5, code: '007' });
+    expect(await attributesOf('e2@example.org')).toEqual({ rent_share: 1250.5, code: '12' });
+  });
+
+  it('leaves the columns a mapping lists under ignore unread, and says so', async () => {
+    const file = await tempFile('Mail,Name,attr_secret,Notiz\ni1@example.org,Ida,42,call back\n');
+    const job = await runImport(db.dataSource, 'contacts', file, {
+      mapping: { email: 'Mail', ignore: ['Name', 'attr_secret'] },
+    });
+    expect(job).toMatchObject({ status: 'completed', inserted: 1 });
+    const [row] = await db.dataSource.query(
+      `SELECT last_name, attributes FROM contacts WHERE email = 'i1@example.org'`,
+    );
+    expect(row).toEqual({ last_name: null, attributes: {} });
+    expect(job.report.ignoredColumns).toEqual([
+      { column: 'Name', reason: "the mapping's ignore list names it" },
+      { column: 'attr_secret', reason: "the mapping's ignore list names it" },
+      { column: 'Notiz', reason: 'no mapping for it' },
+    ]);
+
+    const missing = await runImport(db.dataSource, 'contacts', file, {
+      mapping: { email: 'Mail', ignore: ['Telefax'] },
+    });
+    expect(missing.status).toBe('rejected');
+    expect(missing.reason).toMatch(/"ignore" names the column "Telefax", which the file does not have/);
+  });
+
+  it('refuses a CiviCRM-style contacts file without an email or phone column, naming its header', async () => {
+    const file = await tempFile(
+      '"Contact Type","First Name","Last Name","Birth Date","Street Address","City"\n' +
+        '"Individual","Mara","Beispiel","1980-01-02","Musterweg 1","Musterstadt"\n',
+    );
+    const job = await runImport(db.dataSource, 'contacts', file);
+    expect(job.status).toBe('rejected');
+    expect(job.reason).toBe(
+      'the header (Contact Type, First Name, Last Name, Birth Date, Street Address, City) has no email or phone ' +
+        'column, and a contacts file needs one to reach anybody: add one, or name it in a mapping ' +
+        '({"email": "…"} or {"phone": "…"})',
+    );
   });
 });

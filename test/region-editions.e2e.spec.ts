@@ -60,9 +60,9 @@ describe('region editions', () => {
     );
 
   it.each([
-    ['the older edition first', [OLDER, NEWER]],
-    ['the newer edition first', [NEWER, OLDER]],
-  ])('keeps both editions side by side, whichever comes first (%s)', async (_, files) => {
+    ['the older edition first', [OLDER, NEWER], '2021'],
+    ['the newer edition first', [NEWER, OLDER], '2025'],
+  ])('keeps both editions side by side, whichever comes first (%s)', async (_, files, firstEdition) => {
     const [first, second] = [
       await runImport(t.db.dataSource, 'regions', files[0]),
       await runImport(t.db.dataSource, 'regions', files[1]),
@@ -91,16 +91,19 @@ describe('region editions', () => {
     expect(why['75']).toMatch(/^renamed from "(Pankow|Berlin-Pankow)" to "(Berlin-Pankow|Pankow)"$/);
     expect(why['2']).toMatch(/^area (2,300.4 → 2,777.9|2,777.9 → 2,300.4) km²$/);
 
-    // The newest edition is current by default, whatever the order of the imports.
+    // The first edition became current, as its levels had none; the second waits until a person chooses it.
+    expect(second.report.current).toEqual([]);
     const sets = (await api('/region-sets').expect(200)).body;
     expect(
       sets
         .filter((s: { current: boolean }) => s.current)
         .map((s: { key: string }) => s.key)
         .sort(),
-    ).toEqual(['constituency/2025', 'nation/2025', 'state/2025']);
+    ).toEqual([`constituency/${firstEdition}`, `nation/${firstEdition}`, `state/${firstEdition}`]);
     const regions = (await api('/regions?level=constituency').expect(200)).body;
-    expect(regions.items.map((r: { set: string }) => r.set)).toEqual(Array(4).fill('constituency/2025'));
+    expect(regions.items.map((r: { set: string }) => r.set)).toEqual(
+      Array(4).fill(`constituency/${firstEdition}`),
+    );
     const older = (await api('/regions?set=constituency/2021').expect(200)).body;
     expect(older.items.find((r: { code: string }) => r.code === '75')).toMatchObject({
       name: 'Pankow',
@@ -140,6 +143,119 @@ describe('region editions', () => {
     ]);
     expect(await values('constituency/2021', '75', 'bt_turnout_pct')).toEqual([
       { day: '2021-09-26', value: 82.75 },
+    ]);
+  });
+
+  it('refuses results of an edition whose districts the database does not hold, moving no contact', async () => {
+    await runImport(t.db.dataSource, 'regions', OLDER);
+    await runImport(t.db.dataSource, 'postcodes', await tempFile('plz;wahlkreis\n13187;75\n'));
+    const contacts = await tempFile(
+      'email,postal_code,region\nby-postcode@example.org,13187,\nin-district@example.org,,1\n',
+    );
+    expect(await runImport(t.db.dataSource, 'contacts', contacts)).toMatchObject({ inserted: 2 });
+    const placed = () =>
+      t.db.dataSource.query(
+        `SELECT c.email, s.key AS set, r.code FROM contacts c LEFT JOIN regions r ON r.id = c.region_id
+         LEFT JOIN region_sets s ON s.id = r.set_id ORDER BY c.email`,
+      );
+    const before = await placed();
+    expect(before).toEqual([
+      { email: 'by-postcode@example.org', set: 'constituency/2021', code: '75' },
+      { email: 'in-district@example.org', set: 'constituency/2021', code: '1' },
+    ]);
+
+    const job = await runImport(t.db.dataSource, 'results', await resultsFile('23.02.2025', NAMES_2025));
+    expect(job).toMatchObject({ status: 'rejected', inserted: 0, updated: 0 });
+    expect(job.reason).toBe(
+      'these are 2025 results; this database holds the 2021 districts: import the 2025 Strukturdaten first, or pass --edition',
+    );
+    expect(await placed()).toEqual(before);
+    const sets = await t.db.dataSource.query(`SELECT key FROM region_sets ORDER BY key`);
+    expect(sets.map((s: { key: string }) => s.key)).toEqual([
+      'constituency/2021',
+      'nation/2021',
+      'state/2021',
+    ]);
+  });
+
+  it('gives a fresh database its first current set from results, and never moves contacts on its own', async () => {
+    const fresh = await runImport(t.db.dataSource, 'results', await resultsFile('23.02.2025', NAMES_2025));
+    expect(fresh).toMatchObject({ status: 'completed', inserted: 7 });
+    expect(fresh.report.current).toContainEqual({
+      level: 'constituency',
+      from: null,
+      to: 'constituency/2025',
+      contacts: { byPostcode: 0, sameDistrict: 0, unassigned: 0, moved: 0 },
+    });
+    const contacts = await tempFile('email,region\nhere@example.org,75\n');
+    expect(await runImport(t.db.dataSource, 'contacts', contacts)).toMatchObject({
+      inserted: 1,
+      warnings: 0,
+    });
+
+    // Another edition's statistics arrive: a set of their own, not current, the contact stays where it is.
+    const older = await runImport(t.db.dataSource, 'regions', OLDER);
+    expect(older).toMatchObject({ status: 'completed', report: { current: [] } });
+    const [here] = await t.db.dataSource.query(
+      `SELECT s.key FROM contacts c JOIN regions r ON r.id = c.region_id JOIN region_sets s ON s.id = r.set_id`,
+    );
+    expect(here).toEqual({ key: 'constituency/2025' });
+
+    // An import that says so makes its sets current, but not at the cost of contacts unless told.
+    const refused = await runImport(t.db.dataSource, 'regions', OLDER, { makeCurrent: true });
+    expect(refused.status).toBe('rejected');
+    expect(refused.reason).toMatch(
+      /^making constituency\/2021 the current constituency set would move 1 contacts and leave 1 of them without a region/,
+    );
+    const made = await runImport(t.db.dataSource, 'regions', OLDER, {
+      makeCurrent: true,
+      allowUnassigned: true,
+    });
+    expect(made.report.current).toContainEqual({
+      level: 'constituency',
+      from: 'constituency/2025',
+      to: 'constituency/2021',
+      contacts: { byPostcode: 0, sameDistrict: 0, unassigned: 1, moved: 1 },
+    });
+  });
+
+  it('makes a set current with its shapes when the geometry import says so', async () => {
+    await runImport(t.db.dataSource, 'regions', OLDER);
+    await runImport(t.db.dataSource, 'regions', NEWER);
+    const square = (x: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, 50],
+          [x + 1, 50],
+          [x + 1, 51],
+          [x, 51],
+          [x, 50],
+        ],
+      ],
+    });
+    const shapes = await tempFile(
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: ['1', '2', '74', '75'].map((code, i) => ({
+          type: 'Feature',
+          properties: { WKR_NR: Number(code) },
+          geometry: square(8 + i),
+        })),
+      }),
+      'shapes.geojson',
+    );
+    const kept = await runImport(t.db.dataSource, 'geometry', shapes, { edition: '2025' });
+    expect(kept).toMatchObject({ status: 'completed', inserted: 4, report: { sets: ['constituency/2025'] } });
+    expect(kept.report.current).toBeUndefined();
+    const made = await runImport(t.db.dataSource, 'geometry', shapes, { edition: '2025', makeCurrent: true });
+    expect(made.report.current).toEqual([
+      {
+        level: 'constituency',
+        from: 'constituency/2021',
+        to: 'constituency/2025',
+        contacts: { byPostcode: 0, sameDistrict: 0, unassigned: 0, moved: 0 },
+      },
     ]);
   });
 
@@ -198,14 +314,37 @@ describe('region editions', () => {
       )[0];
     expect(await regionOf('by-postcode@example.org')).toEqual({ set: 'constituency/2021', code: '75' });
 
-    // The newer edition becomes current; 2025 has no postal codes yet, so only unchanged districts carry over.
+    // The newer edition is imported beside it and changes nothing for the contacts.
     const newer = await runImport(t.db.dataSource, 'regions', NEWER);
-    expect(newer.report.current).toContainEqual({
+    expect(newer.report.current).toEqual([]);
+    expect(await regionOf('same-district@example.org')).toEqual({ set: 'constituency/2021', code: '1' });
+
+    // Choosing it would leave two contacts without a region (2025 has no postal codes yet, and only unchanged
+    // districts carry over): refused with the counts, until the strategist allows it.
+    const move = {
       level: 'constituency',
       from: 'constituency/2021',
       to: 'constituency/2025',
-      contacts: { byPostcode: 0, sameDistrict: 1, unassigned: 2 },
-    });
+      contacts: { byPostcode: 0, sameDistrict: 1, unassigned: 2, moved: 3 },
+    };
+    const refused = await t
+      .http()
+      .put('/region-sets/current')
+      .set(bearer(t.tokens.strategist))
+      .send({ set: 'constituency/2025' })
+      .expect(409);
+    expect(refused.body.message).toMatch(
+      /^making constituency\/2025 the current constituency set would move 3 contacts and leave 2 of them without a region/,
+    );
+    expect(refused.body.details).toEqual({ change: move });
+    expect(await regionOf('same-district@example.org')).toEqual({ set: 'constituency/2021', code: '1' });
+    const chosen = await t
+      .http()
+      .put('/region-sets/current')
+      .set(bearer(t.tokens.strategist))
+      .send({ set: 'constituency/2025', allowUnassigned: true })
+      .expect(200);
+    expect(chosen.body.change).toEqual(move);
     expect(await regionOf('same-district@example.org')).toEqual({ set: 'constituency/2025', code: '1' });
     expect(await regionOf('redrawn@example.org')).toEqual({ set: null, code: null });
 
@@ -220,7 +359,7 @@ describe('region editions', () => {
       level: 'constituency',
       from: 'constituency/2025',
       to: 'constituency/2021',
-      contacts: { byPostcode: 1, sameDistrict: 1, unassigned: 0 },
+      contacts: { byPostcode: 1, sameDistrict: 1, unassigned: 0, moved: 2 },
     });
     expect(await regionOf('by-postcode@example.org')).toEqual({ set: 'constituency/2021', code: '75' });
     await t
@@ -246,7 +385,7 @@ describe('region editions', () => {
     const audit = await t.db.dataSource.query(
       `SELECT action FROM audit_log WHERE action = 'region-set.current'`,
     );
-    expect(audit).toHaveLength(1);
+    expect(audit).toHaveLength(2);
   });
 
   it('keeps a segmentation on the set it was made with, naming its set and the days of its values', async () => {
@@ -261,6 +400,12 @@ describe('region editions', () => {
       rows: 4,
     });
     await runImport(t.db.dataSource, 'regions', NEWER);
+    await t
+      .http()
+      .put('/region-sets/current')
+      .set(bearer(t.tokens.strategist))
+      .send({ set: 'constituency/2025' })
+      .expect(200);
     const current = (await post(body).expect(201)).body;
     expect(current.regionSet).toBe('constituency/2025');
     const named = (await post({ ...body, set: 'constituency/2021' }).expect(201)).body;

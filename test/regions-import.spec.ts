@@ -142,10 +142,50 @@ describe('regions files in the official layout', () => {
     expect(wandsbek.features).toEqual({ density: 2800, income: 25000 });
   });
 
-  it('rejects a file without a header it knows, writing nothing', async () => {
-    const path = await tempFile('foo;bar\n1;2\n');
-    const job = await runImport(db.dataSource, 'regions', path);
+  it('reads a flat statistics export whose text columns a mapping ignores, and names them in the job', async () => {
+    const file = await tempFile(
+      [
+        'Stand;Regionalschlüssel;Gemeindename;Regionalebene;Einwohner 2022;Fläche (km²);Durchschnittsalter 2022',
+        '15.05.2022;01001000;Flensstadt;Gemeinde;89.934;56,73;41,9',
+        '15.05.2022;01002000;Kielhafen;Gemeinde;246.601;118,65;42,3',
+        '',
+        '15.05.2022;01003000;Lübhafen;Gemeinde;216.277;214,19;44,7',
+      ].join('\r\n'),
+    );
+    const unmapped = await runImport(db.dataSource, 'regions', file, {
+      mapping: { code: 'Regionalschlüssel', name: 'Gemeindename' },
+    });
+    expect(unmapped).toMatchObject({ status: 'completed', inserted: 0, rejected: 3 });
+
+    const job = await runImport(db.dataSource, 'regions', file, {
+      edition: 'zensus-2022',
+      mapping: { code: 'Regionalschlüssel', name: 'Gemeindename', ignore: ['Stand', 'Regionalebene'] },
+    });
+    expect(job).toMatchObject({ status: 'completed', read: 3, inserted: 3, rejected: 0, skipped: 1 });
+    expect(job.report).toMatchObject({
+      sets: ['region/zensus-2022'],
+      skippedLines: [4],
+      ignoredColumns: [
+        { column: 'Stand', reason: "the mapping's ignore list names it" },
+        { column: 'Regionalebene', reason: "the mapping's ignore list names it" },
+      ],
+    });
+    const kiel = await region(db, 'region', '01002000', 'region/zensus-2022');
+    expect(kiel.features).toEqual({ einwohner: 246601, flaeche: 118.65, durchschnittsalter: 42.3 });
+  });
+
+  it('rejects a file without a header it knows, writing nothing, and says what its header lacks', async () => {
+    const job = await runImport(db.dataSource, 'regions', await tempFile('1;2\n3;4\n'));
     expect(job.status).toBe('rejected');
-    expect(job.reason).toMatch(/no header row found/);
+    expect(job.reason).toMatch(/^no header row found/);
+    const named = await runImport(
+      db.dataSource,
+      'regions',
+      await tempFile('Schlüsselnummer;Gemeinde;Einwohner\n1;A;2\n'),
+    );
+    expect(named.status).toBe('rejected');
+    expect(named.reason).toMatch(
+      /^the header \(Schlüsselnummer, Gemeinde, Einwohner\) has no code and name columns .*: name them in a mapping/,
+    );
   });
 });

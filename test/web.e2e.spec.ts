@@ -128,6 +128,17 @@ describe('the web app in a real browser', () => {
     await expect(page.locator('section[aria-labelledby="sets"] td').first().textContent()).resolves.toBe(
       'constituency/2026',
     );
+    // The import history lists the four imports of the samples, newest first, as GET /imports has them.
+    const history = page.locator('section[aria-labelledby="imports"] tbody tr');
+    await history.first().waitFor();
+    const files = await history.evaluateAll((rows) => rows.map((r) => r.querySelector('td')?.textContent));
+    const jobs = await t
+      .http()
+      .get('/imports')
+      .set({ Authorization: `Bearer ${t.tokens.staff}` })
+      .expect(200);
+    expect(files).toEqual(jobs.body.items.map((j: { fileName: string }) => j.fileName));
+    expect([...files].sort()).toEqual(['contacts.csv', 'geometry.geojson', 'postcodes.csv', 'regions.csv']);
     await expectAccessible(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'data-390.png'), fullPage: true });
     await context.close();

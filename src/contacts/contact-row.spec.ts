@@ -1,5 +1,8 @@
 import {
+  AttributeTypes,
   contactColumns,
+  readsAsOptOut,
+  unreadColumns,
   normaliseEmail,
   normaliseLanguage,
   normalisePhone,
@@ -112,4 +115,69 @@ describe('contact columns and rows', () => {
     ]);
     expect(row).toMatchObject({ phone: '+4915123456789', emailConsent: null });
   });
+});
+
+describe('opt-out headers', () => {
+  it.each([
+    'Do Not Email',
+    'Do Not SMS',
+    'DoNotEmail',
+    'Opt Out',
+    'opt-out',
+    'is_opt_out',
+    'no_newsletter',
+    'No Bulk Emails (User Opt Out)',
+    'kein Newsletter',
+    'Keine Post',
+    'Widerspruch',
+    'Widerruf SMS',
+    'Abmeldung',
+    'Newsletter abbestellt',
+    'Unsubscribed',
+    'E-Mail-Sperre',
+  ])('%j reads as an opt-out', (column) => expect(readsAsOptOut(column)).toBe(true));
+  it.each(['Newsletter', 'SMS-Erinnerung', 'email_consent', 'Einwilligung E-Mail', 'Nordstadt', 'Notiz'])(
+    '%j does not',
+    (column) => expect(readsAsOptOut(column)).toBe(false),
+  );
+});
+
+describe('columns not read', () => {
+  it('says why each was left, flagging those named like consent', () => {
+    const columns = contactColumns(['E-Mail', 'SMS-Erinnerung', 'Farbe', 'Name'], {}, ['name']);
+    expect(columns.fields).toEqual({ email: 0 });
+    expect(unreadColumns(columns)).toEqual([
+      { column: 'SMS-Erinnerung', reason: expect.stringMatching(/^no mapping for it; /), consentLike: true },
+      { column: 'Farbe', reason: 'no mapping for it' },
+      { column: 'Name', reason: "the mapping's ignore list names it" },
+    ]);
+  });
+});
+
+describe('attribute columns as numbers', () => {
+  const typesOf = (delimiter: ',' | ';' | '\t', columns: Record<string, string[]>) => {
+    const types = new AttributeTypes(delimiter);
+    for (const [key, values] of Object.entries(columns)) for (const v of values) types.see(key, v);
+    return Object.fromEntries(types.numeric());
+  };
+
+  it.each([
+    [';', ['3,5', '12', '-0,25'], 'de'],
+    [';', ['1.250,75', '980'], 'de'],
+    [';', ['3.5', '2.25'], 'en'],
+    [',', ['3.5', '1,250.5'], 'en'],
+    [',', ['3,5', '0,5'], 'de'],
+    ['\t', ['3,5', '7'], 'de'],
+    [',', ['0', '0.5', '10'], 'en'],
+  ] as const)('a %j file reads %j as numbers (%s)', (delimiter, values, style) =>
+    expect(typesOf(delimiter, { x: [...values] })).toEqual({ x: style }),
+  );
+
+  it.each([
+    ['a postal code with a leading zero', ['01067', '10115']],
+    ['an id written with zeros', ['007', '12']],
+    ['a word among numbers', ['3,5', 'viel']],
+    ['a missing-value marker', ['3', '-']],
+    ['a date', ['01.02.2024']],
+  ])('keeps %s as text', (_what, values) => expect(typesOf(';', { x: values })).toEqual({}));
 });

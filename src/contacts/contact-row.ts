@@ -7,8 +7,25 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/max';
 import type { Channel } from '../consent/consent.js';
-import { MAX_FIELD_LENGTH, type FileReading, type ImportOptions } from '../csv/import-context.js';
-import { headerName, mappedFields, resolveMapping, snakeCase } from '../csv/mapping.js';
+import {
+  MAX_FIELD_LENGTH,
+  type FileReading,
+  type IgnoredColumn,
+  type ImportOptions,
+} from '../csv/import-context.js';
+import {
+  headerList,
+  headerName,
+  ignoredByMapping,
+  looksLikeHeader,
+  IGNORE_KEY,
+  mappedFields,
+  resolveMapping,
+  snakeCase,
+  type ColumnMapping,
+} from '../csv/mapping.js';
+import { NumberFormatError, parseNumber, type NumberStyle } from '../csv/numbers.js';
+import { FileRejected, type Delimiter } from '../csv/sniff.js';
 
 /** Our field names, each with the header names (German and English) that mean it. */
 export const CONTACT_FIELDS = {
@@ -122,7 +139,10 @@ const ATTRIBUTE_PREFIX = /^attr(ibute)?_/i;
 export interface ContactColumns {
   fields: Partial<Record<ContactField, number>>;
   attributes: { index: number; key: string }[];
+  /** Every named column not read. */
   ignored: string[];
+  /** The ignored columns the mapping listed under `ignore` (the others had no mapping). */
+  listed: string[];
 }
 
 /** The column of the first alias the header has: aliases are listed most specific first. */
@@ -134,13 +154,18 @@ function firstPresent(names: string[], aliases: readonly string[]): number {
   return -1;
 }
 
-/** Maps header cells to fields, through the aliases or a mapping (our field → the file's column name). */
+/**
+ * Maps header cells to fields, through the aliases or a mapping (our field → the file's column name); columns
+ * listed under `ignore` are left unread even where an alias or the attr_ prefix would read them.
+ */
 export function contactColumns(
   header: string[],
   mapping: Partial<Record<ContactField, string>> = {},
+  ignore: string[] = [],
 ): ContactColumns {
   const norm = headerName;
-  const names = header.map(norm);
+  const skip = new Set(ignore.map(norm));
+  const names = header.map((h) => (skip.has(norm(h)) ? '\u0000' : norm(h)));
   const fields: ContactColumns['fields'] = {};
   for (const field of Object.keys(CONTACT_FIELDS) as ContactField[]) {
     const mapped = mapping[field];
@@ -151,9 +176,59 @@ export function contactColumns(
   const used = new Set(Object.values(fields));
   const attributes = header
     .map((h, index) => ({ index, key: norm(h).replace(ATTRIBUTE_PREFIX, '') }))
-    .filter(({ index }) => !used.has(index) && ATTRIBUTE_PREFIX.test(header[index].trim()));
+    .filter(
+      ({ index }) =>
+        !used.has(index) && !skip.has(norm(header[index])) && ATTRIBUTE_PREFIX.test(header[index].trim()),
+    );
   const ignored = header.filter((h, i) => !used.has(i) && !attributes.some((a) => a.index === i) && h !== '');
-  return { fields, attributes, ignored };
+  return { fields, attributes, ignored, listed: ignored.filter((h) => skip.has(norm(h))) };
+}
+
+/**
+ * Header names that read as an opt-out: a column whose yes means "do not contact". Mapped to a consent key, its
+ * yes would be read as consent asked for — the opposite of what the person said.
+ */
+const OPT_OUT_HEADER =
+  /do[\s_-]*not|opt[\s_-]*out|\bno[\s_-]+(bulk|e-?mail|mail|newsletter|sms|contact|marketing)|^no_|\bkein|\bnicht\b|widerspr|widerruf|abmeld|abgemeldet|abbestell|unsubscri|sperr|blocklist|blacklist|suppress|ablehn/i;
+
+/** Header names that read as being about consent or opt-out, whichever way. */
+const CONSENT_LIKE_HEADER =
+  /consent|einwillig|zustimm|newsletter|erinnerung|reminder|opt[\s_-]*(in|out)|do[\s_-]*not|\bkein|widerspr|widerruf|abmeld|abbestell|subscri|abonn|permission|erlaubnis|darf|dsgvo|gdpr|marketing|werbung|bulk/i;
+
+export const readsAsOptOut = (column: string) => OPT_OUT_HEADER.test(column);
+
+/**
+ * Refuses a mapping that names an opt-out column for a consent key: "Do Not Email" as email_consent would turn
+ * every opt-out into a consent request.
+ */
+export function refuseInvertedConsent(mapping: ColumnMapping | undefined): void {
+  for (const [key, column] of Object.entries(mapping ?? {})) {
+    const field = CONTACT_MAPPING_KEYS[key] ?? CONTACT_MAPPING_KEYS[snakeCase(key)];
+    if (typeof column !== 'string' || !field || !(field in CONSENT_FIELDS)) continue;
+    if (CONSENT_FIELDS[field as ConsentField].meaning === 'consent' && readsAsOptOut(column))
+      throw new FileRejected(
+        `the mapping names the column "${column}" for "${key}", but its name reads as an opt-out: its yes would ` +
+          `be read as consent asked for. Map an opt-out column to an opt-out key (email_opt_out, sms_opt_out or ` +
+          `opt_out), whose yes withdraws consent and whose no changes nothing`,
+      );
+  }
+}
+
+/** Every column the import does not read, and why; those named like consent or an opt-out are marked. */
+export function unreadColumns(columns: ContactColumns): IgnoredColumn[] {
+  const listed = new Set(columns.listed);
+  return columns.ignored.map((column) =>
+    listed.has(column)
+      ? { column, reason: `the mapping's ${IGNORE_KEY} list names it` }
+      : CONSENT_LIKE_HEADER.test(column)
+        ? {
+            column,
+            reason:
+              'no mapping for it; its name reads like consent or an opt-out, and nothing in it was recorded: map it to a consent or opt-out key, or list it under ignore',
+            consentLike: true,
+          }
+        : { column, reason: 'no mapping for it' },
+  );
 }
 
 export function isContactsHeader(cells: string[], mapping?: Partial<Record<ContactField, string>>): boolean {
@@ -169,14 +244,69 @@ export function contactsReading(
   return {
     isHeader: (cells) => isContactsHeader(cells, mappedFields(mapping, CONTACT_MAPPING_KEYS)),
     expectedHeader: `an email or phone column (email, e-mail, phone, telefon, mobil …${
-      mapping ? `, or the mapping's ${Object.values(mapping).join(', ')}` : ''
+      mapping
+        ? `, or the mapping's ${Object.values(mappedFields(mapping, CONTACT_MAPPING_KEYS)).join(', ')}`
+        : ''
     })`,
-    layout: (header) => ({
-      header,
-      columns: contactColumns(header, resolveMapping(mapping, CONTACT_MAPPING_KEYS, header, 'contacts file')),
-      country: (options.defaultCountry ?? 'DE') as CountryCode,
-    }),
+    layout: (header) => {
+      const fields = resolveMapping(mapping, CONTACT_MAPPING_KEYS, header, 'contacts file');
+      refuseInvertedConsent(mapping);
+      return {
+        header,
+        columns: contactColumns(header, fields, ignoredByMapping(mapping)),
+        country: (options.defaultCountry ?? 'DE') as CountryCode,
+      };
+    },
+    explainNoHeader: (first) =>
+      looksLikeHeader(first)
+        ? `${headerList(first)} has no email or phone column, and a contacts file needs one to reach anybody: ` +
+          `add one, or name it in a mapping ({"email": "…"} or {"phone": "…"})`
+        : undefined,
   };
+}
+
+/**
+ * Decides which attr_ columns hold numbers, from all their values: a column is numeric when every value in it is a
+ * number — in the file's own convention (a `;` file writes 3,5, a `,` file 3.5; the other convention where every
+ * value needs it) — and none has a leading zero (a postal code such as 01067 stays text).
+ */
+export class AttributeTypes {
+  private readonly styles = new Map<string, { de: boolean; en: boolean }>();
+  private readonly order: NumberStyle[];
+
+  constructor(delimiter: Delimiter) {
+    this.order = delimiter === ',' ? ['en', 'de'] : ['de', 'en'];
+  }
+
+  /** Takes one value of a column; returns its number in each convention (null where it is none). */
+  see(key: string, value: string): { de: number | null; en: number | null } {
+    const parsed = { de: asNumber(value, 'de'), en: asNumber(value, 'en') };
+    const seen = this.styles.get(key) ?? { de: true, en: true };
+    this.styles.set(key, { de: seen.de && parsed.de !== null, en: seen.en && parsed.en !== null });
+    return parsed;
+  }
+
+  /** The numeric columns, each with the convention its values are read in. */
+  numeric(): Map<string, NumberStyle> {
+    const numeric = new Map<string, NumberStyle>();
+    for (const [key, ok] of this.styles) {
+      const style = this.order.find((s) => ok[s]);
+      if (style) numeric.set(key, style);
+    }
+    return numeric;
+  }
+}
+
+/** One attribute value as a number in one convention; null when it is none, or starts with a zero (an id, a code). */
+function asNumber(value: string, style: NumberStyle): number | null {
+  const v = value.trim();
+  if (/^[+-]?0\d/.test(v)) return null;
+  try {
+    return parseNumber(v, style);
+  } catch (e) {
+    if (e instanceof NumberFormatError) return null;
+    throw e;
+  }
 }
 
 /** The mapping a file is read with, whether given or found through the aliases: our key → the file's column. */
@@ -458,7 +588,8 @@ export function parseContactRow(
         column: ctx.header[index],
         reason: `longer than ${MAX_FIELD_LENGTH} characters: left out`,
       });
-    else if (value !== '') attributes[key] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    // Text here: whether a column holds numbers is decided from all its values (AttributeTypes).
+    else if (value !== '') attributes[key] = value;
   }
   // An opt-out column says yes to withdraw; its no says nothing either way. Every column is read, so that each
   // unreadable one is reported.

@@ -5,7 +5,14 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { readCsv } from '../csv/csv-reader.js';
 import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
-import { contactsReading, parseContactRow, type ContactRow, type RowContext } from './contact-row.js';
+import {
+  AttributeTypes,
+  contactsReading,
+  parseContactRow,
+  unreadColumns,
+  type ContactRow,
+  type RowContext,
+} from './contact-row.js';
 
 /** One COPY text-format field: backslash escapes, \N for null. */
 function copyField(value: string | number | boolean | Date | null): string {
@@ -31,6 +38,8 @@ const STAGE: [string, string][] = [
   ['language', 'text'],
   ['time_zone', 'text'],
   ['attributes', 'jsonb'],
+  /** Each attribute value as a number in both conventions ({"rent": {"de": 3.5, "en": null}}), where it is one. */
+  ['attribute_numbers', 'jsonb'],
   ['email_consent', 'boolean'],
   ['sms_consent', 'boolean'],
   ['consent_at', 'timestamptz'],
@@ -66,7 +75,7 @@ const DEFAULTS: Record<string, string> = {
 };
 const merged = (c: string) => `COALESCE(r.${c}, c.${c})`;
 
-function copyLine(line: number, r: ContactRow): string {
+function copyLine(line: number, r: ContactRow, numbers: Record<string, unknown>): string {
   return (
     [
       line,
@@ -81,6 +90,7 @@ function copyLine(line: number, r: ContactRow): string {
       r.language,
       r.timeZone,
       Object.keys(r.attributes).length ? JSON.stringify(r.attributes) : '{}',
+      Object.keys(numbers).length ? JSON.stringify(numbers) : '{}',
       r.emailConsent,
       r.smsConsent,
       r.consentAt,
@@ -123,6 +133,7 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     feed = input;
     copied = pipeline(input, copy);
     let rowContext: RowContext | undefined;
+    let types: AttributeTypes | undefined;
     let buffered = '';
     const flush = (): Promise<void> | undefined => {
       const ok = input.write(buffered);
@@ -131,15 +142,17 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     };
 
     const reading = contactsReading(ctx.options);
-    const { skipped } = await readCsv(
+    const { skipped, skippedLines } = await readCsv(
       ctx.path,
       {
         encoding: ctx.options.encoding,
         maxLineBytes: ctx.options.maxLineBytes,
         isHeader: reading.isHeader,
         expectedHeader: reading.expectedHeader,
+        explainNoHeader: reading.explainNoHeader,
         onHeader: (header, sniffed, preamble) => {
           rowContext = reading.layout(header, sniffed, preamble);
+          types = new AttributeTypes(sniffed.delimiter);
         },
       },
       ({ line, cells, problem }) => {
@@ -150,7 +163,10 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
         for (const e of fieldErrors) errors.add(line, e.reason, e.column, e.value);
         if (!row) return;
         for (const w of fieldWarnings) warnings.add(line, w.reason, w.column, w.value);
-        buffered += copyLine(line, row);
+        const numbers: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(row.attributes))
+          numbers[key] = types!.see(key, String(value));
+        buffered += copyLine(line, row, numbers);
         if (buffered.length > 64 * 1024) return flush();
       },
     );
@@ -158,6 +174,16 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
     await copied;
     ctx.onProgress?.(read);
 
+    // An attr_ column is a number column only when every value in it is one: decided now that all are read.
+    const numeric = [...types!.numeric()];
+    if (numeric.length)
+      await client.query(
+        `UPDATE stage SET attributes = attributes || (
+           SELECT jsonb_object_agg(n.key, n.value -> c.style) FROM jsonb_each(attribute_numbers) n
+           JOIN jsonb_to_recordset($1::jsonb) AS c(key text, style text) ON c.key = n.key)
+         WHERE attribute_numbers ?| $2`,
+        [JSON.stringify(numeric.map(([key, style]) => ({ key, style }))), numeric.map(([key]) => key)],
+      );
     clock.lap('read');
     const { header, columns } = rowContext!;
     const named = (field: 'regionCode' | 'postalCode') =>
@@ -181,6 +207,7 @@ export async function importContacts(ctx: ImportContext): Promise<ImportCounts> 
       warnings: warnings.rejectedRows,
       warningList: warnings.sorted(),
       timings: clock.laps,
+      report: { ignoredColumns: unreadColumns(columns), skippedLines },
     };
   } catch (e) {
     // A COPY in progress must be aborted (CopyFail) before the connection takes another statement.

@@ -19,6 +19,8 @@ export interface ReadOptions {
   isHeader: (cells: string[]) => boolean;
   /** What the file must contain, to say in the error when no header is found. */
   expectedHeader: string;
+  /** When no header is found: why the first row, if it looks like one, is not (replaces "no header row found"). */
+  explainNoHeader?: (firstRow: string[]) => string | undefined;
   /** Called once, when the header row is found, before the first record. */
   /** `preamble`: the lines before the header (titles, notes), their cells joined by spaces. */
   onHeader?: (header: string[], sniffed: Sniffed, preamble: string[]) => void;
@@ -57,6 +59,8 @@ function decoder(encoding: Encoding, endsEarly: boolean): Transform {
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+/** Empty lines are all counted; this many are listed by number. */
+const MAX_SKIPPED_LISTED = 1000;
 /** Titles and notes above the header kept for the importer (an edition, a date); the rest is skipped. */
 const MAX_PREAMBLE_LINES = 100;
 /** Stands in for the rest of a line that was too long: no text of a file contains it. */
@@ -124,7 +128,7 @@ export async function readCsv(
   file: string | Buffer,
   options: ReadOptions,
   onRecord: RecordHandler,
-): Promise<{ header: string[]; sniffed: Sniffed; skipped: number; more: boolean }> {
+): Promise<{ header: string[]; sniffed: Sniffed; skipped: number; skippedLines: number[]; more: boolean }> {
   const sniffed = sniff(await readSample(file), options.encoding);
   const source =
     typeof file === 'string'
@@ -140,6 +144,8 @@ export async function readCsv(
     let header: string[] | undefined;
     const preamble: string[] = [];
     let skipped = 0;
+    const skippedLines: number[] = [];
+    let firstRow: string[] | undefined;
     let nextLine = 1;
     let records = 0;
     let failed = false;
@@ -167,10 +173,11 @@ export async function readCsv(
           return fail(new FileRejected(`line ${line} is longer than ${limit} bytes`), parser);
         // An empty line, or one of empty cells only (what spreadsheets leave below the data), is passed over.
         if (cells.every((cell) => cell.trim() === '') && !quoteError && !tooLong) {
-          if (header) skipped++;
+          if (header && skipped++ < MAX_SKIPPED_LISTED) skippedLines.push(line);
           return;
         }
         if (!header) {
+          if (!cells[0]?.startsWith('#') && firstRow === undefined) firstRow = cells;
           if (cells[0]?.startsWith('#') || !options.isHeader(cells)) {
             if (preamble.length < MAX_PREAMBLE_LINES)
               preamble.push(
@@ -193,7 +200,7 @@ export async function readCsv(
           stopped = true;
           parser.abort();
           source.destroy();
-          return resolve({ header, sniffed, skipped, more: true });
+          return resolve({ header, sniffed, skipped, skippedLines, more: true });
         }
         records++;
         const problem = tooLong
@@ -217,8 +224,14 @@ export async function readCsv(
       },
       complete: () => {
         if (failed || stopped) return;
-        if (!header) fail(new FileRejected(`no header row found: expected ${options.expectedHeader}`));
-        else resolve({ header, sniffed, skipped, more: false });
+        if (!header)
+          fail(
+            new FileRejected(
+              (firstRow && options.explainNoHeader?.(firstRow.map((c) => c.replace(/^\uFEFF/, '').trim()))) ??
+                `no header row found: expected ${options.expectedHeader}`,
+            ),
+          );
+        else resolve({ header, sniffed, skipped, skippedLines, more: false });
       },
       error: (e: Error) => fail(e),
     });

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { ColumnMapping } from './mapping.js';
 import type { Encoding, Sniffed } from './sniff.js';
 
 export interface RowError {
@@ -16,8 +17,8 @@ export interface ImportOptions {
   /** Where the contacts came from (e.g. petition-2026): kept on new contacts, for retention rules. */
   source?: string;
   encoding?: Encoding;
-  /** Header aliases from a mapping file: our field name → the file's column name. */
-  mapping?: Record<string, string>;
+  /** Header aliases from a mapping file: our field name → the file's column name; `ignore`: columns left unread. */
+  mapping?: ColumnMapping;
   /** Region level that region codes in a contacts or postcodes file refer to. */
   regionLevel?: string;
   /**
@@ -25,6 +26,14 @@ export interface ImportOptions {
    * not say.
    */
   edition?: string;
+  /**
+   * Regions and geometry: make the sets this file is read into the current ones of their levels (contacts are
+   * re-assigned).
+   * Without it an import makes a set current only where its level has none yet.
+   */
+  makeCurrent?: boolean;
+  /** With makeCurrent: contacts may be left without a region (else such a change is refused). */
+  allowUnassigned?: boolean;
   /** The property of a geometry file's features holding the region code (common names are tried when not given). */
   codeProperty?: string;
   defaultCountry?: string;
@@ -52,6 +61,11 @@ export interface FileReading<Layout> {
   expectedHeader: string;
   /** Reads the header row (and the lines above it); throws FileRejected when the file cannot be imported. */
   layout: (header: string[], sniffed: Sniffed, preamble: string[]) => Layout;
+  /**
+   * When no header is found: why the file's first row, which looks like a header, is not one (e.g. it has no email
+   * column); undefined when the first row does not look like a header.
+   */
+  explainNoHeader?: (firstRow: string[]) => string | undefined;
 }
 
 /** How a region set written by an import compares with another edition of its level. */
@@ -74,8 +88,20 @@ export interface CurrentSetChange {
   level: string;
   from: string | null;
   to: string;
-  /** Contacts placed by their postal code, kept in the same district (boundaries unchanged), left without one. */
-  contacts: { byPostcode: number; sameDistrict: number; unassigned: number };
+  /**
+   * Contacts placed by their postal code, kept in the same district (boundaries unchanged), left without one, and
+   * how many of them changed region.
+   */
+  contacts: { byPostcode: number; sameDistrict: number; unassigned: number; moved: number };
+}
+
+/** A column of the file the import did not read, and why. */
+export interface IgnoredColumn {
+  column: string;
+  /** In words: "no mapping for it", "the mapping says to ignore it". */
+  reason: string;
+  /** Its name reads like consent or an opt-out: nothing in it was recorded. */
+  consentLike?: boolean;
 }
 
 export interface ImportReport {
@@ -83,6 +109,10 @@ export interface ImportReport {
   sets?: string[];
   editions?: EditionChanges[];
   current?: CurrentSetChange[];
+  /** Every column of the file that was not read. */
+  ignoredColumns?: IgnoredColumn[];
+  /** The numbers of the empty lines passed over (the first MAX_STORED_ERRORS). */
+  skippedLines?: number[];
 }
 
 export interface ImportCounts {

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ColumnMapping } from '../csv/mapping.js';
 import type { ImportKind } from './import-job.entity.js';
 
 /** A mapping kept under a name, for the files of one kind that come again and again (a CRM's weekly export). */
@@ -10,9 +11,9 @@ export class ImportMapping {
   @Column('text')
   kind: ImportKind;
 
-  /** Our field → the file's column, as a mapping given with an import. */
+  /** Our field → the file's column, and `ignore`: the columns left unread, as a mapping given with an import. */
   @Column('jsonb')
-  mapping: Record<string, string>;
+  mapping: ColumnMapping;
 
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;

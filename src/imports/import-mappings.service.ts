@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { StaffPrincipal } from '../auth/auth.decorators.js';
 import { mayReadContacts } from '../auth/roles.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import { refuseInvertedConsent } from '../contacts/contact-row.js';
 import { resolveMapping } from '../csv/mapping.js';
 import { FileRejected } from '../csv/sniff.js';
 import type { ImportKind } from './import-job.entity.js';
@@ -46,6 +47,7 @@ export class ImportMappingsService {
     const mapping = mappingObject(given);
     try {
       resolveMapping(mapping, MAPPING_KEYS[kind], undefined, `${kind} file`);
+      if (kind === 'contacts') refuseInvertedConsent(mapping);
     } catch (e) {
       if (e instanceof FileRejected) throw new AppError(ErrorCode.InvalidInput, e.message);
       throw e;

@@ -1,4 +1,5 @@
 import {
+  AttributeTypes,
   consentColumnsOf,
   contactsReading,
   mappingUsed,
@@ -122,6 +123,21 @@ function previewing<Layout>(
   };
 }
 
+/** The attr_ columns that hold numbers in the rows shown, as the import decides it over the whole file. */
+function numericAttributes(rows: PreviewRow[], delimiter: Delimiter): void {
+  const types = new AttributeTypes(delimiter);
+  const seen = rows.map((r) =>
+    Object.entries(r.contact?.attributes ?? {}).map(([key, v]) => [key, types.see(key, String(v))] as const),
+  );
+  const numeric = types.numeric();
+  rows.forEach((r, i) => {
+    for (const [key, parsed] of seen[i]) {
+      const style = numeric.get(key);
+      if (style && r.contact) r.contact.attributes[key] = parsed[style]!;
+    }
+  });
+}
+
 /** A record's cells by column name; a column without a name, or with the name of an earlier one, by its position. */
 function byHeader(header: string[], cells: string[]): Record<string, string> {
   const named: Record<string, string> = {};
@@ -157,6 +173,7 @@ export async function previewImport(
       maxLineBytes: options.maxLineBytes,
       isHeader: reading.isHeader,
       expectedHeader: reading.expectedHeader,
+      explainNoHeader: reading.explainNoHeader,
       onHeader: (h, s, preamble) => {
         names = h;
         previewer = reading.layout(h, s, preamble);
@@ -175,6 +192,7 @@ export async function previewImport(
     },
   );
   if (endsEarly && !more) rows.pop();
+  numericAttributes(rows, sniffed.delimiter);
   const contacts = rows.flatMap((r) => (r.contact ? [r.contact] : []));
   return {
     ...(kind === 'contacts' && {

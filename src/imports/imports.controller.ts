@@ -74,6 +74,8 @@ export class ImportsController {
           encoding: dto.encoding,
           edition: dto.edition,
           codeProperty: dto.codeProperty,
+          makeCurrent: dto.makeCurrent === 'true',
+          allowUnassigned: dto.allowUnassigned === 'true',
         },
         dto.mappingName,
         dto.sendConfirmations === 'true',

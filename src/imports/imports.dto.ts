@@ -3,12 +3,17 @@ import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-
 import { StaffRefDto } from '../common/api-docs.js';
 import { CHANNELS, type Channel } from '../consent/consent.js';
 import type { ImportReport } from '../csv/import-context.js';
+import type { ColumnMapping } from '../csv/mapping.js';
 import type { ImportJob } from './import-job.entity.js';
 import { IMPORT_KINDS, type ImportKind } from './import-job.entity.js';
 import { PREVIEW_ROWS } from './import-preview.js';
 import { MAPPABLE_KINDS, type MappableKind } from './mapping-keys.js';
 import { EDITION_PATTERN } from '../regions/editions.js';
 import { CODE_PROPERTIES } from '../regions/geometry-file.js';
+import { ChangedRegionDto, CurrentSetChangeDto } from '../regions/regions.dto.js';
+
+/** A mapping's value: a column name, or under `ignore` a list of them. */
+const MAPPING_VALUE = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 
 /** A saved mapping's name: it is part of a URL. */
 export const MAPPING_NAME = /^[\w.-]{1,100}$/;
@@ -26,7 +31,8 @@ export class CreateImportDto {
   file?: unknown;
 
   @ApiPropertyOptional({
-    description: 'JSON object: our field → the column name in the file, e.g. {"email":"Mail-Adresse"}',
+    description:
+      'JSON object: our field → the column name in the file, and under "ignore" the columns to leave unread, e.g. {"email":"Mail-Adresse","ignore":["Notiz"]}',
   })
   @IsOptional()
   @IsString()
@@ -59,6 +65,23 @@ export class CreateImportDto {
   @IsOptional()
   @Matches(EDITION_PATTERN, { message: 'edition must be a short name such as 2025' })
   edition?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'Regions and geometry: make the sets the file is read into the current ones of their levels, re-assigning contacts (without it an import makes a set current only where its level has none yet)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'makeCurrent must be true or false' })
+  makeCurrent?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'With makeCurrent: contacts may be left without a region (else the import is refused)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'allowUnassigned must be true or false' })
+  allowUnassigned?: 'true' | 'false';
 
   @ApiPropertyOptional({
     example: 'WKR_NR',
@@ -108,6 +131,47 @@ export class ImportConfirmationsDto {
   sent: number;
 }
 
+export class EditionChangesDto {
+  @ApiProperty({ example: 'constituency/2025' }) set: string;
+  @ApiProperty({ example: 'constituency/2021' }) comparedWith: string;
+  @ApiProperty({ description: 'Regions that kept their boundaries (code, name, area within 1 %)' })
+  unchanged: number;
+  @ApiProperty() changedCount: number;
+  @ApiProperty({ type: [ChangedRegionDto], description: 'The first 50 changed regions, with the reason' })
+  changed: ChangedRegionDto[];
+}
+
+export class IgnoredColumnDto {
+  @ApiProperty({ example: 'SMS-Erinnerung' }) column: string;
+  @ApiProperty({ example: 'no mapping for it' }) reason: string;
+  @ApiPropertyOptional({
+    description: 'Its name reads like consent or an opt-out: nothing in it was recorded',
+  })
+  consentLike?: boolean;
+}
+
+export class ImportReportDto {
+  @ApiPropertyOptional({ type: [String], description: 'Region imports: the sets the file was read into' })
+  sets?: string[];
+  @ApiPropertyOptional({ type: [EditionChangesDto], description: 'How a new edition compares with another' })
+  editions?: EditionChangesDto[];
+  @ApiPropertyOptional({
+    type: [CurrentSetChangeDto],
+    description: 'A level whose current set changed, and where its contacts went',
+  })
+  current?: CurrentSetChangeDto[];
+  @ApiPropertyOptional({
+    type: [IgnoredColumnDto],
+    description: 'Every column of the file that was not read, and why (table imports)',
+  })
+  ignoredColumns?: IgnoredColumnDto[];
+  @ApiPropertyOptional({
+    type: [Number],
+    description: 'The empty lines passed over, by number (the first 1000)',
+  })
+  skippedLines?: number[];
+}
+
 export class ImportJobDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: IMPORT_KINDS }) kind: ImportKind;
@@ -126,8 +190,9 @@ export class ImportJobDto {
   @ApiProperty({ type: String, nullable: true, description: 'Why the whole file was rejected' })
   reason: string | null;
   @ApiProperty({
+    type: ImportReportDto,
     description:
-      'Region imports: { sets, editions: [{ set, comparedWith, unchanged, changedCount, changed }], current: [{ level, from, to, contacts }] }',
+      'What the import did beyond rows: region sets written, edition changes, a change of current set; the columns it did not read and the empty lines it passed over',
   })
   report: ImportReport;
   @ApiProperty({
@@ -303,18 +368,19 @@ export class PutImportMappingDto {
 
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'string' },
-    example: { email: 'Mail-Adresse', email_opt_out: 'Do Not Email' },
-    description: 'Our field → the column name in the files, checked against the kind’s keys',
+    additionalProperties: MAPPING_VALUE,
+    example: { email: 'Mail-Adresse', email_opt_out: 'Do Not Email', ignore: ['Notiz'] },
+    description:
+      'Our field → the column name in the files, checked against the kind’s keys; "ignore": the columns to leave unread',
   })
   @IsObject()
-  mapping: Record<string, string>;
+  mapping: ColumnMapping;
 }
 
 export class ImportMappingDto {
   @ApiProperty({ example: 'civicrm-export' }) name: string;
   @ApiProperty({ enum: MAPPABLE_KINDS }) kind: MappableKind;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) mapping: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: MAPPING_VALUE }) mapping: ColumnMapping;
   @ApiProperty({ type: StaffRefDto, nullable: true, description: 'null when made from the command line' })
   createdBy: StaffRefDto | null;
   @ApiProperty() createdAt: Date;

@@ -9,6 +9,7 @@ import { mayReadContacts } from '../auth/roles.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
 import type { ImportOptions } from '../csv/import-context.js';
+import { IGNORE_KEY, type ColumnMapping } from '../csv/mapping.js';
 import { ImportJob, type ImportKind } from './import-job.entity.js';
 import { FileRejected } from '../csv/sniff.js';
 import { createImportJob, importOptions, runImportJob } from './import-runner.js';
@@ -34,7 +35,7 @@ export function assertMayImport(staff: StaffPrincipal, kind: ImportKind): void {
 }
 
 /** A mapping (our field → the file's column) as given by a person, checked the same for the CLI and HTTP. */
-export function parseMapping(raw: string | undefined): Record<string, string> | undefined {
+export function parseMapping(raw: string | undefined): ColumnMapping | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let parsed: unknown;
   try {
@@ -48,18 +49,22 @@ export function parseMapping(raw: string | undefined): Record<string, string> | 
   return mappingObject(parsed);
 }
 
-/** A mapping given as an object: column names by our field. */
-export function mappingObject(parsed: unknown): Record<string, string> {
+/** A mapping given as an object: column names by our field, and under `ignore` the columns to leave unread. */
+export function mappingObject(parsed: unknown): ColumnMapping {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new AppError(
       ErrorCode.InvalidInput,
       'mapping must be a JSON object such as {"email":"Mail-Adresse"}',
     );
   }
-  if (Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new AppError(ErrorCode.InvalidInput, 'mapping values must be column names (strings)');
-  }
-  return parsed as Record<string, string>;
+  const columnList = (v: unknown) => Array.isArray(v) && v.every((c) => typeof c === 'string');
+  for (const [key, value] of Object.entries(parsed))
+    if (typeof value !== 'string' && !(key === IGNORE_KEY && columnList(value)))
+      throw new AppError(
+        ErrorCode.InvalidInput,
+        `mapping values must be column names (strings); "${IGNORE_KEY}" takes a list of them`,
+      );
+  return parsed as ColumnMapping;
 }
 
 const isPreviewKind = (kind: ImportKind): kind is PreviewKind =>

@@ -5,13 +5,15 @@ import { FileRejected } from '../csv/sniff.js';
 import { sameName, setKey } from './editions.js';
 import { displayTopology, etagOf, type RegionShape } from './geometry-display.js';
 import { readGeometryFile, type GeometryFeature } from './geometry-file.js';
-import { currentSet } from './region-sets.js';
+import { currentSet, makeCurrent, setByKey, UnassignedContacts } from './region-sets.js';
 
 const MISMATCHES_NAMED = 5;
 
 /**
  * Region shapes from a GeoJSON FeatureCollection into one set: the edition given, or the level's current set. The
- * shapes are kept as imported; the set's map document is rebuilt from all its shapes in the same transaction.
+ * shapes are kept as imported; the set's map document is rebuilt from all its shapes in the same transaction. With
+ * makeCurrent the set becomes its level's current one (refused if contacts would be left without a region, unless
+ * allowUnassigned).
  */
 export async function importGeometry(ctx: ImportContext): Promise<ImportCounts> {
   const level = ctx.options.regionLevel ?? 'constituency';
@@ -52,6 +54,18 @@ export async function importGeometry(ctx: ImportContext): Promise<ImportCounts> 
     clock.lap('write');
     await storeDisplay(manager, set.id, file.attribution);
     clock.lap('simplify');
+    // Real boundaries, and the import says to work with them: the set becomes current, its contacts re-assigned.
+    const change = ctx.options.makeCurrent
+      ? await makeCurrent(
+          manager,
+          (await setByKey(manager, set.key))!,
+          level,
+          { by: null },
+          ctx.options.allowUnassigned ?? false,
+        ).catch((e: unknown) => {
+          throw e instanceof UnassignedContacts ? new FileRejected(e.message) : e;
+        })
+      : null;
     const inserted = written.filter((w) => w.inserted).length;
     return {
       read: file.read,
@@ -61,7 +75,7 @@ export async function importGeometry(ctx: ImportContext): Promise<ImportCounts> 
       rejected: errors.rejectedRows,
       errors: errors.sorted(),
       timings: clock.laps,
-      report: { sets: [set.key] },
+      report: { sets: [set.key], ...(change && { current: [change] }) },
     };
   });
 }

@@ -6,7 +6,7 @@ import {
   type ImportCounts,
   type ImportOptions,
 } from '../csv/import-context.js';
-import { mappedFields, resolveMapping } from '../csv/mapping.js';
+import { headerList, looksLikeHeader, mappedFields, resolveMapping } from '../csv/mapping.js';
 import { FileRejected } from '../csv/sniff.js';
 import { setKey } from './editions.js';
 import { currentSet } from './region-sets.js';
@@ -38,6 +38,11 @@ export function postcodesReading(options: Pick<ImportOptions, 'mapping'>): FileR
       return columnOf(names, 'postcode', mapped) >= 0 && columnOf(names, 'region', mapped) >= 0;
     },
     expectedHeader: 'a postal code column (postcode, plz) and a region column (region, wahlkreis)',
+    explainNoHeader: (first) =>
+      looksLikeHeader(first)
+        ? `${headerList(first)} has no postal code column (postcode, plz) and region column (region, ` +
+          `wahlkreis) both: name them in a mapping ({"postcode": "…", "region": "…"})`
+        : undefined,
     layout: (header) => {
       const names = header.map(norm);
       const mapping = resolveMapping(options.mapping, POSTCODE_MAPPING_KEYS, header, 'postcodes file');
@@ -77,6 +82,7 @@ export async function importPostcodes(ctx: ImportContext): Promise<ImportCounts>
       maxLineBytes: ctx.options.maxLineBytes,
       isHeader: reading.isHeader,
       expectedHeader: reading.expectedHeader,
+      explainNoHeader: reading.explainNoHeader,
       onHeader: (header, sniffed, preamble) => {
         at = reading.layout(header, sniffed, preamble);
       },

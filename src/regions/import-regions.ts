@@ -9,7 +9,13 @@ import {
   type ImportOptions,
 } from '../csv/import-context.js';
 import { editionFromNotes } from './editions.js';
-import { mappedFields, resolveMapping } from '../csv/mapping.js';
+import {
+  headerList,
+  ignoredByMapping,
+  looksLikeHeader,
+  mappedFields,
+  resolveMapping,
+} from '../csv/mapping.js';
 import {
   isRegionsHeader,
   REGION_MAPPING_KEYS,
@@ -26,13 +32,21 @@ export function regionsReading(
   return {
     isHeader: (cells) => isRegionsHeader(cells, mappedFields(options.mapping, REGION_MAPPING_KEYS)),
     expectedHeader: 'the official Strukturdaten header (Land;Wahlkreis-Nr.;…) or columns code and name',
+    explainNoHeader: (first) =>
+      looksLikeHeader(first)
+        ? `${headerList(first)} has no code and name columns (code, id, ags, key, schlüssel; name, label, ` +
+          `bezeichnung) and is not the official Strukturdaten header: name them in a mapping ` +
+          `({"code": "…", "name": "…"}), and list the columns that hold no numbers under "ignore"`
+        : undefined,
     layout: (h, sniffed, preamble) => {
       const mapping = resolveMapping(options.mapping, REGION_MAPPING_KEYS, h, 'regions file');
-      const layout = regionLayout(h, sniffed.delimiter, mapping);
+      const layout = regionLayout(h, sniffed.delimiter, mapping, ignoredByMapping(options.mapping));
       if (layout.kind === 'strukturdaten' && options.mapping)
         throw new FileRejected('the official Strukturdaten layout is read as published: it takes no mapping');
       if (layout.features.length === 0)
-        throw new FileRejected('no numeric feature columns besides code and name');
+        throw new FileRejected(
+          'no numeric feature columns besides code and name (and the columns the mapping ignores)',
+        );
       const edition =
         layout.kind === 'strukturdaten'
           ? officialEdition(preamble, options.edition)
@@ -52,13 +66,14 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
   let read = 0;
 
   const reading = regionsReading(ctx.options);
-  await readCsv(
+  const { skipped, skippedLines } = await readCsv(
     ctx.path,
     {
       encoding: ctx.options.encoding,
       maxLineBytes: ctx.options.maxLineBytes,
       isHeader: reading.isHeader,
       expectedHeader: reading.expectedHeader,
+      explainNoHeader: reading.explainNoHeader,
       onHeader: (h, sniffed, preamble) => {
         ({ layout, edition } = reading.layout(h, sniffed, preamble));
       },
@@ -80,7 +95,15 @@ export async function importRegions(ctx: ImportContext): Promise<ImportCounts> {
 
   const written = await writeIntoSets(ctx, edition, good, layout!.features, 'regions');
   clock.lap('write');
-  return { read, ...written, rejected: errors.rejectedRows, errors: errors.sorted(), timings: clock.laps };
+  return {
+    read,
+    skipped,
+    ...written,
+    report: { ...written.report, ignoredColumns: layout!.unread, skippedLines },
+    rejected: errors.rejectedRows,
+    errors: errors.sorted(),
+    timings: clock.laps,
+  };
 }
 
 /**

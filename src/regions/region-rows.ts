@@ -1,5 +1,6 @@
 import { canonicalAreaNumber, NumberFormatError, parseNumber, type NumberStyle } from '../csv/numbers.js';
 import { referenceDate, withoutDates } from './editions.js';
+import type { IgnoredColumn } from '../csv/import-context.js';
 import type { DatedValue } from './region-writer.js';
 import { officialLevel, slug, strukturdatenFeature, unitOf } from './strukturdaten.js';
 
@@ -33,6 +34,8 @@ export interface RegionLayout {
   features: FeatureColumn[];
   /** The generic fields' columns by mapping key (empty for the official layout, which is read as published). */
   mapping: Record<string, string>;
+  /** The named columns not read, and why. */
+  unread: IgnoredColumn[];
   parse(cells: string[]): { row?: RegionRow; errors: CellError[] };
 }
 
@@ -117,20 +120,27 @@ function featureColumns(
  * Decides the layout from the header: the official Strukturdaten layout, or code/name/level/parent + numbers (with
  * a mapping naming those columns where the file calls them otherwise).
  */
-export function regionLayout(header: string[], delimiter: string, mapping: RegionMapping = {}): RegionLayout {
+export function regionLayout(
+  header: string[],
+  delimiter: string,
+  mapping: RegionMapping = {},
+  ignore: string[] = [],
+): RegionLayout {
   const names = header.map(norm);
   const official = names.includes('wahlkreis-nr.');
   if (official) {
     const land = names.indexOf('land');
     const number = names.indexOf('wahlkreis-nr.');
     const name = names.indexOf('wahlkreis-name');
-    const skip = new Set([land, number, name, names.indexOf('fußnoten')]);
+    const notes = names.indexOf('fußnoten');
+    const skip = new Set([land, number, name, notes]);
     const features = featureColumns(header, skip, strukturdatenFeature);
     return {
       kind: 'strukturdaten',
       numberStyle: 'de',
       features,
       mapping: {},
+      unread: notes >= 0 ? [{ column: header[notes], reason: 'footnotes, not values' }] : [],
       parse(cells) {
         const errors: CellError[] = [];
         const code = canonicalAreaNumber(cells[number] ?? '');
@@ -160,7 +170,9 @@ export function regionLayout(header: string[], delimiter: string, mapping: Regio
   const level = findColumn(names, 'level', mapping);
   const parent = findColumn(names, 'parent', mapping);
   const parentLevel = findColumn(names, 'parentLevel', mapping);
-  const taken = new Set([code, name, level, parent, parentLevel]);
+  const skipped = new Set(ignore.map(norm));
+  const ignored = header.flatMap((h, i) => (h !== '' && skipped.has(norm(h)) ? [i] : []));
+  const taken = new Set([code, name, level, parent, parentLevel, ...ignored]);
   const style: NumberStyle = delimiter === ';' ? 'de' : 'en';
   const features = featureColumns(header, taken, (label) => {
     const plain = withoutDates(label);
@@ -176,6 +188,7 @@ export function regionLayout(header: string[], delimiter: string, mapping: Regio
         .filter(([, index]) => index >= 0)
         .map(([key, index]) => [key, header[index]]),
     ),
+    unread: ignored.map((i) => ({ column: header[i], reason: "the mapping's ignore list names it" })),
     parse(cells) {
       const errors: CellError[] = [];
       const codeValue = cells[code]?.trim() ?? '';

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CurrentSetChange, EditionChanges, ImportContext, ImportReport } from '../csv/import-context.js';
+import { FileRejected } from '../csv/sniff.js';
 import { compareEditions, newestFirst, type RegionFacts } from './editions.js';
 import {
   refuseOtherEdition,
@@ -13,8 +14,9 @@ import {
 
 /**
  * Writes an import's regions into the sets of their edition, in one transaction: refused whole when the names
- * say the file is of another edition; reported with how the sets differ from the other editions and whether a
- * level's current set changed (and where its contacts went).
+ * say the file is of another edition, or when results name an edition whose districts the database does not hold;
+ * reported with how the sets differ from the other editions. A set becomes current only where its level has none
+ * yet, or when the import says so (`makeCurrent`, which moves contacts only as far as `allowUnassigned` lets it).
  */
 export async function writeIntoSets(
   ctx: ImportContext,
@@ -24,7 +26,9 @@ export async function writeIntoSets(
   source: 'regions' | 'results',
 ): Promise<WriteCounts & { report: ImportReport }> {
   const levels = [...new Set(rows.map((r) => r.level))];
-  return ctx.dataSource.transaction(async (manager) => {
+  const contactLevel = ctx.options.regionLevel ?? 'constituency';
+  const write = ctx.dataSource.transaction(async (manager) => {
+    if (source === 'results') await refuseUnknownEdition(manager, edition, levels, contactLevel);
     const sets = await setsOfEdition(manager, edition, levels);
     await refuseOtherEdition(manager, sets, rows, source);
     await upsertFeatures(manager, features, source);
@@ -41,11 +45,44 @@ export async function writeIntoSets(
       if (changes) editions.push(changes);
     }
     for (const set of written) {
-      const change = await followNewestSet(manager, set.level, ctx.options.regionLevel ?? 'constituency');
+      const change =
+        ctx.options.makeCurrent && source === 'regions'
+          ? await makeCurrent(manager, set, contactLevel, { by: null }, ctx.options.allowUnassigned ?? false)
+          : await adoptIfNone(manager, set, contactLevel);
       if (change) current.push(change);
     }
     return { ...counts, report: { sets: written.map((s) => s.key), editions, current } };
   });
+  return write.catch((e: unknown) => {
+    throw e instanceof UnassignedContacts ? new FileRejected(e.message) : e;
+  });
+}
+
+/**
+ * Results belong to districts the database holds: results of an edition whose sets do not exist, on a level that
+ * has sets of other editions, would create districts without areas or statistics and leave contacts behind. A
+ * fresh level (no sets at all) takes them, as the first regions it has.
+ */
+async function refuseUnknownEdition(
+  manager: EntityManager,
+  edition: string,
+  levels: string[],
+  contactLevel: string,
+): Promise<void> {
+  const held: { level: string; editions: string[]; has: boolean }[] = await manager.query(
+    `SELECT level, array_agg(edition ORDER BY edition) AS editions, bool_or(edition = $2) AS has
+     FROM region_sets WHERE level = ANY($1) GROUP BY level`,
+    [levels, edition],
+  );
+  const missing = held.filter((h) => !h.has && h.level !== 'nation');
+  if (missing.length === 0) return;
+  const level = missing.find((m) => m.level === contactLevel) ?? missing[0];
+  const what = level.level === 'constituency' ? 'districts' : `${level.level} regions`;
+  const editions = level.editions.map((e) => e || '(no edition)').join(' and ');
+  throw new FileRejected(
+    `these are ${edition || 'undated'} results; this database holds the ${editions} ${what}: ` +
+      `import the ${edition} Strukturdaten first, or pass --edition`,
+  );
 }
 
 const SET_COLUMNS = 'id, key, level, edition, created_at AS "createdAt"';
@@ -89,35 +126,31 @@ export async function regionFacts(
 }
 
 /**
- * After an import: a level whose current set nobody chose follows its newest set. Returns the change, if any, with
- * what happened to the contacts.
+ * After an import: a level without a current set (a fresh database) takes the set just written. A level that has
+ * one keeps it: changing it moves contacts, which only a person decides (PUT /region-sets/current, or an import
+ * that says so).
  */
-export async function followNewestSet(
+export async function adoptIfNone(
   manager: EntityManager,
-  level: string,
+  set: SetInfo,
   contactLevel: string,
 ): Promise<CurrentSetChange | null> {
-  const chosen: { chosen_at: Date | null }[] = await manager.query(
-    `SELECT chosen_at FROM region_levels WHERE level = $1`,
-    [level],
-  );
-  if (chosen[0]?.chosen_at) return null;
-  const sets: SetInfo[] = await manager.query(`SELECT ${SET_COLUMNS} FROM region_sets WHERE level = $1`, [
-    level,
-  ]);
-  const newest = newestFirst(sets)[0];
-  return newest ? makeCurrent(manager, newest, contactLevel, false) : null;
+  if (await currentSet(manager, set.level)) return null;
+  return makeCurrent(manager, set, contactLevel, false, true);
 }
 
 /**
- * Makes a set the current one of its level (chosen by a person, who may be the CLI's nobody, or followed as the
- * newest), and re-assigns the level's contacts from their postal codes. Null when it already was current.
+ * Makes a set the current one of its level (chosen by a person, who may be the CLI's nobody, or taken by a level
+ * that had none), and re-assigns the level's contacts from their postal codes. Null when it already was current.
+ * A change that would leave contacts without a region is refused (UnassignedContacts, with the counts) unless
+ * `allowUnassigned`; the caller's transaction then writes nothing.
  */
 export async function makeCurrent(
   manager: EntityManager,
   set: SetInfo,
   contactLevel: string,
   chosen: false | { by: string | null },
+  allowUnassigned: boolean,
 ): Promise<CurrentSetChange | null> {
   const before = await currentSet(manager, set.level);
   await manager.query(
@@ -130,10 +163,24 @@ export async function makeCurrent(
   if (before?.id === set.id) return null;
   const contacts =
     set.level === contactLevel ? await moveContacts(manager, before?.id ?? null, set.id) : zeroMoves();
-  return { level: set.level, from: before?.key ?? null, to: set.key, contacts };
+  const change = { level: set.level, from: before?.key ?? null, to: set.key, contacts };
+  if (contacts.unassigned > 0 && !allowUnassigned) throw new UnassignedContacts(change);
+  return change;
 }
 
-const zeroMoves = () => ({ byPostcode: 0, sameDistrict: 0, unassigned: 0 });
+/** Making a set current would leave contacts without a region, and nobody said that is fine. */
+export class UnassignedContacts extends Error {
+  constructor(readonly change: CurrentSetChange) {
+    const { moved, unassigned } = change.contacts;
+    super(
+      `making ${change.to} the current ${change.level} set would move ${moved} contacts and leave ${unassigned} ` +
+        `of them without a region (their postal codes are not in its postcode table and their districts changed): ` +
+        `import its postal codes first, or allow contacts without a region (allowUnassigned: true, --allow-unassigned)`,
+    );
+  }
+}
+
+const zeroMoves = () => ({ byPostcode: 0, sameDistrict: 0, unassigned: 0, moved: 0 });
 
 /**
  * Contacts go to the region their postal code has in the new set; without one, to the same district when its
@@ -148,8 +195,9 @@ async function moveContacts(manager: EntityManager, fromSet: string | null, toSe
         return old.filter((r) => unchanged.has(r.code)).map((r) => ({ old: r.id, now: newId.get(r.code)! }));
       })()
     : [];
-  const [counts]: { by_postcode: number; same_district: number; unassigned: number }[] = await manager.query(
-    `WITH target AS (
+  const [counts]: { by_postcode: number; same_district: number; unassigned: number; moved: number }[] =
+    await manager.query(
+      `WITH target AS (
        SELECT c.id, c.region_id AS was, pc.region_id AS by_postcode, s.now AS same_district
        FROM contacts c
        LEFT JOIN postcodes pc ON pc.set_id = $1 AND pc.postcode = c.postal_code
@@ -162,14 +210,16 @@ async function moveContacts(manager: EntityManager, fromSet: string | null, toSe
      ) -- runs although nothing reads it
      SELECT count(*) FILTER (WHERE by_postcode IS NOT NULL)::int AS by_postcode,
        count(*) FILTER (WHERE by_postcode IS NULL AND same_district IS NOT NULL)::int AS same_district,
-       count(*) FILTER (WHERE by_postcode IS NULL AND same_district IS NULL AND was IS NOT NULL)::int AS unassigned
+       count(*) FILTER (WHERE by_postcode IS NULL AND same_district IS NULL AND was IS NOT NULL)::int AS unassigned,
+       count(*) FILTER (WHERE was IS DISTINCT FROM COALESCE(by_postcode, same_district))::int AS moved
      FROM target`,
-    [toSet, JSON.stringify(same)],
-  );
+      [toSet, JSON.stringify(same)],
+    );
   return {
     byPostcode: counts.by_postcode,
     sameDistrict: counts.same_district,
     unassigned: counts.unassigned,
+    moved: counts.moved,
   };
 }
 

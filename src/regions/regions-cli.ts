@@ -7,7 +7,7 @@ import type { Env } from '../config/config.js';
 import type { ImportReport } from '../csv/import-context.js';
 import { RegionsService } from './regions.service.js';
 
-/** What an import did to region sets, in lines a person reads. */
+/** What an import did beyond its rows (region sets, columns it did not read, empty lines), in lines a person reads. */
 export function reportLines(report: ImportReport): string[] {
   const lines: string[] = [];
   if (report.sets?.length) lines.push(`region sets: ${report.sets.join(', ')}`);
@@ -17,20 +17,25 @@ export function reportLines(report: ImportReport): string[] {
     if (e.changedCount > 10) lines.push(`  … and ${e.changedCount - 10} more`);
   }
   for (const c of report.current ?? []) {
-    const { byPostcode, sameDistrict, unassigned } = c.contacts;
-    const moved = byPostcode + sameDistrict + unassigned;
+    const { byPostcode, sameDistrict, unassigned, moved } = c.contacts;
     lines.push(
       `current ${c.level} set: ${c.to}${c.from ? ` (was ${c.from})` : ''}` +
-        (moved
-          ? `; contacts placed by postal code ${byPostcode}, kept in an unchanged district ${sameDistrict}, left without a region ${unassigned}`
+        (byPostcode + sameDistrict + unassigned
+          ? `; contacts moved ${moved}: placed by postal code ${byPostcode}, kept in an unchanged district ${sameDistrict}, left without a region ${unassigned}`
           : ''),
     );
   }
+  for (const c of report.ignoredColumns ?? [])
+    lines.push(`${c.consentLike ? 'NOTE ' : ''}"${c.column}" ignored: ${c.reason}`);
+  if (report.skippedLines?.length)
+    lines.push(
+      `empty lines skipped: ${report.skippedLines.slice(0, 20).join(', ')}${report.skippedLines.length > 20 ? ', …' : ''}`,
+    );
   return lines;
 }
 
 const USAGE =
-  'regions sets | regions current <set> | regions compare <from-set> <to-set> --feature KEY [--json]';
+  'regions sets | regions current <set> [--allow-unassigned] | regions compare <from-set> <to-set> --feature KEY [--json]';
 
 /** `regions`: list the sets, choose the current one of a level, compare two editions of a feature. */
 export async function regionsCommand(dataSource: DataSource, env: Env, args: string[]): Promise<number> {
@@ -42,6 +47,7 @@ export async function regionsCommand(dataSource: DataSource, env: Env, args: str
       'from-date': { type: 'string' },
       'to-date': { type: 'string' },
       json: { type: 'boolean' },
+      'allow-unassigned': { type: 'boolean' },
     },
   });
   const service = new RegionsService(dataSource, new AuditService(dataSource.getRepository(AuditEntry)), env);
@@ -62,7 +68,7 @@ export async function regionsCommand(dataSource: DataSource, env: Env, args: str
     }
     case 'current': {
       if (!rest[0]) throw new UsageError(USAGE);
-      const result = await service.chooseCurrent(rest[0], null);
+      const result = await service.chooseCurrent(rest[0], null, values['allow-unassigned'] ?? false);
       print(result, () =>
         result.change
           ? reportLines({ current: [result.change] })

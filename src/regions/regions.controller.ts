@@ -72,11 +72,15 @@ export class RegionsController {
 
   @Put('region-sets/current')
   @Roles('strategist')
-  @ApiOperation({ summary: "Choose a level's current set; its contacts are re-assigned" })
+  @ApiOperation({
+    summary: "Choose a level's current set; its contacts are re-assigned and the move reported",
+  })
   @ApiOkResponse({ type: CurrentSetDto })
-  @ApiErrors(404)
+  @ApiErrors(404, {
+    409: 'Contacts would be left without a region (details.change has the counts): pass allowUnassigned',
+  })
   chooseCurrent(@Body() dto: ChooseCurrentSetDto, @CurrentStaff() staff: StaffPrincipal) {
-    return this.regions.chooseCurrent(dto.set, staff.id);
+    return this.regions.chooseCurrent(dto.set, staff.id, dto.allowUnassigned ?? false);
   }
 
   @Get('geometry')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { SET_KEY_PATTERN } from './editions.js';
 
@@ -107,6 +107,15 @@ export class ChooseCurrentSetDto {
   @ApiProperty({ example: 'constituency/2025' })
   @Matches(SET_KEY, { message: SET_MESSAGE })
   set: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Make the set current even if contacts are left without a region (their postal codes are not in its postcode table and their district changed); without it such a change is refused with 409 and the counts',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowUnassigned?: boolean;
 }
 
 export class CompareEditionsQuery {
@@ -237,9 +246,10 @@ export class CompareEditionsDto {
 }
 
 export class MovedContactsDto {
-  @ApiProperty() byPostcode: number;
-  @ApiProperty() sameDistrict: number;
-  @ApiProperty() unassigned: number;
+  @ApiProperty({ description: 'Placed by their postal code in the new set' }) byPostcode: number;
+  @ApiProperty({ description: 'Kept in a district whose boundaries did not change' }) sameDistrict: number;
+  @ApiProperty({ description: 'Had a region and are left without one' }) unassigned: number;
+  @ApiProperty({ description: 'Whose region changes (the unassigned among them)' }) moved: number;
 }
 
 export class CurrentSetChangeDto {

@@ -7,7 +7,14 @@ import type { Page } from '../common/pagination.js';
 import { Env } from '../config/config.js';
 import { compareEditions } from './editions.js';
 import { matchesEtag, type Topology } from './geometry-display.js';
-import { currentSet, makeCurrent, regionFacts, setByKey, type SetInfo } from './region-sets.js';
+import {
+  currentSet,
+  makeCurrent,
+  regionFacts,
+  setByKey,
+  UnassignedContacts,
+  type SetInfo,
+} from './region-sets.js';
 import { valuesOnDay } from './set-values.js';
 import type {
   CompareEditionsQuery,
@@ -113,12 +120,21 @@ export class RegionsService {
     return set;
   }
 
-  /** A person chooses the current set of a level; its contacts are re-assigned and the move is reported. */
-  async chooseCurrent(key: string, staffId: string | null) {
+  /**
+   * A person chooses the current set of a level; its contacts are re-assigned and the move is reported. A choice
+   * that would leave contacts without a region is refused (409, with the counts) unless `allowUnassigned`.
+   */
+  async chooseCurrent(key: string, staffId: string | null, allowUnassigned = false) {
     const set = await this.findSet(key);
-    const change = await this.db.transaction((m) =>
-      makeCurrent(m, set, this.env.CONTACT_REGION_LEVEL, { by: staffId }),
-    );
+    const change = await this.db
+      .transaction((m) =>
+        makeCurrent(m, set, this.env.CONTACT_REGION_LEVEL, { by: staffId }, allowUnassigned),
+      )
+      .catch((e: unknown) => {
+        if (e instanceof UnassignedContacts)
+          throw new AppError(ErrorCode.Conflict, e.message, { change: e.change });
+        throw e;
+      });
     await this.audit.record(staffId, 'region-set.current', 'region-set', set.id, { set: set.key, change });
     return { level: set.level, current: set.key, change };
   }

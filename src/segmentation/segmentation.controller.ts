@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
@@ -7,6 +7,7 @@ import {
   MatchDecisionDto,
   MatchMatrixDto,
   PresetsDto,
+  PresetsQuery,
   ProfileMatrixDto,
   SegmentationComparisonDto,
   SegmentationRunDto,
@@ -16,7 +17,6 @@ import {
 } from './segmentation.dto.js';
 import { DecideMatchDto } from '../templates/templates.dto.js';
 import { MatchesService } from './matches.service.js';
-import { DEFAULT_PRESET, LOG_SCALED_BY_DEFAULT, PRESETS } from './presets.js';
 import { SegmentationService } from './segmentation.service.js';
 
 @ApiTags('segmentation')
@@ -53,18 +53,13 @@ export class SegmentationController {
   @Get('segmentations/presets')
   @Roles('strategist', 'staff')
   @ApiOperation({
-    summary: 'The named feature sets a run can start from, and the features scaled by log by default',
+    summary:
+      'The named feature sets a run can start from, each available or not on a set (with the features it lacks), and the features scaled by log by default',
   })
   @ApiOkResponse({ type: PresetsDto })
-  presets(): PresetsDto {
-    return {
-      presets: Object.entries(PRESETS).map(([key, features]) => ({
-        key,
-        features,
-        default: key === DEFAULT_PRESET,
-      })),
-      logScaledByDefault: [...LOG_SCALED_BY_DEFAULT],
-    };
+  @ApiErrors(404)
+  presets(@Query() query: PresetsQuery) {
+    return this.segmentation.presets(query.set);
   }
 
   @Get('segmentations/:id')

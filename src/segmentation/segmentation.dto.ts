@@ -104,9 +104,34 @@ export class PresetDto {
   @ApiProperty({ example: 'overview' }) key: string;
   @ApiProperty({ type: [String], description: 'Feature keys' }) features: string[];
   @ApiProperty({ description: 'Used when a run names neither features nor a preset' }) default: boolean;
+  @ApiProperty({ description: 'The set has values of every feature the preset names' }) available: boolean;
+  @ApiProperty({
+    type: [String],
+    description: 'The features the set has no values of (empty when available)',
+  })
+  missing: string[];
+}
+
+export class PresetsQuery {
+  @ApiPropertyOptional({
+    example: 'constituency/2025',
+    description: "The set the presets are judged on (default: the current set of the contacts' level)",
+  })
+  @IsOptional()
+  @Matches(SET_KEY_PATTERN, {
+    message: 'a region set is named like constituency/2025 (see GET /region-sets)',
+  })
+  set?: string;
 }
 
 export class PresetsDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The set the presets were judged on; null when there are no regions yet (then none is available)',
+  })
+  set: string | null;
   @ApiProperty({ type: [PresetDto] }) presets: PresetDto[];
   @ApiProperty({ type: [String], description: 'Clustered on log(1 + x) unless logScaled says otherwise' })
   logScaledByDefault: string[];

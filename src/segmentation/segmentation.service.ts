@@ -54,6 +54,37 @@ export class SegmentationService {
     private readonly env: Env,
   ) {}
 
+  /**
+   * The presets, each said to be available or not on one set (the current set of the contacts' level by default):
+   * a preset needs values of every feature it names in the set, and names those it lacks.
+   */
+  async presets(key?: string) {
+    const set = key
+      ? await setByKey(this.db.manager, key)
+      : await currentSet(this.db.manager, this.env.CONTACT_REGION_LEVEL);
+    if (key && !set)
+      throw new AppError(ErrorCode.NotFound, `There is no region set ${key} (see GET /region-sets)`);
+    const have = set ? await this.featuresOf(set) : new Set<string>();
+    return {
+      set: set?.key ?? null,
+      presets: Object.entries(PRESETS).map(([name, features]) => {
+        const missing = features.filter((f) => !have.has(f));
+        return { key: name, features, default: name === DEFAULT_PRESET, available: !missing.length, missing };
+      }),
+      logScaledByDefault: [...LOG_SCALED_BY_DEFAULT],
+    };
+  }
+
+  /** The features a set has values of. */
+  private async featuresOf(set: SetInfo): Promise<Set<string>> {
+    const rows: { key: string }[] = await this.db.query(
+      `SELECT DISTINCT v.feature_key AS key FROM feature_values v JOIN regions r ON r.id = v.region_id
+       WHERE r.set_id = $1 AND v.value IS NOT NULL`,
+      [set.id],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
   /** Clusters the regions of one level, profiles the segments and stores the run beside earlier ones. */
   async create(dto: CreateSegmentationDto, staffId: string | null): Promise<SegmentationRunDto> {
     const started = performance.now();
@@ -66,10 +97,20 @@ export class SegmentationService {
     const seed = dto.seed ?? 42;
     const restarts = dto.restarts ?? 5;
 
-    const subjects =
-      target === 'contacts'
-        ? await this.contactSubjects(keys)
-        : await this.regionSubjects(await this.regionSet(dto), keys, dto.asOf ?? null);
+    const regionSet = target === 'regions' ? await this.regionSet(dto) : null;
+    if (preset && regionSet) {
+      const have = await this.featuresOf(regionSet);
+      const missing = keys.filter((k) => !have.has(k));
+      if (missing.length)
+        throw bad(
+          `the preset ${preset} is not available on ${regionSet.key}: it has no values of ${missing.join(', ')} ` +
+            `(GET /segmentations/presets lists what each preset needs; choose features instead)`,
+          { preset, set: regionSet.key, missing },
+        );
+    }
+    const subjects = regionSet
+      ? await this.regionSubjects(regionSet, keys, dto.asOf ?? null)
+      : await this.contactSubjects(keys);
     const rows = subjects.ids.length;
     if (rows === 0)
       throw bad(

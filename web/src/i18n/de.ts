@@ -82,6 +82,10 @@ export const de = {
     noImports: 'Noch keine Importe.',
     rejectedLines: 'Abgelehnte Zeilen',
     warnedLines: 'Zeilen mit Warnung',
+    ignoredColumns: 'Nicht gelesene Spalten',
+    consentLike: 'klingt nach Einwilligung oder Abmeldung: nichts daraus wurde erfasst',
+    skippedLines: (lines: string) => `Leere Zeilen übersprungen: ${lines}`,
+    finished: 'Beendet',
   },
   users: { title: 'Zugänge', name: 'Name', email: 'E-Mail', role: 'Rolle' },
   runs: {
@@ -110,6 +114,9 @@ export const de = {
     silhouette: 'Silhouette',
     stability: 'Stabilität',
     nFeatures: (n: number) => `${n} Merkmale`,
+    presetMissing: (missing: string) => `nicht verfügbar: keine Werte für ${missing}`,
+    presetUnavailable: (preset: string, missing: string) =>
+      `Die Voreinstellung ${preset} passt nicht zu diesem Set: es hat keine Werte für ${missing}. Wähle die Merkmale selbst.`,
   },
   run: {
     title: 'Segmentierung',

@@ -82,6 +82,10 @@ export const en: Strings = {
     noImports: 'No imports yet.',
     rejectedLines: 'Rejected lines',
     warnedLines: 'Lines with a warning',
+    ignoredColumns: 'Columns not read',
+    consentLike: 'reads like consent or an opt-out: nothing in it was recorded',
+    skippedLines: (lines: string) => `Empty lines skipped: ${lines}`,
+    finished: 'Finished',
   },
   users: { title: 'Accounts', name: 'Name', email: 'Email', role: 'Role' },
   runs: {
@@ -110,6 +114,9 @@ export const en: Strings = {
     silhouette: 'Silhouette',
     stability: 'Stability',
     nFeatures: (n: number) => `${n} features`,
+    presetMissing: (missing: string) => `not available: no values of ${missing}`,
+    presetUnavailable: (preset: string, missing: string) =>
+      `The preset ${preset} does not fit this set: it has no values of ${missing}. Choose the features yourself.`,
   },
   run: {
     title: 'Segmentation',
