@@ -282,6 +282,27 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     await page.getByRole('checkbox', { name: 'Bestätigung angefragt, noch nicht gefragt' }).check();
     await page.getByRole('button', { name: 'Suchen' }).click();
     await page.getByText('Keine Kontakte gefunden.').waitFor();
+
+    // One person asked again: refused while the first request is on its way, then a staff decision on the timeline.
+    const [anna] = await findContact('anna.frage@');
+    await page.goto(`${b.url}/app/#/contacts/${anna.id}`);
+    const again = page.getByRole('button', { name: 'Erneut um Bestätigung bitten (E-Mail)' });
+    await again.click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Nicht gesendet: eine Anfrage ist schon unterwegs.' })
+      .waitFor();
+    await t.db.dataSource.query(
+      `UPDATE messages SET status = 'sent', sent_at = now() WHERE kind = 'confirmation' AND contact_id = $1`,
+      [anna.id],
+    );
+    await again.click();
+    await page.getByText('Anfrage per E-Mail eingereiht.').waitFor();
+    await expect(page.getByTestId('asked-by').allInnerTexts()).resolves.toEqual([
+      'erneut gefragt von staff',
+      'Anfrage freigegeben von staff',
+    ]);
+    await expectAccessible(page);
     await context.close();
   });
 

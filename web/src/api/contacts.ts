@@ -194,3 +194,7 @@ export function confirmationFilter(filter: ContactFilter): ConfirmationFilter {
   if (filter.language.trim()) chosen.language = filter.language.trim().toLowerCase();
   return chosen;
 }
+
+/** Staff ask one person to confirm on a channel, again if they were asked before: queued, or the gate's reason. */
+export const askAgain = (id: string, channel: Channel) =>
+  ok(api.POST('/contacts/{id}/confirmation', { params: { path: { id } }, body: { channel } }));

@@ -3,6 +3,18 @@ export const contactsDe = {
   title: 'Kontakte',
   askedBy: (second: boolean, by: string | null) =>
     `${second ? 'erneut gefragt' : 'Anfrage freigegeben'} von ${by ?? 'unbekannt'}`,
+  askAgain: (channel: string) => `Erneut um Bestätigung bitten (${channel})`,
+  askAgainHint:
+    'Diese Person hat noch nicht bestätigt. Eine weitere Anfrage ist eure Entscheidung für genau diese Person und steht danach in ihren Nachrichten.',
+  askedAgain: (channel: string) => `Anfrage per ${channel} eingereiht.`,
+  askRefused: (reason: string) => `Nicht gesendet: ${reason}.`,
+  reasons: {
+    'confirmation-already-sent': 'eine Anfrage ist schon unterwegs',
+    'not-requested': 'es wartet keine Einwilligung auf Bestätigung',
+    'no-address': 'keine Adresse für diesen Kanal',
+    suppressed: 'die Adresse ist gesperrt',
+    erased: 'die Person wurde gelöscht',
+  } as Record<string, string>,
   askCount: 'Um Bestätigung bitten …',
   askNobody: 'Niemand wartet hier auf eine Bestätigungsanfrage.',
   askWouldSend: (email: number, sms: number) =>
@@ -258,6 +270,18 @@ export const contactsEn: typeof contactsDe = {
   title: 'Contacts',
   askedBy: (second: boolean, by: string | null) =>
     `${second ? 'asked again' : 'request released'} by ${by ?? 'unknown'}`,
+  askAgain: (channel: string) => `Ask to confirm again (${channel})`,
+  askAgainHint:
+    'This person has not confirmed yet. Another request is your decision for this one person and is listed in their messages afterwards.',
+  askedAgain: (channel: string) => `Request by ${channel} queued.`,
+  askRefused: (reason: string) => `Not sent: ${reason}.`,
+  reasons: {
+    'confirmation-already-sent': 'a request is already on its way',
+    'not-requested': 'no consent is waiting for confirmation',
+    'no-address': 'no address for this channel',
+    suppressed: 'the address is suppressed',
+    erased: 'the person was erased',
+  },
   askCount: 'Ask to confirm …',
   askNobody: 'Nobody here is waiting for a confirmation request.',
   askWouldSend: (email: number, sms: number) =>
