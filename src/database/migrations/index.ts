@@ -15,6 +15,7 @@ import { TemplateContexts1796400000000 } from './1796400000000-template-contexts
 import { WaveApproval1796500000000 } from './1796500000000-wave-approval.js';
 import { AdminReadApi1796500000001 } from './1796500000001-admin-read-api.js';
 import { ReportAnomalies1796600000010 } from './1796600000010-report-anomalies.js';
+import { WaveRevisions1796800000001 } from './1796800000001-wave-revisions.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   WaveApproval1796500000000,
   AdminReadApi1796500000001,
   ReportAnomalies1796600000010,
+  WaveRevisions1796800000001,
 ];
