@@ -312,7 +312,7 @@ describe('an approval is of the revision its approver saw', () => {
     try {
       const held = await waitFor(
         () => wave(id),
-        (w: { status: string }) => w.status === 'needs-approval',
+        (w: { status: string; launchedAt: string | null }) => w.status === 'needs-approval',
         15_000,
       );
       expect(held.launchedAt).toBeNull();

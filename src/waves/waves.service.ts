@@ -361,7 +361,13 @@ export class WavesService {
    * The waves as the API shows them, with the names of their creators and approvers, and their templates with the
    * latest version of each.
    */
-  private async views(waves: Wave[]) {
+  private async views(found: Wave[]) {
+    // A wave from before revisions has not been resolved yet: it is shown as it resolves now.
+    const waves = await Promise.all(
+      found.map(async (w) =>
+        w.resolved.length ? w : { ...w, resolved: await this.revisions.resolve(this.db.manager, w) },
+      ),
+    );
     const ids = [
       ...new Set(waves.flatMap((w) => [w.createdBy, w.approvedBy]).filter((i): i is string => !!i)),
     ];
