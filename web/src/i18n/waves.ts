@@ -568,7 +568,7 @@ export const wavesEn: typeof wavesDe = {
   anomalyKinds: {
     'unknown-id': 'Unknown id',
     'shared-id': 'Id shared by several messages, recipient not unique',
-  } as Record<string, string>,
+  },
   reason: 'Reason',
   pause: 'Pause',
   resume: 'Resume',
