@@ -72,7 +72,7 @@ export async function approve(db, waves, waveId) {
     `INSERT INTO staff_users (name, email, password_hash, role)
      VALUES ('bench approver', 'approver-' || gen_random_uuid() || '@example.org', '!', 'strategist') RETURNING id`,
   );
-  await waves.approve(waveId, id);
+  await waves.approve(waveId, id, (await waves.find(waveId)).revision);
 }
 
 /** Seeds `messages` contacts, all consenting, and launches a fixed-template wave to them; sends nothing itself. */

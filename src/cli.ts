@@ -37,8 +37,9 @@ const USAGE = `Usage: npm run cli -- <command>
   generate --samples                                          (rewrites data-samples/)
   segment [--set constituency/2025 | --level constituency] [--as-of 2023-12-31] [--features k1,k2,… | --preset name] [--k 3-10] [--seed 42] [--restarts 5] [--json]
   matches <runId> [--json]
-  wave create --channel email|sms [--purpose P] [--run R --segments s1,s2] [--template KEY] [--at ISO] [--name N]
-  wave preview|launch|send|status <waveId> [--json]
+  wave create --as <staff email> --channel email|sms [--purpose P] [--run R --segments s1,s2] [--template KEY] [--at ISO] [--name N]
+  wave launch|send <waveId> --as <staff email> [--json]
+  wave preview|status <waveId> [--json]
   worker [--name N]                                           (dispatches waves until stopped)
   migrate`;
 

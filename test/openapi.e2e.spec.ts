@@ -389,15 +389,37 @@ describe('the OpenAPI document against real answers', () => {
       status: 200,
     });
     expect(preview.body.approval).toMatchObject({ threshold: 20, required: true, by: null });
+    const key = (preview.body.templates as { template: string }[])[0].template;
+    const uses = await call('get', '/templates/{key}/uses', {
+      url: `/templates/${key}/uses`,
+      as: 'staff',
+      status: 200,
+    });
+    expect(uses.body.waves).toContainEqual(expect.objectContaining({ id: approved, olderVersion: false }));
+    await call('get', '/templates/{key}/uses', { url: '/templates/no-such/uses', as: 'staff', status: 404 });
     await call('post', '/waves/{id}/launch', { url: `/waves/${approved}/launch`, as: 'staff', status: 409 });
     await call('post', '/waves/{id}/approve', {
       url: `/waves/${approved}/approve`,
       as: 'staff',
+      body: { revision: 2 },
       status: 403,
     });
     await call('post', '/waves/{id}/approve', {
       url: `/waves/${approved}/approve`,
       as: 'strategist',
+      body: { revision: 1 },
+      status: 409,
+    });
+    await call('post', '/waves/{id}/approve', {
+      url: `/waves/${approved}/approve`,
+      as: 'strategist',
+      body: { revision: 'zwei' },
+      status: 422,
+    });
+    await call('post', '/waves/{id}/approve', {
+      url: `/waves/${approved}/approve`,
+      as: 'strategist',
+      body: { revision: 2 },
       status: 200,
     });
     await call('post', '/waves/{id}/launch', { url: `/waves/${approved}/launch`, as: 'staff', status: 200 });
@@ -405,6 +427,7 @@ describe('the OpenAPI document against real answers', () => {
     await call('post', '/waves/{id}/approve', {
       url: `/waves/${approved}/approve`,
       as: 'admin',
+      body: { revision: 2 },
       status: 409,
     });
     await call('patch', '/waves/{id}', {

@@ -61,8 +61,17 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     ).body as { id: string };
   const launch = (id: string, by: Role, status: number) =>
     t.http().post(`/waves/${id}/launch`).set(as(by)).expect(status);
-  const approve = (id: string, by: Role, status: number) =>
-    t.http().post(`/waves/${id}/approve`).set(as(by)).expect(status);
+  /** The revision a person sees now, on the wave's page. */
+  const revisionOf = async (id: string) =>
+    (await t.http().get(`/waves/${id}`).set(as('strategist')).expect(200)).body.revision as number;
+  /** Approves the revision `seen` (by default the one the approver sees now). */
+  const approve = async (id: string, by: Role, status: number, seen?: number) =>
+    t
+      .http()
+      .post(`/waves/${id}/approve`)
+      .set(as(by))
+      .send({ revision: seen ?? (await revisionOf(id)) })
+      .expect(status);
   const patch = (id: string, by: Role, body: object, status: number) =>
     t.http().patch(`/waves/${id}`).set(as(by)).send(body).expect(status);
   const audit = (id: string) =>
@@ -87,7 +96,17 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     const wave = await emailWave('groß');
     const preview = (await t.http().post(`/waves/${wave.id}/preview`).set(as('staff')).expect(200)).body;
     expect(preview.final).toBe(10);
-    expect(preview.approval).toEqual({ threshold: 5, required: true, by: null, byName: null, at: null });
+    expect(preview.revision).toBe(1);
+    expect(preview.approval).toEqual({
+      threshold: 5,
+      required: true,
+      by: null,
+      byName: null,
+      at: null,
+      revision: null,
+      final: null,
+      tolerance: 10,
+    });
 
     const refusal = await launch(wave.id, 'staff', 409);
     expect(refusal.body.message).toBe(refused(10));
@@ -99,7 +118,8 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
       status: 'draft',
       createdBy: ids.staff,
       createdByName: 'staff',
-      approval: { by: ids.strategist, byName: 'strategist', at: expect.any(String) },
+      revision: 1,
+      approval: { by: ids.strategist, byName: 'strategist', at: expect.any(String), revision: 1, final: 10 },
     });
     const listed = (await t.http().get('/waves').set(as('strategist')).expect(200)).body;
     expect(listed.find((w: { id: string }) => w.id === wave.id).approval.by).toBe(ids.strategist);
@@ -110,9 +130,19 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     await launch(wave.id, 'strategist', 403);
     expect((await launch(wave.id, 'staff', 200)).body.status).toBe('sending');
     expect(await audit(wave.id)).toEqual([
-      { action: 'wave.create', staff_user_id: ids.staff, details: { name: 'groß' } },
-      { action: 'wave.approve', staff_user_id: ids.strategist, details: {} },
-      { action: 'wave.launch', staff_user_id: ids.staff, details: { approvedBy: ids.strategist } },
+      { action: 'wave.create', staff_user_id: ids.staff, details: { name: 'groß', revision: 1 } },
+      { action: 'wave.approve', staff_user_id: ids.strategist, details: { revision: 1, final: 10 } },
+      {
+        action: 'wave.launch',
+        staff_user_id: ids.staff,
+        details: {
+          revision: 1,
+          recipients: 10,
+          approvedBy: ids.strategist,
+          approvedRevision: 1,
+          approvedFinal: 10,
+        },
+      },
     ]);
     await approve(wave.id, 'strategist', 409);
   });
@@ -140,12 +170,14 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     const wave = await emailWave('geändert');
     await approve(wave.id, 'strategist', 200);
     const changed = (await patch(wave.id, 'staff', { name: 'Frieden jetzt' }, 200)).body;
-    expect(changed).toMatchObject({ name: 'Frieden jetzt', approval: null, status: 'draft' });
-    expect((await launch(wave.id, 'staff', 409)).body.message).toBe(refused(10));
+    expect(changed).toMatchObject({ name: 'Frieden jetzt', approval: null, status: 'draft', revision: 2 });
+    expect((await launch(wave.id, 'staff', 409)).body.message).toBe(
+      `${refused(10)} (its approval was withdrawn by revision 2: name changed by staff)`,
+    );
     expect((await audit(wave.id)).at(-1)).toEqual({
       action: 'wave.update',
       staff_user_id: ids.staff,
-      details: { changed: ['name'], approvalWithdrawn: true },
+      details: { changed: ['name'], revision: 2, approvalWithdrawn: { by: ids.strategist, revision: 1 } },
     });
 
     // A request that changes nothing is no change.
@@ -207,7 +239,7 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     expect(launched).toMatchObject({ status: 'sending', approval: null, progress: { total: N } });
     expect((await audit(wave.id)).at(-1)).toMatchObject({
       action: 'wave.launch',
-      details: { recipients: 5 },
+      details: { revision: 1, recipients: 5 },
     });
   });
 
@@ -243,7 +275,7 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     expect((await launch(email.id, 'staff', 200)).body.status).toBe('scheduled');
   });
 
-  it('the command line refuses to launch an unapproved big wave, and launches an approved one', async () => {
+  it('the command line acts for the staff user it names: refuses to launch an unapproved big wave, and launches an approved one', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cli-approval-'));
     const cli = async (...args: string[]) => {
       try {
@@ -263,8 +295,33 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
         return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
       }
     };
+    const made = await cli(
+      'wave',
+      'create',
+      '--as',
+      'Staff@example.org',
+      '--channel',
+      'email',
+      '--template',
+      'peace',
+      '--json',
+    );
+    expect(made.code).toBe(0);
+    const ownWave = JSON.parse(made.stdout.trim().split('\n').pop()!) as { id: string; createdBy: string };
+    expect(ownWave.createdBy).toBe(ids.staff);
+    expect(await audit(ownWave.id)).toEqual([
+      { action: 'wave.create', staff_user_id: ids.staff, details: expect.objectContaining({ revision: 1 }) },
+    ]);
+    expect((await cli('wave', 'create', '--channel', 'email', '--template', 'peace')).stderr).toMatch(
+      /^name the staff user this acts for: --as <staff email>/,
+    );
+    expect((await cli('wave', 'launch', ownWave.id, '--as', 'strategist@example.org')).stderr).toMatch(
+      /is a strategist: waves are made and launched by staff or admins/,
+    );
+    expect((await cli('wave', 'launch', ownWave.id, '--as', 'nobody@example.org')).code).toBe(2);
+
     const wave = await emailWave('per Kommandozeile');
-    const refusedThere = await cli('wave', 'launch', wave.id, '--json');
+    const refusedThere = await cli('wave', 'launch', wave.id, '--as', 'staff@example.org', '--json');
     expect(refusedThere.code).toBe(1);
     expect(refusedThere.stderr.trim()).toBe(refused(10));
     expect(await ledgerRows(wave.id)).toBe(0);
@@ -272,18 +329,26 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     const preview = await cli('wave', 'preview', wave.id);
     expect(preview.stdout).toContain('more than APPROVAL_THRESHOLD (5): needs an approval to launch');
     await approve(wave.id, 'strategist', 200);
-    const launched = await cli('wave', 'launch', wave.id, '--json');
+    expect((await cli('wave', 'launch', wave.id, '--as', 'admin@example.org')).code).toBe(0);
+    // Its approver may not launch it on the command line either.
+    const other = await emailWave('per Kommandozeile, vom admin genehmigt');
+    await approve(other.id, 'admin', 200);
+    expect((await cli('wave', 'launch', other.id, '--as', 'admin@example.org')).stderr.trim()).toMatch(
+      /and you approved it: someone other than its approver must launch it$/,
+    );
+    const launched = await cli('wave', 'launch', other.id, '--as', 'staff@example.org', '--json');
     expect(launched.code).toBe(0);
     expect(JSON.parse(launched.stdout.trim().split('\n').pop()!)).toMatchObject({
       status: 'sending',
-      approval: { by: ids.strategist },
+      approval: { by: ids.admin },
       progress: { total: N },
     });
-    expect((await audit(wave.id)).at(-1)).toEqual({
+    expect((await audit(other.id)).at(-1)).toEqual({
       action: 'wave.launch',
-      staff_user_id: null,
-      details: { approvedBy: ids.strategist },
+      staff_user_id: ids.staff,
+      details: { revision: 1, recipients: 10, approvedBy: ids.admin, approvedRevision: 1, approvedFinal: 10 },
     });
+    expect((await audit(wave.id)).at(-1)).toMatchObject({ action: 'wave.launch', staff_user_id: ids.admin });
   });
 
   it("the monitor's counts and rate series add up to the messages the SMTP server received", async () => {

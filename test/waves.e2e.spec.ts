@@ -328,7 +328,7 @@ describe('waves', () => {
           (
             await t.db.dataSource.query<{ n: number }[]>(
               `SELECT count(*)::int AS n FROM pg_stat_activity
-               WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE waves SET status = ''sending''%'`,
+               WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT "Wave"."id" AS "Wave_id"%'`,
             )
           )[0].n,
         (n) => n === 1,

@@ -272,7 +272,7 @@ describe('the waves screens in a real browser', () => {
     await expect(page.locator('.approval-state').textContent()).resolves.toBe('Freigabe fehlt.');
 
     // Staff created it: they have no approval to give (the API refuses it), and the screen says so.
-    await t.http().post(`/waves/${waveId}/approve`).set(as('staff')).expect(403);
+    await t.http().post(`/waves/${waveId}/approve`).set(as('staff')).send({ revision: 1 }).expect(403);
     await expect(page.getByRole('button', { name: 'Freigeben' }).count()).resolves.toBe(0);
     await expect(page.locator('.not-yours').textContent()).resolves.toContain('nicht du');
 
@@ -304,7 +304,7 @@ describe('the waves screens in a real browser', () => {
       `SELECT details FROM audit_log WHERE action = 'wave.update' AND entity_id = $1`,
       [waveId],
     );
-    expect(update.details).toEqual({ changed: ['name'] });
+    expect(update.details).toEqual({ changed: ['name'], revision: 2 });
     await page.waitForSelector('table.steps');
     await expectFunnel(page, preview);
 
@@ -331,10 +331,13 @@ describe('the waves screens in a real browser', () => {
     await expect(
       second.page.getByRole('status').filter({ hasText: 'Freigabe gespeichert.' }).count(),
     ).resolves.toBe(1);
+    // What it approved is the revision its preview showed, after the change of name.
     expect((await t.http().get(`/waves/${waveId}`).set(as('staff')).expect(200)).body.approval).toMatchObject(
       {
         by: ids.strategist,
         byName: 'strategist',
+        revision: 2,
+        final: preview.final,
       },
     );
     await second.context.close();
@@ -434,7 +437,7 @@ describe('the waves screens in a real browser', () => {
         })
         .expect(201)
     ).body;
-    await t.http().post(`/waves/${id}/approve`).set(as('strategist')).expect(200);
+    await t.http().post(`/waves/${id}/approve`).set(as('strategist')).send({ revision: 1 }).expect(200);
     const preview = await previewOf(id);
     // The 40 seeded and the 7 uploaded by the first test who confirmed.
     expect(preview.final).toBe(40 + 7);
@@ -554,6 +557,115 @@ describe('the waves screens in a real browser', () => {
     await narrow.page.screenshot({ path: join(SCREENSHOTS, 'events-390.png'), fullPage: true });
     await narrow.context.close();
   });
+
+  it('shows template versions where they are decided: the editor names what stays on the older one, the matches screen approves the newer, the wave page and preview show the version per group', async () => {
+    const matrix = (await t.http().get(`/segmentations/${runId}/matches`).set(as('strategist')).expect(200))
+      .body;
+    const segment = matrix.segments[0];
+    const key: string = segment.decision.templateKey;
+    const approved: number = segment.decision.templateVersion;
+    const template = (await t.http().get(`/templates/${key}`).set(as('strategist')).expect(200)).body;
+    // A draft over the approved matches, approved: it sends the version each match approved.
+    const { id } = (
+      await t
+        .http()
+        .post('/waves')
+        .set(as('staff'))
+        .send({
+          name: 'Versionen',
+          channel: 'email',
+          purpose: 'campaign-news',
+          audience: { runId, segmentIds: matrix.segments.map((s: { segmentId: string }) => s.segmentId) },
+          templateStrategy: 'approved',
+        })
+        .expect(201)
+    ).body;
+    await t.http().post(`/waves/${id}/approve`).set(as('strategist')).send({ revision: 1 }).expect(200);
+
+    // The strategist saves a new version in the editor: it names the match and the wave still on the older one.
+    const editor = await openAs('strategist', `templates/${key}`);
+    const sms = editor.page.getByLabel('SMS', { exact: true });
+    await sms.waitFor();
+    await sms.fill(`${template.content.de.sms} Neu.`);
+    await editor.page.getByRole('button', { name: 'Speichern' }).click();
+    const uses = editor.page.locator('section.uses');
+    await uses.waitFor();
+    const latest = approved + 1;
+    await expect(uses.locator('h2').textContent()).resolves.toBe(`Wo v${latest} noch nicht ankommt`);
+    const name = segment.name ?? segment.label.de;
+    const match = uses.locator('.uses-matches a', { hasText: name });
+    await expect(match.textContent()).resolves.toBe(`${name}: v${approved} freigegeben`);
+    await expect(match.getAttribute('href')).resolves.toBe(`#/segmentations/${runId}/matches`);
+    const waveLink = uses.locator('.uses-waves li', { hasText: 'Versionen' });
+    await expect(waveLink.getByRole('link').getAttribute('href')).resolves.toBe(`#/waves/${id}`);
+    await expect(waveLink.textContent()).resolves.toContain('(Entwurf, freigegeben)');
+    await expectAccessible(editor.page);
+    await editor.context.close();
+    // A new version does not reach a match by itself: the wave and its approval stay as they were.
+    const before = (await t.http().get(`/waves/${id}`).set(as('staff')).expect(200)).body;
+    expect(before).toMatchObject({ revision: 1, approval: { revision: 1 } });
+    expect(before.templates).toContainEqual(
+      expect.objectContaining({
+        segmentId: segment.segmentId,
+        template: key,
+        version: approved,
+        latestVersion: latest,
+      }),
+    );
+
+    // The wave's page: its preview shows the version each group gets, and the newer one not approved.
+    const page1 = await openAs('strategist', `waves/${id}`);
+    await page1.page.waitForSelector('table.groups');
+    const cell = page1.page
+      .locator('table.groups td.group-template', { hasText: `${key} v${approved}` })
+      .first();
+    await expect(cell.textContent()).resolves.toMatch(
+      new RegExp(`${key} v${approved}\\s*· v${latest} gespeichert am .+, nicht freigegeben`),
+    );
+    await expect(page1.page.locator('.fact-revision').textContent()).resolves.toBe('1');
+    await expect(page1.page.locator('.wave-templates').textContent()).resolves.toContain(
+      `${key} v${approved}`,
+    );
+    await page1.page.screenshot({ path: join(SCREENSHOTS, 'wave-versions-1280.png'), fullPage: true });
+    await page1.context.close();
+
+    // The matches screen says so per segment, and approves the newer version in one place.
+    const { context, page } = await openAs('strategist', `segmentations/${runId}/matches`);
+    const choice = page.locator('.segment-choice', { hasText: name });
+    await expect(choice.locator('.newer-version').textContent()).resolves.toMatch(
+      new RegExp(`^v${latest} gespeichert am .+, v${approved} freigegeben$`),
+    );
+    await choice.click();
+    await page.getByRole('button', { name: `v${latest} ansehen und freigeben` }).click();
+    const review = page.getByRole('region', { name: new RegExp(`Version ${latest}$`) });
+    await expect(review.locator('.sms').first().textContent()).resolves.toBe(
+      `${template.content.de.sms} Neu.`,
+    );
+    await expectAccessible(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'matches-newer-version-1280.png'), fullPage: true });
+    await review.getByRole('button', { name: `v${latest} freigeben` }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `v${latest} freigegeben.` })
+      .waitFor();
+    await expect(choice.locator('.version').textContent()).resolves.toBe(`v${latest}`);
+    await context.close();
+
+    // Approving it changed what the wave sends: a new revision, its approval withdrawn, the new version shown.
+    const after = (await t.http().get(`/waves/${id}`).set(as('staff')).expect(200)).body;
+    expect(after).toMatchObject({ revision: 2, approval: null });
+    const page2 = await openAs('strategist', `waves/${id}`);
+    await page2.page.waitForSelector('table.groups');
+    await expect(page2.page.locator('.fact-revision').textContent()).resolves.toBe('2');
+    await expect(page2.page.locator('.preview-revision').textContent()).resolves.toBe(
+      'Vorschau der Revision 2: freigegeben wird genau, was sie zeigt.',
+    );
+    await expect(
+      page2.page.locator('table.groups td.group-template', { hasText: `${key} v${latest}` }).count(),
+    ).resolves.toBeGreaterThan(0);
+    await expect(page2.page.locator('.approval-state').textContent()).resolves.toBe('Freigabe fehlt.');
+    await page2.context.close();
+  }, 120_000);
 
   it('wrote nothing to the console but the refused launch', () => {
     const refusedLaunch = (e: string) => e.includes(BUILDS) && e.includes('status of 409');

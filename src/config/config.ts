@@ -253,6 +253,15 @@ export class Env {
   @Min(0)
   APPROVAL_THRESHOLD = 1000;
 
+  /**
+   * Per cent by which the audience at launch may exceed the `final` count its approver saw: more growth than this
+   * needs a new approval (contacts keep arriving between an approval and a launch).
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'APPROVAL_TOLERANCE must be a number' })
+  @Min(0)
+  APPROVAL_TOLERANCE = 10;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
+import { TemplateUsers } from '../templates/template-users.js';
 import { IssueTemplate } from '../templates/template.entities.js';
 import { needsHandChoice, proposal, rankTemplates } from './matching.js';
 import { Segment, SegmentMatch } from './segmentation.entities.js';
@@ -15,6 +16,7 @@ export class MatchesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly env: Env,
+    @Optional() private readonly users?: TemplateUsers,
   ) {}
 
   async matrix(runId: string) {
@@ -25,6 +27,7 @@ export class MatchesService {
     const deciders = await this.namesOf(
       judged.map((j) => j.decision?.decidedBy).filter((id) => id !== undefined),
     );
+    const saved = await this.savedAt(templates);
     return {
       runId,
       /** MATCH_MIN_SCORE: a best score below it is no clear match. */
@@ -43,6 +46,9 @@ export class MatchesService {
           ? {
               templateKey: decision.templateKey,
               templateVersion: decision.templateVersion,
+              /** The template's latest version: newer than the approved one, it is not sent until approved. */
+              latestVersion: templates.find((t) => t.key === decision.templateKey)?.version ?? null,
+              latestSavedAt: saved.get(decision.templateKey) ?? null,
               overridden: decision.overridden,
               decidedBy: deciders.get(decision.decidedBy) ?? null,
               decidedAt: decision.decidedAt,
@@ -57,9 +63,21 @@ export class MatchesService {
     };
   }
 
+  /** When each template's latest version was saved. */
+  private async savedAt(templates: IssueTemplate[]): Promise<Map<string, Date>> {
+    const rows: { key: string; at: Date }[] = await this.db.query(
+      `SELECT t.key, v.created_at AS at FROM issue_templates t
+       JOIN issue_template_versions v ON v.template_id = t.id AND v.version = t.version WHERE t.id = ANY($1)`,
+      [templates.map((t) => t.id)],
+    );
+    return new Map(rows.map((r) => [r.key, r.at]));
+  }
+
   /**
-   * Approves the proposal or overrides it; later waves use this choice and the template version it names. Where
-   * there is no clear match there is nothing to approve: any template chosen is a choice by hand (`overridden`).
+   * Approves the proposal or overrides it; later waves use this choice and the template version it names (the
+   * latest: approving again is how a newer version reaches the segment). Where there is no clear match there is
+   * nothing to approve: any template chosen is a choice by hand (`overridden`). The waves not yet launched over this
+   * segment's match get a new revision when what they send changes, in the same transaction (`TemplateUsers`).
    */
   async decide(runId: string, segmentId: string, templateKey: string, staffId: string, comment?: string) {
     const segment = (await this.segmentsOf(runId)).find((s) => s.id === segmentId);
@@ -81,19 +99,30 @@ export class MatchesService {
       decidedAt: new Date(),
       comment: comment?.trim() || null,
     };
-    await this.db.getRepository(SegmentMatch).upsert(decision, ['segmentId']);
-    await this.audit.record(
-      staffId,
-      decision.overridden ? 'match.override' : 'match.approve',
-      'segment',
-      segmentId,
-      {
-        templateKey,
-        templateVersion: chosen.version,
-        proposed,
-        ...(decision.comment && { comment: decision.comment }),
-      },
-    );
+    await this.db.transaction(async (m) => {
+      await m.getRepository(SegmentMatch).upsert(decision, ['segmentId']);
+      await this.audit.record(
+        staffId,
+        decision.overridden ? 'match.override' : 'match.approve',
+        'segment',
+        segmentId,
+        {
+          templateKey,
+          templateVersion: chosen.version,
+          proposed,
+          ...(decision.comment && { comment: decision.comment }),
+        },
+        m,
+      );
+      await this.users?.templatesChanged(
+        m,
+        {
+          segmentId,
+          because: `match of segment '${segment.name ?? segment.labelEn}': ${templateKey} v${chosen.version} ${decision.overridden ? 'chosen' : 'approved'}`,
+        },
+        staffId,
+      );
+    });
     return decision;
   }
 

@@ -414,7 +414,17 @@ export class TemplateScoreDto {
 /** The decision stored for a segment, as the matches show it. */
 export class MatchDecisionViewDto {
   @ApiProperty() templateKey: string;
-  @ApiProperty({ type: 'integer' }) templateVersion: number;
+  @ApiProperty({ type: 'integer', description: 'The version approved: the one waves send to this segment' })
+  templateVersion: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description:
+      "The template's latest version; when newer than the one approved, it is not sent until approved",
+  })
+  latestVersion: number | null;
+  @ApiProperty({ type: Date, nullable: true, description: 'When the latest version was saved' })
+  latestSavedAt: Date | null;
   @ApiProperty({ description: 'Chosen by hand rather than the proposal approved' }) overridden: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'The name of the person who decided' })
   decidedBy: string | null;

@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -16,6 +16,7 @@ import { renderMessage } from './render-message.js';
 import { FIELDS, LANGUAGES, templateProblems } from './template-check.js';
 import { smsSegments } from './sms-segments.js';
 import { IssueTemplate, IssueTemplateVersion, type TemplateContext } from './template.entities.js';
+import { TemplateUsers } from './template-users.js';
 import type {
   CreateTemplateDto,
   PreviewTemplateDto,
@@ -61,6 +62,7 @@ export class TemplatesService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly env: Env,
+    @Optional() private readonly users?: TemplateUsers,
   ) {}
 
   onApplicationBootstrap() {
@@ -104,25 +106,38 @@ export class TemplatesService implements OnApplicationBootstrap {
       await manager
         .getRepository(IssueTemplateVersion)
         .save({ templateId: template.id, version: 1, snapshot: pick(dto, context), createdBy: staffId });
+      await this.audit.record(staffId, 'template.create', 'template', dto.key, { version: 1 }, manager);
       return template;
     });
-    await this.audit.record(staffId, 'template.create', 'template', dto.key, { version: 1 });
     return view(saved);
   }
 
-  /** An edit is a new version; whatever used the old one keeps its version number. */
+  /**
+   * An edit is a new version. A match keeps the version it approved (a strategist approves the new one on the
+   * matches screen); a wave with this template fixed sends the latest, so its revision moves and its approval is
+   * withdrawn, in this transaction (`TemplateUsers`).
+   */
   async update(key: string, dto: TemplateBodyDto, staffId: string) {
-    const current = await this.find(key);
-    const context = dto.context ?? current.context;
+    const found = await this.find(key);
+    const context = dto.context ?? found.context;
     await this.check(dto, context);
-    const version = current.version + 1;
     await this.db.transaction(async (manager) => {
-      await manager.getRepository(IssueTemplate).update(current.id, { ...pick(dto, context), version });
+      // Locked: two edits at once make two versions, one after the other.
+      const current = await manager
+        .getRepository(IssueTemplate)
+        .findOne({ where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
+      const version = current!.version + 1;
+      await manager.getRepository(IssueTemplate).update(found.id, { ...pick(dto, context), version });
       await manager
         .getRepository(IssueTemplateVersion)
-        .save({ templateId: current.id, version, snapshot: pick(dto, context), createdBy: staffId });
+        .save({ templateId: found.id, version, snapshot: pick(dto, context), createdBy: staffId });
+      await this.audit.record(staffId, 'template.update', 'template', key, { version }, manager);
+      await this.users?.templatesChanged(
+        manager,
+        { templateKey: key, because: `template ${key} v${version} saved` },
+        staffId,
+      );
     });
-    await this.audit.record(staffId, 'template.update', 'template', key, { version });
     return this.get(key);
   }
 

@@ -317,16 +317,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     );
   }
 
+  /** Each scheduled wave whose time has come starts, or waits for a new approval (`WavesService.startDue`). */
   private async startScheduled() {
     const due = await this.db.getRepository(Wave).find({ where: { status: 'scheduled' } });
     for (const wave of due.filter((w) => !w.scheduledAt || w.scheduledAt.getTime() <= Date.now()))
-      await this.db.transaction(async (m) => {
-        const [, started]: [unknown, number] = await m.query(
-          `UPDATE waves SET status = 'sending', updated_at = now() WHERE id = $1 AND status = 'scheduled'`,
-          [wave.id],
-        );
-        if (started && !wave.launchedAt) await this.waves.materialise(wave, m);
-      });
+      await this.waves.startDue(wave.id);
   }
 
   /**

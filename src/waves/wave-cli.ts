@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import type { Env } from '../config/config.js';
+import { DataSource } from 'typeorm';
 import { WavesService } from './waves.service.js';
 import type { CreateWaveDto } from './waves.dto.js';
 
@@ -12,6 +13,28 @@ const done = (status: string) => ['completed', 'cancelled', 'paused'].includes(s
 export type OpenContext = (
   dispatch: boolean,
 ) => Promise<{ app: INestApplicationContext; close(): Promise<void> }>;
+
+/** The roles that may create and launch waves, as on the API (`POST /waves`, `POST /waves/:id/launch`). */
+const SENDING_ROLES = ['admin', 'staff'];
+
+/**
+ * The staff user a command acts for (`--as <email>`): made and launched waves are theirs, audited as theirs, and
+ * like any creator or launcher they may not approve what they made nor launch what they approved.
+ */
+async function actingFor(app: INestApplicationContext, email: string | undefined): Promise<string> {
+  if (!email) throw new UsageError('name the staff user this acts for: --as <staff email>');
+  const rows: { id: string; role: string; disabled_at: Date | null }[] = await app
+    .get(DataSource)
+    .query(`SELECT id, role, disabled_at FROM staff_users WHERE email = lower($1)`, [email.trim()]);
+  const user = rows[0];
+  if (!user) throw new UsageError(`no staff user with the email ${email}`);
+  if (user.disabled_at) throw new UsageError(`the staff user ${email} is disabled`);
+  if (!SENDING_ROLES.includes(user.role))
+    throw new UsageError(
+      `the staff user ${email} is a ${user.role}: waves are made and launched by staff or admins`,
+    );
+  return user.id;
+}
 
 /** `wave create|preview|launch|send|status …`. */
 export async function waveCommand(env: Env, args: string[], open: OpenContext): Promise<number> {
@@ -27,6 +50,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
       segments: { type: 'string' },
       template: { type: 'string' },
       at: { type: 'string' },
+      as: { type: 'string' },
     },
   });
   const [action, id] = positionals;
@@ -49,7 +73,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
         };
         if (dto.channel !== 'email' && dto.channel !== 'sms')
           throw new UsageError('--channel must be email or sms');
-        const wave = await waves.create(dto, null);
+        const wave = await waves.create(dto, await actingFor(app, values.as));
         print(wave, () => console.log(`Wave ${wave.id} created (draft)`));
         return 0;
       }
@@ -79,7 +103,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
         return 0;
       }
       case 'launch': {
-        const wave = await waves.launch(need(id), null);
+        const wave = await waves.launch(need(id), await actingFor(app, values.as));
         print(wave, () => console.log(`Wave ${wave.id}: ${wave.status}, ${wave.progress.total} ledger rows`));
         return 0;
       }
@@ -91,7 +115,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
         return 0;
       }
       case 'send':
-        return await send(app, need(id), Boolean(values.json));
+        return await send(app, need(id), Boolean(values.json), values.as);
       default:
         throw new UsageError('wave needs create, preview, launch, send or status');
     }
@@ -106,9 +130,14 @@ function need(id: string | undefined): string {
 }
 
 /** Launches a draft, then dispatches in this process with a progress bar until the wave is done or paused. */
-async function send(app: INestApplicationContext, id: string, json: boolean): Promise<number> {
+async function send(
+  app: INestApplicationContext,
+  id: string,
+  json: boolean,
+  as: string | undefined,
+): Promise<number> {
   const waves = app.get(WavesService);
-  if ((await waves.find(id)).status === 'draft') await waves.launch(id, null);
+  if ((await waves.find(id)).status === 'draft') await waves.launch(id, await actingFor(app, as));
   const bar =
     process.stderr.isTTY && !json
       ? new SingleBar({

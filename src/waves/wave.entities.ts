@@ -12,7 +12,16 @@ import {
 } from 'typeorm';
 import type { Channel } from '../consent/consent.js';
 
-export const WAVE_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'] as const;
+/** `needs-approval`: a scheduled wave whose approval no longer held when its time came; it waits for a new one. */
+export const WAVE_STATUSES = [
+  'draft',
+  'scheduled',
+  'needs-approval',
+  'sending',
+  'paused',
+  'completed',
+  'cancelled',
+] as const;
 export type WaveStatus = (typeof WAVE_STATUSES)[number];
 
 /** Who a wave is for: segments of a run (narrowed by region, language, attributes), or every consenting contact. */
@@ -23,6 +32,18 @@ export interface Audience {
   languages?: string[];
   /** Self-declared attributes that must match exactly, e.g. { "volunteer": "yes" }. */
   attributes?: Record<string, string | number>;
+}
+
+/**
+ * The template a wave sends to a segment (or, `segmentId` null, to everyone), as it resolves now: a segment's approved
+ * match at its version, or a fixed template at its latest. `handChoice`: the segment waits for a template chosen by
+ * hand and is skipped.
+ */
+export interface ResolvedTemplate {
+  segmentId: string | null;
+  template: string | null;
+  version: number | null;
+  handChoice: boolean;
 }
 
 /** Something to remind people of: a rally, a canvass, election day. Reminders stop at the cut-off. */
@@ -109,12 +130,31 @@ export class Wave {
   @Column('uuid', { name: 'edited_by', array: true, default: () => "'{}'" })
   editedBy: string[];
 
-  /** A second pair of eyes, needed above APPROVAL_THRESHOLD; any change to the wave withdraws it. */
+  /**
+   * Raised by every change to what decides who gets what: its definition, and the template versions it resolves
+   * to. An approval is of one revision.
+   */
+  @Column('int', { default: 1 })
+  revision: number;
+
+  /** The templates this revision resolves to (see ResolvedTemplate), to tell when they move. */
+  @Column('jsonb', { default: () => "'[]'" })
+  resolved: ResolvedTemplate[];
+
+  /** A second pair of eyes, needed above APPROVAL_THRESHOLD; any new revision withdraws it. */
   @Column('uuid', { name: 'approved_by', nullable: true })
   approvedBy: string | null;
 
   @Column('timestamptz', { name: 'approved_at', nullable: true })
   approvedAt: Date | null;
+
+  /** The revision the approver saw. */
+  @Column('int', { name: 'approved_revision', nullable: true })
+  approvedRevision: number | null;
+
+  /** The preview's `final` when it was approved: more than APPROVAL_TOLERANCE above it needs a new approval. */
+  @Column('int', { name: 'approved_final', nullable: true })
+  approvedFinal: number | null;
 
   @Column('timestamptz', { name: 'launched_at', nullable: true })
   launchedAt: Date | null;

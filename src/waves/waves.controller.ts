@@ -4,7 +4,9 @@ import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorator
 import { ApiErrors } from '../common/api-docs.js';
 import { PageDto } from '../common/pagination.js';
 import {
+  ApproveWaveDto,
   CreateEventDto,
+  TemplateUsesDto,
   CreateWaveDto,
   EventDetailDto,
   EventDto,
@@ -17,6 +19,7 @@ import {
   WavePreviewDto,
 } from './waves.dto.js';
 import { WavesService } from './waves.service.js';
+import { WaveRevisions } from './wave-revisions.js';
 
 const NOT_NOW =
   'The wave cannot do this in its current status, or its segments are of a region set no longer current';
@@ -26,7 +29,10 @@ const NOT_NOW =
 @ApiErrors(401, 403)
 @Controller()
 export class WavesController {
-  constructor(private readonly waves: WavesService) {}
+  constructor(
+    private readonly waves: WavesService,
+    private readonly revisions: WaveRevisions,
+  ) {}
 
   @Post('waves')
   @Roles('staff')
@@ -98,13 +104,26 @@ export class WavesController {
   @Post('waves/:id/approve')
   @Roles('strategist')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve a wave for launch (needed above APPROVAL_THRESHOLD recipients)' })
-  @ApiOkResponse({ type: WaveDetailDto })
-  @ApiErrors(400, 404, {
-    409: 'The approver created or changed the wave, or its ledger is already written',
+  @ApiOperation({
+    summary: 'Approve the revision of a wave its approver saw (needed above APPROVAL_THRESHOLD recipients)',
   })
-  approve(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
-    return this.waves.approve(id, staff.id);
+  @ApiOkResponse({ type: WaveDetailDto })
+  @ApiErrors(
+    400,
+    404,
+    {
+      409:
+        'The approver created or changed the wave, or its ledger is already written; or the wave is no longer at ' +
+        'the revision the approver saw (the message and details.changes name what changed)',
+    },
+    422,
+  )
+  approve(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ApproveWaveDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ) {
+    return this.waves.approve(id, staff.id, dto.revision);
   }
 
   @Post('waves/:id/launch')
@@ -115,7 +134,8 @@ export class WavesController {
   @ApiErrors(400, 404, {
     409:
       NOT_NOW +
-      '; or it would reach more than APPROVAL_THRESHOLD people without an approval, or the launcher approved it',
+      '; or it would reach more than APPROVAL_THRESHOLD people without an approval of its revision now, or more ' +
+      'than APPROVAL_TOLERANCE above the count approved, or the launcher approved it',
   })
   launch(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
     return this.waves.launch(id, staff.id);
@@ -158,6 +178,20 @@ export class WavesController {
   @ApiErrors(400, 404, 422)
   messages(@Param('id', ParseUUIDPipe) id: string, @Query() query: MessagesQuery) {
     return this.waves.messages(id, query.status, query.page, query.perPage);
+  }
+
+  /** Here rather than with the templates: the waves and matches that use a template are above them. */
+  @Get('templates/:key/uses')
+  @ApiTags('templates')
+  @Roles('staff', 'strategist')
+  @ApiOperation({
+    summary:
+      'Where a template is decided: matches approved at an older version, and the waves not yet launched that send it',
+  })
+  @ApiOkResponse({ type: TemplateUsesDto })
+  @ApiErrors(404)
+  uses(@Param('key') key: string) {
+    return this.revisions.usesOf(key);
   }
 
   @Post('events')

@@ -21,6 +21,7 @@ import { CHANNELS, type Channel } from '../consent/consent.js';
 import { EXCLUSIONS, QUIET_HOURS } from '../consent/send-rules.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../messaging/message.entity.js';
 import { PageQuery } from '../common/pagination.js';
+import { LocalizedTextDto } from '../templates/templates.dto.js';
 import { WAVE_STATUSES, type WaveStatus } from './wave.entities.js';
 
 const PURPOSE = /^[a-z0-9-]{1,60}$/;
@@ -193,11 +194,68 @@ export class CreateEventDto {
   reminders?: ReminderDto[];
 }
 
-/** Who approved a wave, and when. */
+/** The revision of a wave its approver saw: from `GET /waves/:id` or the preview. */
+export class ApproveWaveDto {
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The revision the approver saw (`revision`)' })
+  @IsInt()
+  @Min(1)
+  revision: number;
+}
+
+/** Who approved a wave, when, and what: the revision and the preview's count they saw. */
 export class WaveApprovalDto {
   @ApiProperty({ format: 'uuid', description: 'Staff user' }) by: string;
   @ApiProperty({ type: String, nullable: true, description: 'Their name' }) byName: string | null;
   @ApiProperty() at: Date;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The revision approved; null: approved before approvals recorded it',
+  })
+  revision: number | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description:
+      'The preview’s `final` when it was approved; a launch reaching more than APPROVAL_TOLERANCE above it needs a new approval',
+  })
+  final: number | null;
+}
+
+/** A template a wave sends, per segment (or to everyone), with the template's latest version. */
+export class WaveTemplateDto {
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null: a fixed template, for everyone',
+  })
+  segmentId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The segment's name, or its English label" })
+  segment: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Template key; null: the segment has no approved match',
+  })
+  template: string | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The version sent: the one its match approved, or for a fixed template the latest',
+  })
+  version: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: "The template's latest version" })
+  latestVersion: number | null;
+  @ApiProperty({ type: Date, nullable: true, description: 'When the latest version was saved' })
+  latestSavedAt: Date | null;
+  @ApiProperty({
+    description:
+      'A fixed template: the wave sends its latest version at launch, and a new version withdraws its approval',
+  })
+  takesLatest: boolean;
+  @ApiProperty({ description: 'The segment waits for a template chosen by hand, and is skipped until then' })
+  handChoice: boolean;
 }
 
 /** A wave as it is stored. */
@@ -219,15 +277,32 @@ export class WaveDto {
   offsetMinutes: number | null;
   @ApiProperty({ type: Date, nullable: true, description: 'Reminders: none goes out after this moment' })
   cutoffAt: Date | null;
-  @ApiProperty({ enum: WAVE_STATUSES }) status: WaveStatus;
+  @ApiProperty({
+    enum: WAVE_STATUSES,
+    description: '`needs-approval`: scheduled, but its approval no longer held when its time came',
+  })
+  status: WaveStatus;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description:
+      'Rises with every change to what decides who gets what (audience, channel, purpose, schedule, template ' +
+      'strategy and the template versions it resolves to); an approval is of one revision',
+  })
+  revision: number;
+  @ApiProperty({
+    type: [WaveTemplateDto],
+    description: 'The templates this revision sends, with their versions',
+  })
+  templates: WaveTemplateDto[];
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Staff user' }) createdBy:
     string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Their name; null: made on the command line' })
+  @ApiProperty({ type: String, nullable: true, description: 'Their name' })
   createdByName: string | null;
   @ApiProperty({
     type: WaveApprovalDto,
     nullable: true,
-    description: 'Needed to launch a wave above APPROVAL_THRESHOLD; any change to the wave withdraws it',
+    description: 'Needed to launch a wave above APPROVAL_THRESHOLD; a new revision withdraws it',
   })
   approval: WaveApprovalDto | null;
   @ApiProperty({ type: Date, nullable: true }) launchedAt: Date | null;
@@ -381,7 +456,11 @@ export class PreviewGroupDto {
   @ApiProperty({ type: String, nullable: true, description: "The segment's name, or its English label" })
   segment: string | null;
   @ApiProperty({ description: 'Template key' }) template: string;
-  @ApiProperty({ type: 'integer' }) templateVersion: number;
+  @ApiProperty({ type: 'integer', description: 'The version sent' }) templateVersion: number;
+  @ApiProperty({ type: 'integer', description: "The template's latest version (a newer one is not sent)" })
+  latestVersion: number;
+  @ApiProperty({ description: 'A fixed template: its latest version at launch is sent' })
+  takesLatest: boolean;
   @ApiProperty({ example: 'de' }) language: string;
   @ApiProperty(COUNT) count: number;
 }
@@ -411,6 +490,13 @@ export class PreviewApprovalDto {
   by: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Their name' }) byName: string | null;
   @ApiProperty({ type: Date, nullable: true }) at: Date | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The revision approved' }) revision:
+    number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The count approved' }) final: number | null;
+  @ApiProperty({
+    description: 'APPROVAL_TOLERANCE: per cent of growth over the count approved a launch allows',
+  })
+  tolerance: number;
 }
 
 export class SmsCostDto {
@@ -422,6 +508,13 @@ export class SmsCostDto {
 /** The dry run: audience, every exclusion step, the final count per segment, template and language, samples. */
 export class WavePreviewDto {
   @ApiProperty({ type: PreviewWaveDto }) wave: PreviewWaveDto;
+  @ApiProperty({
+    type: 'integer',
+    description: 'The revision this preview is of: what an approval of it sends',
+  })
+  revision: number;
+  @ApiProperty({ type: [WaveTemplateDto], description: 'The templates the wave sends, with their versions' })
+  templates: WaveTemplateDto[];
   @ApiProperty({ ...COUNT, description: 'Contacts the audience selects' }) audience: number;
   @ApiProperty({ type: [ExclusionStepDto] }) steps: ExclusionStepDto[];
   @ApiProperty({ ...COUNT, description: 'Messages that would go out' }) final: number;
@@ -481,4 +574,45 @@ export class EventDto {
 
 export class EventDetailDto extends EventDto {
   @ApiProperty({ type: [WaveDto], description: 'Its reminder waves, by start' }) reminders: WaveDto[];
+}
+
+/** A match approved at an older version of a template than its latest. */
+export class TemplateUseMatchDto {
+  @ApiProperty({ format: 'uuid' }) segmentId: string;
+  @ApiProperty({ format: 'uuid' }) runId: string;
+  @ApiProperty({ type: String, nullable: true, description: "The segment's name, given by a strategist" })
+  name: string | null;
+  @ApiProperty({ type: LocalizedTextDto, description: 'Its generated label' }) label: LocalizedTextDto;
+  @ApiProperty({ type: 'integer', description: 'The version its match approved' }) version: number;
+}
+
+/** A wave not yet launched that sends a template. */
+export class TemplateUseWaveDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: WAVE_STATUSES }) status: WaveStatus;
+  @ApiProperty({ description: 'It has an approval (of its revision now)' }) approved: boolean;
+  @ApiProperty({ description: 'A fixed template: it sends the latest version at launch' })
+  takesLatest: boolean;
+  @ApiProperty({
+    type: [Number],
+    description: 'The versions it sends (over approved matches, one per match)',
+  })
+  versions: number[];
+  @ApiProperty({ description: 'It sends an older version than the latest (its matches approved one)' })
+  olderVersion: boolean;
+}
+
+/** Where a template is decided. */
+export class TemplateUsesDto {
+  @ApiProperty() key: string;
+  @ApiProperty({ type: 'integer', description: 'Its latest version' }) version: number;
+  @ApiProperty({ description: 'When the latest version was saved' }) savedAt: Date;
+  @ApiProperty({ type: [TemplateUseMatchDto], description: 'Matches approved at an older version' })
+  matches: TemplateUseMatchDto[];
+  @ApiProperty({
+    type: [TemplateUseWaveDto],
+    description: 'Draft, scheduled and approved waves not yet launched',
+  })
+  waves: TemplateUseWaveDto[];
 }

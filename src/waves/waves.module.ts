@@ -1,13 +1,22 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module.js';
+import { TemplateUsers } from '../templates/template-users.js';
 import { Dispatcher } from './dispatcher.js';
 import { WavesController } from './waves.controller.js';
 import { WavesService } from './waves.service.js';
+import { WaveRevisions } from './wave-revisions.js';
 
+/** Global: the templates and the matches, below the waves, reach them through `TemplateUsers`. */
+@Global()
 @Module({
   imports: [MessagingModule],
   controllers: [WavesController],
-  providers: [WavesService, Dispatcher],
-  exports: [WavesService, Dispatcher],
+  providers: [
+    WavesService,
+    Dispatcher,
+    WaveRevisions,
+    { provide: TemplateUsers, useExisting: WaveRevisions },
+  ],
+  exports: [WavesService, Dispatcher, TemplateUsers],
 })
 export class WavesModule {}

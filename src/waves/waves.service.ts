@@ -18,12 +18,13 @@ import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
 import { EXCLUSIONS, meaningOf, QUIET_HOURS } from '../consent/send-rules.js';
 import { segmentsNeedingHandChoice } from '../segmentation/matches.service.js';
-import { approvalHolds, approvalRefusal, launchRefusal, needsApproval } from './approval.js';
+import { approvalRefusal, launchRefusal, needsApproval } from './approval.js';
 import { type AudienceQuery, audienceSql, householdsSql, previewSql, quietZonesSql } from './audience.js';
 import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL } from './ledger.js';
 import { ANOMALY_MEANINGS, type ReportAnomaly } from '../messaging/provider-report.js';
 import { bucketSeconds, failuresOf, progressOf, sentSeries, skipsOf, type LedgerGroup } from './monitor.js';
-import { CampaignEvent, Wave, type WaveStatus } from './wave.entities.js';
+import { CampaignEvent, Wave, type ResolvedTemplate, type WaveStatus } from './wave.entities.js';
+import { canonical, WaveRevisions } from './wave-revisions.js';
 import type { CreateEventDto, CreateWaveDto, UpdateWaveDto } from './waves.dto.js';
 
 const SAMPLE_TEXT_LIMIT = 4000;
@@ -68,25 +69,81 @@ function definitionOf(dto: CreateWaveDto) {
   };
 }
 
-/** JSON with its keys in order, so that two audiences compare equal however their keys were written. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
+/** A template's latest version and when it was saved. */
+interface Latest {
+  version: number;
+  savedAt: Date;
+}
 
-/** A wave as the API shows it: with its creator's name, and its approval (who, their name, when) or null. */
-function waveView(wave: Wave, names: Map<string, string>) {
-  const { editedBy: _edited, approvedBy, approvedAt, ...stored } = wave;
+/**
+ * The templates a wave sends as the API shows them: per segment (or for everyone), the version it sends, and the
+ * template's latest version with the day it was saved, so that a newer one not sent is visible.
+ */
+function templatesView(
+  resolved: ResolvedTemplate[],
+  strategy: Wave['templateStrategy'],
+  latest: Map<string, Latest>,
+  labels: Map<string, string>,
+) {
+  return resolved.map((r) => ({
+    segmentId: r.segmentId,
+    segment: r.segmentId ? (labels.get(r.segmentId) ?? null) : null,
+    template: r.template,
+    version: r.version,
+    latestVersion: r.template ? (latest.get(r.template)?.version ?? null) : null,
+    latestSavedAt: r.template ? (latest.get(r.template)?.savedAt ?? null) : null,
+    takesLatest: strategy === 'fixed',
+    handChoice: r.handChoice,
+  }));
+}
+
+/**
+ * A wave as the API shows it: with its creator's name, its approval (who, their name, when, of which revision and
+ * count) or null, and the templates its revision resolves to.
+ */
+function waveView(
+  wave: Wave,
+  names: Map<string, string>,
+  latest: Map<string, Latest>,
+  labels: Map<string, string>,
+) {
+  const {
+    editedBy: _edited,
+    approvedBy,
+    approvedAt,
+    approvedRevision,
+    approvedFinal,
+    resolved,
+    ...stored
+  } = wave;
   return {
     ...stored,
     createdByName: wave.createdBy ? (names.get(wave.createdBy) ?? null) : null,
     approval:
       approvedBy && approvedAt
-        ? { by: approvedBy, byName: names.get(approvedBy) ?? null, at: approvedAt }
+        ? {
+            by: approvedBy,
+            byName: names.get(approvedBy) ?? null,
+            at: approvedAt,
+            revision: approvedRevision,
+            final: approvedFinal,
+          }
         : null,
+    templates: templatesView(resolved, wave.templateStrategy, latest, labels),
   };
+}
+
+/** The facts of an audit entry that changed a wave, in words. */
+function changeInWords(entry: {
+  action: string;
+  details: Record<string, unknown>;
+  name: string | null;
+}): string {
+  const d = entry.details;
+  const revision = `revision ${String(d.revision)}`;
+  if (entry.action === 'wave.update')
+    return `${revision}: ${(d.changed as string[]).join(', ')} changed by ${entry.name ?? 'someone'}`;
+  return `${revision}: ${((d.templates as string[] | undefined) ?? []).join('; ')} (${String(d.because)})`;
 }
 
 @Injectable()
@@ -95,30 +152,36 @@ export class WavesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly env: Env,
     private readonly audit: AuditService,
+    private readonly revisions: WaveRevisions,
   ) {}
 
   async create(dto: CreateWaveDto, staffId: string | null, event?: CampaignEvent, offsetMinutes?: number) {
     await this.check(dto, event !== undefined);
-    const wave = await this.db.getRepository(Wave).save(
-      this.db.getRepository(Wave).create({
-        ...definitionOf(dto),
-        eventId: event?.id ?? null,
-        offsetMinutes: offsetMinutes ?? null,
-        cutoffAt: event?.cutoffAt ?? null,
-        status: 'draft',
-        createdBy: staffId,
-      }),
-    );
-    await this.audit.record(staffId, 'wave.create', 'wave', wave.id, { name: wave.name });
+    const wave = await this.db.transaction(async (m) => {
+      const definition = definitionOf(dto);
+      const saved = await m.getRepository(Wave).save(
+        m.getRepository(Wave).create({
+          ...definition,
+          resolved: await this.revisions.resolve(m, definition),
+          eventId: event?.id ?? null,
+          offsetMinutes: offsetMinutes ?? null,
+          cutoffAt: event?.cutoffAt ?? null,
+          status: 'draft',
+          createdBy: staffId,
+        }),
+      );
+      await this.audit.record(staffId, 'wave.create', 'wave', saved.id, { name: saved.name, revision: 1 }, m);
+      return saved;
+    });
     return (await this.views([wave]))[0];
   }
 
   /**
-   * Changes a draft: the fields given replace the stored ones, checked as a new wave's would be. A change
-   * withdraws the approval, and its author may no longer approve the wave.
+   * Changes a draft: the fields given replace the stored ones, checked as a new wave's would be. A change is a new
+   * revision: it withdraws the approval, and its author may no longer approve the wave. Audited in its transaction.
    */
   async update(id: string, dto: UpdateWaveDto, staffId: string) {
-    const { changed, withdrawn } = await this.db.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const wave = await this.locked(id, m);
       if (wave.status !== 'draft')
         throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}: only a draft can be changed`);
@@ -136,40 +199,87 @@ export class WavesService {
       const changed = (Object.keys(definition) as (keyof typeof definition)[]).filter(
         (key) => canonical(definition[key]) !== canonical(wave[key]),
       );
-      if (!changed.length) return { changed, withdrawn: false };
+      if (!changed.length) return;
+      const revision = wave.revision + 1;
       await m.getRepository(Wave).update(id, {
         ...definition,
+        revision,
+        resolved: await this.revisions.resolve(m, definition),
         editedBy: [...new Set([...wave.editedBy, staffId])],
         approvedBy: null,
         approvedAt: null,
+        approvedRevision: null,
+        approvedFinal: null,
       });
-      return { changed, withdrawn: wave.approvedBy !== null };
+      await this.audit.record(
+        staffId,
+        'wave.update',
+        'wave',
+        id,
+        {
+          changed,
+          revision,
+          ...(wave.approvedBy && {
+            approvalWithdrawn: { by: wave.approvedBy, revision: wave.approvedRevision },
+          }),
+        },
+        m,
+      );
     });
-    if (changed.length)
-      await this.audit.record(staffId, 'wave.update', 'wave', id, {
-        changed,
-        ...(withdrawn && { approvalWithdrawn: true }),
-      });
     return this.get(id);
   }
 
   /**
-   * Approves a wave for launch: by someone who neither created nor changed it, before its ledger is written. A
-   * later approval replaces an earlier one.
+   * Approves the revision of a wave its approver saw (`seen`), with the count its preview gives now: by someone who
+   * neither created nor changed it, before its ledger is written. A later approval replaces an earlier one. When the
+   * wave has moved on since `seen`, nothing is approved and the answer names what changed.
    */
-  async approve(id: string, staffId: string) {
-    const replaced = await this.db.transaction(async (m) => {
-      const wave = await this.locked(id, m);
-      const refusal = approvalRefusal(wave, staffId);
-      if (refusal) throw new AppError(ErrorCode.Conflict, refusal);
+  async approve(id: string, staffId: string, seen: number) {
+    const refusal = await this.db.transaction(async (m) => {
+      const found = await this.locked(id, m);
+      const refused = approvalRefusal(found, staffId);
+      if (refused) throw new AppError(ErrorCode.Conflict, refused);
+      const { wave } = await this.revisions.refreshLocked(m, found, null, 'found when the wave was approved');
+      if (seen !== wave.revision) return await this.staleRefusal(m, wave, seen);
+      const final = finalOf(await this.judge(wave, m));
       await m.query(
-        `UPDATE waves SET approved_by = $2, approved_at = now(), updated_at = now() WHERE id = $1`,
-        [id, staffId],
+        `UPDATE waves SET approved_by = $2, approved_at = now(), approved_revision = $3, approved_final = $4,
+           updated_at = now()
+         WHERE id = $1`,
+        [id, staffId, wave.revision, final],
       );
-      return wave.approvedBy;
+      await this.audit.record(
+        staffId,
+        'wave.approve',
+        'wave',
+        id,
+        { revision: wave.revision, final, ...(wave.approvedBy && { replaced: wave.approvedBy }) },
+        m,
+      );
+      return null;
     });
-    await this.audit.record(staffId, 'wave.approve', 'wave', id, replaced ? { replaced } : {});
+    if (refusal) throw new AppError(ErrorCode.Conflict, refusal.message, refusal.details);
     return this.get(id);
+  }
+
+  /** Why an approval of revision `seen` comes too late: each change since, from the audit log, in words. */
+  private async staleRefusal(m: EntityManager, wave: Wave, seen: number) {
+    const entries: { action: string; details: Record<string, unknown>; name: string | null }[] =
+      await m.query(
+        `SELECT a.action, a.details, s.name FROM audit_log a LEFT JOIN staff_users s ON s.id = a.staff_user_id
+       WHERE a.entity_type = 'wave' AND a.entity_id = $1 AND a.action IN ('wave.update', 'wave.revise')
+         AND (a.details ->> 'revision')::int > $2
+       ORDER BY a.id`,
+        [wave.id, seen],
+      );
+    const changes = entries.map(changeInWords);
+    return {
+      message:
+        `The wave changed after revision ${seen}, which you saw: it is at revision ${wave.revision}` +
+        (changes.length ? ` (${changes.join('; ')})` : '') +
+        '. Look at its preview again and approve what it shows',
+      details: { seen, revision: wave.revision, changes },
+    };
   }
 
   /** Everything wrong with a wave's definition, before anything is stored. */
@@ -247,8 +357,17 @@ export class WavesService {
     return wave;
   }
 
-  /** The waves as the API shows them, with the names of their creators and approvers. */
-  private async views(waves: Wave[]) {
+  /**
+   * The waves as the API shows them, with the names of their creators and approvers, and their templates with the
+   * latest version of each.
+   */
+  private async views(found: Wave[]) {
+    // A wave from before revisions has not been resolved yet: it is shown as it resolves now.
+    const waves = await Promise.all(
+      found.map(async (w) =>
+        w.resolved.length ? w : { ...w, resolved: await this.revisions.resolve(this.db.manager, w) },
+      ),
+    );
     const ids = [
       ...new Set(waves.flatMap((w) => [w.createdBy, w.approvedBy]).filter((i): i is string => !!i)),
     ];
@@ -256,7 +375,22 @@ export class WavesService {
       ? await this.db.query(`SELECT id, name FROM staff_users WHERE id = ANY($1)`, [ids])
       : [];
     const names = new Map(rows.map((r) => [r.id, r.name]));
-    return waves.map((w) => waveView(w, names));
+    const resolved = waves.flatMap((w) => w.resolved);
+    const latest = await this.latestVersions(resolved.map((r) => r.template).filter((k): k is string => !!k));
+    const labels = await this.segmentLabels(resolved.map((r) => r.segmentId).filter((s): s is string => !!s));
+    return waves.map((w) => waveView(w, names, latest, labels));
+  }
+
+  /** Each template's latest version and when it was saved. */
+  private async latestVersions(keys: string[]): Promise<Map<string, Latest>> {
+    if (!keys.length) return new Map();
+    const rows: { key: string; version: number; saved_at: Date }[] = await this.db.query(
+      `SELECT t.key, t.version, v.created_at AS saved_at FROM issue_templates t
+       JOIN issue_template_versions v ON v.template_id = t.id AND v.version = t.version
+       WHERE t.key = ANY($1)`,
+      [[...new Set(keys)]],
+    );
+    return new Map(rows.map((r) => [r.key, { version: r.version, savedAt: r.saved_at }]));
   }
 
   async list() {
@@ -433,7 +567,8 @@ export class WavesService {
     }
     const final = finalOf(groups);
     const rate = wave.channel === 'email' ? this.env.EMAIL_PER_SECOND : this.env.SMS_PER_SECOND;
-    const { approval } = (await this.views([wave]))[0];
+    const { approval, templates } = (await this.views([wave]))[0];
+    const latest = new Map(templates.map((t) => [t.template, t.latestVersion]));
     return {
       wave: {
         id: wave.id,
@@ -442,6 +577,9 @@ export class WavesService {
         purpose: wave.purpose,
         status: wave.status,
       },
+      // What an approval of this preview approves.
+      revision: wave.revision,
+      templates,
       audience,
       steps,
       final,
@@ -453,12 +591,17 @@ export class WavesService {
         by: approval?.by ?? null,
         byName: approval?.byName ?? null,
         at: approval?.at ?? null,
+        revision: approval?.revision ?? null,
+        final: approval?.final ?? null,
+        tolerance: this.env.APPROVAL_TOLERANCE,
       },
       groups: sending.map((g) => ({
         segmentId: g.segment_id,
         segment: g.segment_id ? (labels.get(g.segment_id) ?? null) : null,
         template: g.template_key,
         templateVersion: g.template_version,
+        latestVersion: latest.get(g.template_key) ?? g.template_version,
+        takesLatest: wave.templateStrategy === 'fixed',
         language: g.language,
         count: g.n,
       })),
@@ -540,50 +683,110 @@ export class WavesService {
   }
 
   /**
-   * Materialises the ledger (or schedules that for later): one row per contact of the audience. `staffId` null: the
-   * command line, where nobody is signed in.
+   * Materialises the ledger (or schedules that for later): one row per contact of the audience. `staffId`: who
+   * launches it (on the command line, the person it names with --as).
    */
-  async launch(id: string, staffId: string | null) {
+  async launch(id: string, staffId: string) {
     const refusal = await this.tryLaunch(id, staffId);
     if (refusal) throw new AppError(ErrorCode.Conflict, refusal);
     return this.get(id);
   }
 
   /**
-   * Launches a draft unless it would reach more than APPROVAL_THRESHOLD people without an approval that lets this
-   * person launch it: then it stays a draft, and the reason is returned. The count is the preview's, judged as
-   * the wave is launched; with such an approval it is not needed.
+   * Launches a draft (or a wave that waits for a new approval) unless it would reach more than APPROVAL_THRESHOLD
+   * people without an approval that holds: of its revision now, for no more than APPROVAL_TOLERANCE above the count
+   * its approver saw, and given by someone else than this person. Then it stays as it is, and the reason is
+   * returned. The count is the preview's, judged as the wave is launched, under the wave's lock.
    */
-  private async tryLaunch(id: string, staffId: string | null): Promise<string | null> {
-    const outcome = await this.db.transaction(async (m) => {
-      const wave = await this.locked(id, m);
-      if (wave.status !== 'draft')
-        throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}, not a draft`);
-      const recipients = approvalHolds(wave.approvedBy, staffId) ? null : finalOf(await this.judge(wave, m));
-      const refusal =
-        recipients === null
-          ? null
-          : launchRefusal({
-              recipients,
-              threshold: this.env.APPROVAL_THRESHOLD,
-              approvedBy: wave.approvedBy,
-              launcher: staffId,
-            });
-      if (refusal) return { refusal, recipients, approvedBy: wave.approvedBy };
-      if (wave.scheduledAt && wave.scheduledAt.getTime() > Date.now()) {
-        await this.setStatus(id, 'draft', 'scheduled', m);
-      } else {
-        await this.setStatus(id, 'draft', 'sending', m);
-        await this.materialise(wave, m);
+  private async tryLaunch(id: string, staffId: string): Promise<string | null> {
+    return this.db.transaction(async (m) => {
+      const found = await this.locked(id, m);
+      if (found.status !== 'draft' && found.status !== 'needs-approval')
+        throw new AppError(ErrorCode.Conflict, `The wave is ${found.status}, not a draft`);
+      const { wave } = await this.revisions.refreshLocked(m, found, null, 'found when the wave was launched');
+      const recipients = finalOf(await this.judge(wave, m));
+      const refusal = this.refusalOf(wave, recipients, staffId);
+      if (refusal) return `${refusal}${await this.withdrawal(m, wave)}`;
+      const later = wave.scheduledAt && wave.scheduledAt.getTime() > Date.now();
+      await this.setStatus(id, wave.status, later ? 'scheduled' : 'sending', m);
+      if (!later) await this.materialise(wave, m);
+      await this.audit.record(staffId, 'wave.launch', 'wave', id, this.launchFacts(wave, recipients), m);
+      return null;
+    });
+  }
+
+  private refusalOf(wave: Wave, recipients: number, launcher: string | null) {
+    return launchRefusal({
+      recipients,
+      threshold: this.env.APPROVAL_THRESHOLD,
+      approvedBy: wave.approvedBy,
+      launcher,
+      revision: wave.revision,
+      approvedRevision: wave.approvedRevision,
+      approvedFinal: wave.approvedFinal,
+      tolerance: this.env.APPROVAL_TOLERANCE,
+    });
+  }
+
+  private launchFacts(wave: Wave, recipients: number) {
+    return {
+      revision: wave.revision,
+      recipients,
+      ...(wave.approvedBy && {
+        approvedBy: wave.approvedBy,
+        approvedRevision: wave.approvedRevision,
+        approvedFinal: wave.approvedFinal,
+      }),
+    };
+  }
+
+  /** When the wave has no approval because a change withdrew it: which change, in words (or nothing). */
+  private async withdrawal(m: EntityManager, wave: Wave): Promise<string> {
+    if (wave.approvedBy) return '';
+    const [last]: { action: string; details: Record<string, unknown>; name: string | null }[] = await m.query(
+      `SELECT a.action, a.details, s.name FROM audit_log a LEFT JOIN staff_users s ON s.id = a.staff_user_id
+       WHERE a.entity_type = 'wave' AND a.entity_id = $1 AND a.action IN ('wave.update', 'wave.revise', 'wave.approve')
+       ORDER BY a.id DESC LIMIT 1`,
+      [wave.id],
+    );
+    return last?.details.approvalWithdrawn ? ` (its approval was withdrawn by ${changeInWords(last)})` : '';
+  }
+
+  /**
+   * A scheduled wave whose time has come: started, unless its approval no longer holds (a new revision, or an
+   * audience grown beyond APPROVAL_TOLERANCE), judged as a launch would be. Then it waits as `needs-approval`.
+   * Called by the dispatcher; nothing happens when another worker got there first.
+   */
+  async startDue(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const found = await this.locked(id, m);
+      if (found.status !== 'scheduled' || (found.scheduledAt && found.scheduledAt.getTime() > Date.now()))
+        return;
+      if (found.launchedAt) return this.setStatus(id, 'scheduled', 'sending', m);
+      const { wave } = await this.revisions.refreshLocked(
+        m,
+        found,
+        null,
+        'found when the wave was due to start',
+      );
+      const recipients = finalOf(await this.judge(wave, m));
+      const refusal = this.refusalOf(wave, recipients, null);
+      if (refusal) {
+        await this.setStatus(id, 'scheduled', 'needs-approval', m);
+        await this.audit.record(
+          null,
+          'wave.hold',
+          'wave',
+          id,
+          { revision: wave.revision, recipients, refusal },
+          m,
+        );
+        return;
       }
-      return { refusal: null, recipients, approvedBy: wave.approvedBy };
+      await this.setStatus(id, 'scheduled', 'sending', m);
+      await this.materialise(wave, m);
+      await this.audit.record(null, 'wave.start', 'wave', id, this.launchFacts(wave, recipients), m);
     });
-    if (outcome.refusal) return outcome.refusal;
-    await this.audit.record(staffId, 'wave.launch', 'wave', id, {
-      ...(outcome.recipients !== null && { recipients: outcome.recipients }),
-      ...(outcome.approvedBy && { approvedBy: outcome.approvedBy }),
-    });
-    return null;
   }
 
   /**
@@ -621,31 +824,32 @@ export class WavesService {
   }
 
   async pause(id: string, staffId: string) {
-    await this.setStatus(id, ['sending', 'scheduled'], 'paused');
-    await this.audit.record(staffId, 'wave.pause', 'wave', id);
+    await this.db.transaction(async (m) => {
+      await this.setStatus(id, ['sending', 'scheduled'], 'paused', m);
+      await this.audit.record(staffId, 'wave.pause', 'wave', id, {}, m);
+    });
     return this.get(id);
   }
 
+  /**
+   * A wave paused before it started is scheduled again: when its time has come (or has passed), it starts as any
+   * scheduled wave does, its approval checked again.
+   */
   async resume(id: string, staffId: string) {
-    const wave = await this.find(id);
-    const next =
-      !wave.launchedAt && wave.scheduledAt && wave.scheduledAt.getTime() > Date.now()
-        ? 'scheduled'
-        : 'sending';
     await this.db.transaction(async (m) => {
-      await this.setStatus(id, 'paused', next, m);
-      if (next === 'sending' && !wave.launchedAt) await this.materialise(wave, m);
+      const wave = await this.locked(id, m);
+      await this.setStatus(id, 'paused', wave.launchedAt ? 'sending' : 'scheduled', m);
+      await this.audit.record(staffId, 'wave.resume', 'wave', id, {}, m);
     });
-    await this.audit.record(staffId, 'wave.resume', 'wave', id);
     return this.get(id);
   }
 
   async cancel(id: string, staffId: string) {
     await this.db.transaction(async (m) => {
-      await this.setStatus(id, ['draft', 'scheduled', 'sending', 'paused'], 'cancelled', m);
+      await this.setStatus(id, ['draft', 'scheduled', 'needs-approval', 'sending', 'paused'], 'cancelled', m);
       await m.query(CANCEL_SQL, [id]);
+      await this.audit.record(staffId, 'wave.cancel', 'wave', id, {}, m);
     });
-    await this.audit.record(staffId, 'wave.cancel', 'wave', id);
     return this.get(id);
   }
 

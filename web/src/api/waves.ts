@@ -17,10 +17,13 @@ export type EventDetail = components['schemas']['EventDetailDto'];
 export type NewEvent = components['schemas']['CreateEventDto'];
 export type Reminder = components['schemas']['ReminderDto'];
 export type Region = components['schemas']['RegionDto'];
+export type WaveTemplate = components['schemas']['WaveTemplateDto'];
+export type TemplateUses = components['schemas']['TemplateUsesDto'];
 
 export const WAVE_STATUSES: WaveStatus[] = [
   'draft',
   'scheduled',
+  'needs-approval',
   'sending',
   'paused',
   'completed',
@@ -72,12 +75,18 @@ export const createWave = (body: NewWave) => checked(api.POST('/waves', { body }
 export const updateWave = (id: string, body: WaveChange) =>
   checked(api.PATCH('/waves/{id}', { ...path(id), body }));
 export const previewWave = (id: string) => ok(api.POST('/waves/{id}/preview', path(id)));
-export const approveWave = (id: string) => ok(api.POST('/waves/{id}/approve', path(id)));
+/** Approves the revision the approver saw (the preview's): a wave that changed since is refused with what changed. */
+export const approveWave = (id: string, revision: number) =>
+  ok(api.POST('/waves/{id}/approve', { ...path(id), body: { revision } }));
 export const launchWave = (id: string) => ok(api.POST('/waves/{id}/launch', path(id)));
 export const pauseWave = (id: string) => ok(api.POST('/waves/{id}/pause', path(id)));
 export const resumeWave = (id: string) => ok(api.POST('/waves/{id}/resume', path(id)));
 export const cancelWave = (id: string) => ok(api.POST('/waves/{id}/cancel', path(id)));
 export const waveProgress = (id: string) => ok(api.GET('/waves/{id}/progress', path(id)));
+
+/** Where a template is decided: matches approved at an older version, and the waves not yet launched that send it. */
+export const templateUses = (key: string) =>
+  ok(api.GET('/templates/{key}/uses', { params: { path: { key } } }));
 
 export const listEvents = () => ok(api.GET('/events'));
 export const getEvent = (id: string) => ok(api.GET('/events/{id}', path(id)));

@@ -177,6 +177,17 @@ export const de = {
       `Kein klarer Treffer: selbst die beste Vorlage erreicht nur ${best} (< ${min}). Wähle eine Vorlage von Hand – bis dahin lassen Wellen über freigegebene Zuordnungen dieses Segment aus.`,
     decision: (template: string, version: number, by: string, at: string, overridden: boolean) =>
       `${overridden ? 'Von Hand gewählt' : 'Freigegeben'}: ${template} (Version ${version}) – von ${by}, ${at}`,
+    version: (version: number) => `v${version}`,
+    newerVersion: (latest: number, saved: string, approved: number) =>
+      `v${latest} gespeichert am ${saved}, v${approved} freigegeben`,
+    newerMeans: (latest: number, approved: number) =>
+      `Wellen über freigegebene Zuordnungen schicken diesem Segment weiter v${approved}, bis v${latest} freigegeben ist. Die Freigabe ändert die Revision dieser Wellen: ihre eigene Freigabe wird zurückgezogen.`,
+    review: (latest: number) => `v${latest} ansehen und freigeben`,
+    reviewTitle: (template: string, latest: number) => `${template}, Version ${latest}`,
+    approveVersion: (latest: number) => `v${latest} freigeben`,
+    reviewLoading: 'Lädt die Fassung …',
+    openTemplate: 'Alle Fassungen im Editor',
+    savedVersion: (version: number) => `v${version} freigegeben.`,
     comment: 'Kommentar',
     ranked: 'Alle Vorlagen nach Score',
     choose: 'Wahl',

@@ -176,6 +176,17 @@ export const en: Strings = {
       `No clear match: even the best template scores only ${best} (< ${min}). Choose a template by hand – until then, waves over approved matches skip this segment.`,
     decision: (template: string, version: number, by: string, at: string, overridden: boolean) =>
       `${overridden ? 'Chosen by hand' : 'Approved'}: ${template} (version ${version}) – by ${by}, ${at}`,
+    version: (version: number) => `v${version}`,
+    newerVersion: (latest: number, saved: string, approved: number) =>
+      `v${latest} saved ${saved}, v${approved} approved`,
+    newerMeans: (latest: number, approved: number) =>
+      `Waves over approved matches keep sending v${approved} to this segment until v${latest} is approved. Approving it changes the revision of those waves: their own approval is withdrawn.`,
+    review: (latest: number) => `Review and approve v${latest}`,
+    reviewTitle: (template: string, latest: number) => `${template}, version ${latest}`,
+    approveVersion: (latest: number) => `Approve v${latest}`,
+    reviewLoading: 'Loading the version …',
+    openTemplate: 'All versions in the editor',
+    savedVersion: (version: number) => `v${version} approved.`,
     comment: 'Comment',
     ranked: 'Every template by score',
     choose: 'Choice',

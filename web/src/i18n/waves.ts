@@ -19,6 +19,7 @@ export const wavesDe = {
   statuses: {
     draft: 'Entwurf',
     scheduled: 'geplant',
+    'needs-approval': 'wartet auf Freigabe',
     sending: 'wird gesendet',
     paused: 'pausiert',
     completed: 'abgeschlossen',
@@ -170,7 +171,25 @@ export const wavesDe = {
     `Keine Freigabe nötig: ${final.toLocaleString(lang)} Empfänger:innen, höchstens ${threshold.toLocaleString(lang)}.`,
   approvalMissing: 'Freigabe fehlt.',
   approvedByAt: (name: string, at: string) => `Freigegeben von ${name}, ${at}.`,
-  approvalWithdrawnHint: 'Jede Änderung am Entwurf zieht die Freigabe zurück.',
+  approvedOf: (revision: number | null, final: number | null, lang: string) =>
+    revision === null
+      ? 'Welche Revision freigegeben wurde, ist nicht bekannt: der Start verlangt eine neue Freigabe.'
+      : `Freigegeben ist Revision ${revision} für ${final === null ? '?' : final.toLocaleString(lang)} Empfänger:innen.`,
+  approvalWithdrawnHint:
+    'Freigegeben wird die Revision, die die Vorschau zeigt. Jede neue Revision zieht die Freigabe zurück: eine Änderung am Entwurf, eine neue Fassung einer festen Vorlage, eine neu freigegebene Zuordnung.',
+  tolerance: (tolerance: number) =>
+    `Wächst die Zielgruppe bis zum Start um mehr als ${tolerance} % über die freigegebene Zahl, braucht es eine neue Freigabe.`,
+  revision: 'Revision',
+  previewOfRevision: (revision: number) =>
+    `Vorschau der Revision ${revision}: freigegeben wird genau, was sie zeigt.`,
+  previewFirst: 'Erst die Vorschau berechnen: freigegeben wird die Revision, die sie zeigt.',
+  needsApprovalMeans:
+    'Als ihre Zeit kam, galt die Freigabe nicht mehr (neue Revision oder größere Zielgruppe): die Welle wartet, bis sie neu freigegeben und gestartet ist.',
+  versionOf: (template: string, version: number | null) => `${template} v${version ?? '?'}`,
+  takesLatest: (version: number | null) => `nimmt beim Start die neueste Fassung (jetzt v${version ?? '?'})`,
+  newerNotApproved: (latest: number, saved: string) =>
+    `v${latest} gespeichert am ${saved}, nicht freigegeben`,
+  handChoice: 'wartet auf eine Vorlage von Hand (ausgelassen)',
   approvalNotYours:
     'Freigeben können nur Strateg:innen und Admins, die die Welle weder erstellt noch geändert haben – nicht du.',
   ownWave: 'Du hast diese Welle erstellt: die API wird deine Freigabe ablehnen.',
@@ -328,6 +347,7 @@ export const wavesEn: typeof wavesDe = {
   statuses: {
     draft: 'draft',
     scheduled: 'scheduled',
+    'needs-approval': 'needs approval',
     sending: 'sending',
     paused: 'paused',
     completed: 'completed',
@@ -474,7 +494,24 @@ export const wavesEn: typeof wavesDe = {
     `No approval needed: ${final.toLocaleString(lang)} recipients, at most ${threshold.toLocaleString(lang)}.`,
   approvalMissing: 'Approval missing.',
   approvedByAt: (name: string, at: string) => `Approved by ${name}, ${at}.`,
-  approvalWithdrawnHint: 'Any change to the draft withdraws the approval.',
+  approvedOf: (revision: number | null, final: number | null, lang: string) =>
+    revision === null
+      ? 'Which revision was approved is not known: launching asks for a new approval.'
+      : `Revision ${revision} is approved for ${final === null ? '?' : final.toLocaleString(lang)} recipients.`,
+  approvalWithdrawnHint:
+    'An approval is of the revision the preview shows. Any new revision withdraws it: a change to the draft, a new version of a fixed template, a newly approved match.',
+  tolerance: (tolerance: number) =>
+    `If the audience grows by more than ${tolerance} % over the approved count before the launch, it needs a new approval.`,
+  revision: 'Revision',
+  previewOfRevision: (revision: number) =>
+    `Preview of revision ${revision}: an approval approves exactly what it shows.`,
+  previewFirst: 'Compute the preview first: an approval is of the revision it shows.',
+  needsApprovalMeans:
+    'When its time came, its approval no longer held (a new revision or a larger audience): the wave waits until it is approved again and launched.',
+  versionOf: (template: string, version: number | null) => `${template} v${version ?? '?'}`,
+  takesLatest: (version: number | null) => `takes the latest version at launch (now v${version ?? '?'})`,
+  newerNotApproved: (latest: number, saved: string) => `v${latest} saved ${saved}, not approved`,
+  handChoice: 'waits for a template chosen by hand (skipped)',
   approvalNotYours:
     'Only strategists and admins who neither created nor changed the wave approve it – not you.',
   ownWave: 'You created this wave: the API will refuse your approval.',
