@@ -1,3 +1,8 @@
+import type { ServerConfig } from '../lib/config.svelte';
+
+/** The limits a reason names, as the service is configured. */
+type Limits = Pick<ServerConfig, 'frequencyCap' | 'matchMinScore'>;
+
 /** The strings of waves, their preview, launch and monitor, and the events, in German and English. */
 export const wavesDe = {
   title: 'Wellen',
@@ -10,11 +15,6 @@ export const wavesDe = {
   channel: 'Kanal',
   channels: { email: 'E-Mail', sms: 'SMS' },
   purpose: 'Zweck',
-  purposes: {
-    'campaign-news': 'Kampagnen-Neuigkeiten',
-    'event-reminders': 'Terminerinnerungen',
-    'election-day': 'Wahltag',
-  } as Record<string, string>,
   status: 'Status',
   statuses: {
     draft: 'Entwurf',
@@ -240,8 +240,8 @@ export const wavesDe = {
   working: 'Wird ausgeführt …',
   nowStatus: (status: string) => `Status jetzt: ${status}.`,
   steerHint: 'Pausieren, Fortsetzen und Abbrechen sieht der nächste Schritt jedes Workers.',
-  /** The rules of the rulebook, as the preview's steps and the monitor's skips name them. */
-  reasons: {
+  /** The rules of the rulebook, as the preview's steps and the monitor's skips name them, with the configured limits. */
+  reasons: ({ frequencyCap, matchMinScore }: Limits): Record<string, [string, string]> => ({
     'no-consent': ['Keine Einwilligung', 'für diesen Kanal und Zweck wurde nie eingewilligt'],
     requested: [
       'Nur angefragt',
@@ -252,7 +252,9 @@ export const wavesDe = {
     suppressed: ['Gesperrt', 'die Adresse gehört einer gelöschten Person (Sperrliste)'],
     'frequency-cap': [
       'Obergrenze erreicht',
-      'die Person hatte in ihrem Zeitraum schon so viele Kampagnennachrichten, wie FREQUENCY_CAP erlaubt',
+      frequencyCap
+        ? `die Person hatte in ${frequencyCap.days} Tagen schon ${frequencyCap.messages} Kampagnennachrichten, so viele wie die Obergrenze erlaubt`
+        : 'die Person hatte in ihrem Zeitraum schon so viele Kampagnennachrichten, wie die Obergrenze erlaubt',
     ],
     'duplicate-address': [
       'Doppelte Adresse',
@@ -260,7 +262,7 @@ export const wavesDe = {
     ],
     'no-clear-match': [
       'Kein klarer Treffer',
-      'keine Vorlage passt klar zum Segment (die beste liegt unter MATCH_MIN_SCORE) und niemand hat von Hand gewählt',
+      `keine Vorlage passt klar zum Segment (die beste liegt unter der Mindestpunktzahl ${matchMinScore.toLocaleString('de-DE')}) und niemand hat von Hand gewählt`,
     ],
     'no-template': ['Keine Vorlage', 'für das Segment wurde keine Vorlage gewählt oder freigegeben'],
     'cut-off': [
@@ -269,7 +271,7 @@ export const wavesDe = {
     ],
     erased: ['Gelöscht', 'die Person wurde gelöscht'],
     cancelled: ['Abgebrochen', 'die Welle wurde abgebrochen, bevor die Nachricht hinausging'],
-  } as Record<string, [string, string]>,
+  }),
 
   // Events
   events: 'Termine',
@@ -319,11 +321,6 @@ export const wavesEn: typeof wavesDe = {
   channel: 'Channel',
   channels: { email: 'Email', sms: 'SMS' },
   purpose: 'Purpose',
-  purposes: {
-    'campaign-news': 'Campaign news',
-    'event-reminders': 'Event reminders',
-    'election-day': 'Election day',
-  },
   status: 'Status',
   statuses: {
     draft: 'draft',
@@ -542,7 +539,7 @@ export const wavesEn: typeof wavesDe = {
   working: 'Working …',
   nowStatus: (status: string) => `Status now: ${status}.`,
   steerHint: "Pause, resume and cancel are seen by each worker's next step.",
-  reasons: {
+  reasons: ({ frequencyCap, matchMinScore }) => ({
     'no-consent': ['No consent', 'no consent was ever given for this channel and purpose'],
     requested: ['Only requested', 'consent is only requested: the double opt-in is not confirmed yet'],
     withdrawn: ['Withdrawn', 'the person withdrew consent for this channel and purpose'],
@@ -550,7 +547,9 @@ export const wavesEn: typeof wavesDe = {
     suppressed: ['Suppressed', 'the address belongs to an erased person (suppression list)'],
     'frequency-cap': [
       'Frequency cap',
-      'the contact already had as many campaign messages as FREQUENCY_CAP allows in its window',
+      frequencyCap
+        ? `the contact already had ${frequencyCap.messages} campaign messages in ${frequencyCap.days} days, as many as the frequency cap allows`
+        : 'the contact already had as many campaign messages as the frequency cap allows in its window',
     ],
     'duplicate-address': [
       'Duplicate address',
@@ -558,13 +557,13 @@ export const wavesEn: typeof wavesDe = {
     ],
     'no-clear-match': [
       'No clear match',
-      'no template fits the segment clearly (the best scores below MATCH_MIN_SCORE) and no strategist chose one by hand',
+      `no template fits the segment clearly (the best scores below the minimum score of ${matchMinScore.toLocaleString('en-GB')}) and no strategist chose one by hand`,
     ],
     'no-template': ['No template', 'no template was chosen or approved for the segment'],
     'cut-off': ['After the cut-off', "the event's cut-off has passed: nothing more goes out for it"],
     erased: ['Erased', 'the person has been erased'],
     cancelled: ['Cancelled', 'the wave was cancelled before the message went out'],
-  },
+  }),
 
   events: 'Events',
   eventsIntro:
