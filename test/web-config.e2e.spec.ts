@@ -1,0 +1,58 @@
+import type { Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './app.js';
+import { signIn, startBrowser, unexpected, type BrowserTest } from './browser.js';
+
+/**
+ * The web app lists what the service is configured with, not a copy of the defaults: a purpose that only the
+ * server's CONSENT_PURPOSES names appears in the screens that list purposes.
+ */
+describe('the web app reads its configuration from the service', () => {
+  let t: TestApp;
+  let b: BrowserTest;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      CONSENT_PURPOSES: 'campaign-news,petition-signers',
+      DEFAULT_CONSENT_PURPOSE: 'petition-signers',
+      DISPATCH_IN_API: 'false',
+    });
+    b = await startBrowser(t);
+  }, 180_000);
+  afterAll(async () => {
+    await b?.close();
+    await t?.close();
+  });
+
+  const optionsOf = (page: Page, selector: string) =>
+    page
+      .locator(`${selector} option`)
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+
+  it('shows a purpose configured only on the server in the contacts filter, the upload and the wave builder', async () => {
+    const { context, page } = await b.open();
+    await page.goto(`${b.url}/app/#/contacts`);
+    await signIn(page, 'staff');
+    await page.getByRole('heading', { level: 1, name: 'Kontakte' }).waitFor();
+    expect(await optionsOf(page, '#contact-purposes')).toEqual(['campaign-news', 'petition-signers']);
+    // The filter starts on the configured default purpose.
+    await expect(page.getByLabel('Zweck', { exact: true }).inputValue()).resolves.toBe('petition-signers');
+
+    await page.goto(`${b.url}/app/#/contacts/import`);
+    await page.getByRole('heading', { level: 1, name: 'Kontakte hochladen' }).waitFor();
+    expect(await optionsOf(page, '#import-purposes')).toEqual(['campaign-news', 'petition-signers']);
+
+    await page.goto(`${b.url}/app/#/waves/new`);
+    const purpose = page.getByRole('combobox', { name: 'Zweck' });
+    await purpose.waitFor();
+    expect(await optionsOf(page, 'select[aria-describedby="purpose-hint"]')).toEqual([
+      'campaign-news',
+      'petition-signers',
+    ]);
+    await expect(purpose.inputValue()).resolves.toBe('petition-signers');
+    await context.close();
+  });
+
+  it('wrote nothing to the console', () => {
+    expect(unexpected(b.consoleErrors)).toEqual([]);
+  });
+});
