@@ -14,6 +14,10 @@ describe('the web app reads its configuration from the service', () => {
     t = await startTestApp({
       CONSENT_PURPOSES: 'campaign-news,petition-signers',
       DEFAULT_CONSENT_PURPOSE: 'petition-signers',
+      FREQUENCY_CAP: '2/10',
+      APPROVAL_THRESHOLD: '250',
+      QUIET_HOURS_SMS: '20-9',
+      SMS_PER_SECOND: '7',
       DISPATCH_IN_API: 'false',
     });
     b = await startBrowser(t);
@@ -28,7 +32,7 @@ describe('the web app reads its configuration from the service', () => {
       .locator(`${selector} option`)
       .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
 
-  it('shows a purpose configured only on the server in the contacts filter, the upload and the wave builder', async () => {
+  it('shows a purpose configured only on the server in the contacts filter, the upload and the wave builder, and the limits in words', async () => {
     const { context, page } = await b.open();
     await page.goto(`${b.url}/app/#/contacts`);
     await signIn(page, 'staff');
@@ -49,6 +53,14 @@ describe('the web app reads its configuration from the service', () => {
       'petition-signers',
     ]);
     await expect(purpose.inputValue()).resolves.toBe('petition-signers');
+
+    // The sending limits in words, as configured, for the channel chosen.
+    const limits = page.locator('#limits-hint');
+    await expect(limits.innerText()).resolves.toContain('höchstens 2 Kampagnennachrichten in 10 Tagen');
+    await expect(limits.innerText()).resolves.toContain('mehr als 250 Menschen');
+    await page.getByRole('radio', { name: 'SMS' }).check();
+    await expect(limits.innerText()).resolves.toContain('zwischen 20 und 9 Uhr');
+    await expect(limits.innerText()).resolves.toContain('Höchstens 7 SMS pro Sekunde');
     await context.close();
   });
 

@@ -2,6 +2,10 @@ import type { ServerConfig } from '../lib/config.svelte';
 
 /** The limits a reason names, as the service is configured. */
 type Limits = Pick<ServerConfig, 'frequencyCap' | 'matchMinScore'>;
+type SendingLimits = Pick<
+  ServerConfig,
+  'quietHours' | 'ratesPerSecond' | 'frequencyCap' | 'approvalThreshold'
+>;
 
 /** The strings of waves, their preview, launch and monitor, and the events, in German and English. */
 export const wavesDe = {
@@ -54,6 +58,26 @@ export const wavesDe = {
   sendersOnly: 'Wellen legen Mitarbeitende und Admins an; du kannst sie ansehen.',
   onlyDrafts: (status: string) => `Diese Welle ist ${status}: nur ein Entwurf kann geändert werden.`,
   basics: 'Grunddaten',
+  /** The service's sending limits for the chosen channel, as configured. */
+  limits: (l: SendingLimits, channel: 'email' | 'sms') => {
+    const name = channel === 'sms' ? 'SMS' : 'E-Mail';
+    const quiet = l.quietHours[channel];
+    const rate = l.ratesPerSecond[channel];
+    return [
+      quiet
+        ? `${name} gehen zwischen ${quiet.from} und ${quiet.to} Uhr (Ortszeit der Person) nicht hinaus, sondern danach.`
+        : `Für ${name} gibt es keine Ruhezeit.`,
+      rate
+        ? `Höchstens ${rate.toLocaleString('de-DE')} ${name} pro Sekunde.`
+        : `Keine Obergrenze pro Sekunde.`,
+      l.frequencyCap
+        ? `Jede Person bekommt höchstens ${l.frequencyCap.messages} Kampagnennachrichten in ${l.frequencyCap.days} Tagen, über alle Kanäle.`
+        : '',
+      `Erreicht die Welle mehr als ${l.approvalThreshold.toLocaleString('de-DE')} Menschen, muss eine zweite Person sie freigeben.`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  },
   purposeHint:
     'Die Nachricht geht nur an Menschen, die für diesen Kanal und genau diesen Zweck eingewilligt haben.',
   audience: 'Zielgruppe',
@@ -360,6 +384,23 @@ export const wavesEn: typeof wavesDe = {
   onlyDrafts: (status: string) => `This wave is ${status}: only a draft can be changed.`,
   basics: 'Basics',
   purposeHint: 'The message goes only to people who consented to this channel and exactly this purpose.',
+  limits: (l, channel) => {
+    const name = channel === 'sms' ? 'SMS' : 'Emails';
+    const quiet = l.quietHours[channel];
+    const rate = l.ratesPerSecond[channel];
+    return [
+      quiet
+        ? `${name} do not go out between ${quiet.from}:00 and ${quiet.to}:00 in the person's own time zone, but after.`
+        : `${name} have no quiet hours.`,
+      rate ? `At most ${rate.toLocaleString('en-GB')} ${name} per second.` : `No limit per second.`,
+      l.frequencyCap
+        ? `Each person gets at most ${l.frequencyCap.messages} campaign messages in ${l.frequencyCap.days} days, across channels.`
+        : '',
+      `A wave reaching more than ${l.approvalThreshold.toLocaleString('en-GB')} people needs a second person's approval.`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  },
   audience: 'Audience',
   run: 'Segmentation',
   noRun: '– none: everyone who consented –',
