@@ -28,9 +28,7 @@ describe('the web app reads its configuration from the service', () => {
   });
 
   const optionsOf = (page: Page, selector: string) =>
-    page
-      .locator(`${selector} option`)
-      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    page.locator(`${selector} option`).evaluateAll((options) => options.map((o) => o.getAttribute('value')));
 
   it('shows a purpose configured only on the server in the contacts filter, the upload and the wave builder, and the limits in words', async () => {
     const { context, page } = await b.open();
