@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfigController } from './app-config/app-config.controller.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppExceptionFilter } from './common/errors.js';
@@ -40,7 +41,7 @@ export class AppModule {
         WebhooksModule,
         WavesModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, AppConfigController],
       providers: [
         { provide: Env, useValue: env },
         { provide: APP_FILTER, useClass: AppExceptionFilter },

@@ -185,6 +185,11 @@ describe('the OpenAPI document against real answers', () => {
     await call('get', '/health', { status: 200 });
   });
 
+  it('the configuration the web app reads', async () => {
+    await call('get', '/config', { as: 'staff', status: 200 });
+    await call('get', '/config', { status: 401 });
+  });
+
   it('regions, features, region sets and imports', async () => {
     const regions = (await call('get', '/regions', { as: 'strategist', status: 200 })).body as {
       items: { id: string }[];

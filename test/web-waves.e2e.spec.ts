@@ -378,7 +378,7 @@ describe('the waves screens in a real browser', () => {
     expect(cells.slice(0, 4)).toEqual([
       'Herbstaufruf 2026',
       'E-Mail',
-      'Kampagnen-Neuigkeiten',
+      'Neuigkeiten aus der Kampagne',
       'abgeschlossen',
     ]);
     expect(cells[4]).toMatch(/^staff\n/);

@@ -355,6 +355,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
 
 export const consentPurposes = (env: Env): string[] => env.CONSENT_PURPOSES.split(',');
 
+/** The purpose a new event reminder is sent for unless staff choose another: event reminders, when the service has that purpose, else the default one. */
+export const eventReminderPurpose = (env: Env): string =>
+  consentPurposes(env).includes('event-reminders') ? 'event-reminders' : env.DEFAULT_CONSENT_PURPOSE;
+
 export const publicUrl = (env: Env): string =>
   (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '');
 

@@ -477,6 +477,9 @@ const LANGUAGE_NAMES: Record<string, string> = {
   spanish: 'es',
 };
 
+/** The languages the importer knows by name (any other two-letter code is accepted as it is written). */
+export const NAMED_CONTACT_LANGUAGES = [...new Set(Object.values(LANGUAGE_NAMES))];
+
 export function normaliseLanguage(raw: string): string {
   const v = raw.trim().toLowerCase();
   if (/^[a-z]{2}([-_][a-z]{2})?$/.test(v)) return v.slice(0, 2);

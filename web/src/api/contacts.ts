@@ -1,4 +1,5 @@
 import { api, ApiError, ok } from './client';
+import { serverConfig } from '../lib/config.svelte';
 import type { components, operations } from './schema';
 
 /** The calls of the contacts screens, one contact's page and the contacts upload, typed by the OpenAPI document. */
@@ -21,40 +22,8 @@ export type ReleaseProgress = components['schemas']['ConfirmationReleaseProgress
 export type Channel = NonNullable<ContactQuery['channel']>;
 export type ConsentStatus = NonNullable<ContactQuery['consent']>;
 
-export const CHANNELS: Channel[] = ['email', 'sms'];
 export const CONSENT_STATUSES: ConsentStatus[] = ['none', 'requested', 'confirmed', 'withdrawn'];
 export const CONSENT_ACTIONS: RecordConsent['action'][] = ['requested', 'confirmed', 'withdrawn'];
-/** The service's default purposes (CONSENT_PURPOSES); a contact's page lists the ones the service is set up with. */
-export const DEFAULT_PURPOSES = ['campaign-news', 'event-reminders', 'election-day'];
-
-/**
- * The fields a contacts mapping may name (the importer's documented snake_case keys). The API lists them only in
- * the reason it gives for a mapping with an unknown key, so the app keeps them here.
- */
-export const CONTACT_FIELDS = [
-  'external_id',
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'postal_code',
-  'region_code',
-  'language',
-  'time_zone',
-  'email_consent',
-  'sms_consent',
-  'email_opt_out',
-  'sms_opt_out',
-  'opt_out',
-  'consent_at',
-  'email_confirmed_at',
-  'sms_confirmed_at',
-  'consent_source',
-  'consent_ip',
-  'consent_user_agent',
-  'consent_text_version',
-] as const;
-export type ContactField = (typeof CONTACT_FIELDS)[number];
 
 /** The filters of the contacts list; empty ones are left out of the request. */
 export interface ContactFilter {
@@ -180,7 +149,11 @@ export const pendingConfirmations = (filter: ConfirmationFilter) =>
 
 /** Asks them, refused (409) when more would be asked than `expected`, the count the person saw. */
 export const releaseConfirmations = (filter: ConfirmationFilter, expected: number) =>
-  ok(api.POST('/confirmations/releases', { body: { ...filter, channels: [...CHANNELS], expected } }));
+  ok(
+    api.POST('/confirmations/releases', {
+      body: { ...filter, channels: [...serverConfig().channels], expected },
+    }),
+  );
 
 export const releaseProgress = (id: string) =>
   ok(api.GET('/confirmations/releases/{id}', { params: { path: { id } } }));

@@ -1,3 +1,12 @@
+import type { ServerConfig } from '../lib/config.svelte';
+
+/** The limits a reason names, as the service is configured. */
+type Limits = Pick<ServerConfig, 'frequencyCap' | 'matchMinScore'>;
+type SendingLimits = Pick<
+  ServerConfig,
+  'quietHours' | 'ratesPerSecond' | 'frequencyCap' | 'approvalThreshold'
+>;
+
 /** The strings of waves, their preview, launch and monitor, and the events, in German and English. */
 export const wavesDe = {
   title: 'Wellen',
@@ -10,11 +19,6 @@ export const wavesDe = {
   channel: 'Kanal',
   channels: { email: 'E-Mail', sms: 'SMS' },
   purpose: 'Zweck',
-  purposes: {
-    'campaign-news': 'Kampagnen-Neuigkeiten',
-    'event-reminders': 'Terminerinnerungen',
-    'election-day': 'Wahltag',
-  } as Record<string, string>,
   status: 'Status',
   statuses: {
     draft: 'Entwurf',
@@ -55,6 +59,26 @@ export const wavesDe = {
   sendersOnly: 'Wellen legen Mitarbeitende und Admins an; du kannst sie ansehen.',
   onlyDrafts: (status: string) => `Diese Welle ist ${status}: nur ein Entwurf kann geändert werden.`,
   basics: 'Grunddaten',
+  /** The service's sending limits for the chosen channel, as configured. */
+  limits: (l: SendingLimits, channel: 'email' | 'sms') => {
+    const name = channel === 'sms' ? 'SMS' : 'E-Mail';
+    const quiet = l.quietHours[channel];
+    const rate = l.ratesPerSecond[channel];
+    return [
+      quiet
+        ? `${name} gehen zwischen ${quiet.from} und ${quiet.to} Uhr (Ortszeit der Person) nicht hinaus, sondern danach.`
+        : `Für ${name} gibt es keine Ruhezeit.`,
+      rate
+        ? `Höchstens ${rate.toLocaleString('de-DE')} ${name} pro Sekunde.`
+        : `Keine Obergrenze pro Sekunde.`,
+      l.frequencyCap
+        ? `Jede Person bekommt höchstens ${l.frequencyCap.messages} Kampagnennachrichten in ${l.frequencyCap.days} Tagen, über alle Kanäle.`
+        : '',
+      `Erreicht die Welle mehr als ${l.approvalThreshold.toLocaleString('de-DE')} Menschen, muss eine zweite Person sie freigeben.`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  },
   purposeHint:
     'Die Nachricht geht nur an Menschen, die für diesen Kanal und genau diesen Zweck eingewilligt haben.',
   audience: 'Zielgruppe',
@@ -259,8 +283,8 @@ export const wavesDe = {
   working: 'Wird ausgeführt …',
   nowStatus: (status: string) => `Status jetzt: ${status}.`,
   steerHint: 'Pausieren, Fortsetzen und Abbrechen sieht der nächste Schritt jedes Workers.',
-  /** The rules of the rulebook, as the preview's steps and the monitor's skips name them. */
-  reasons: {
+  /** The rules of the rulebook, as the preview's steps and the monitor's skips name them, with the configured limits. */
+  reasons: ({ frequencyCap, matchMinScore }: Limits): Record<string, [string, string]> => ({
     'no-consent': ['Keine Einwilligung', 'für diesen Kanal und Zweck wurde nie eingewilligt'],
     requested: [
       'Nur angefragt',
@@ -271,7 +295,9 @@ export const wavesDe = {
     suppressed: ['Gesperrt', 'die Adresse gehört einer gelöschten Person (Sperrliste)'],
     'frequency-cap': [
       'Obergrenze erreicht',
-      'die Person hatte in ihrem Zeitraum schon so viele Kampagnennachrichten, wie FREQUENCY_CAP erlaubt',
+      frequencyCap
+        ? `die Person hatte in ${frequencyCap.days} Tagen schon ${frequencyCap.messages} Kampagnennachrichten, so viele wie die Obergrenze erlaubt`
+        : 'die Person hatte in ihrem Zeitraum schon so viele Kampagnennachrichten, wie die Obergrenze erlaubt',
     ],
     'duplicate-address': [
       'Doppelte Adresse',
@@ -279,7 +305,7 @@ export const wavesDe = {
     ],
     'no-clear-match': [
       'Kein klarer Treffer',
-      'keine Vorlage passt klar zum Segment (die beste liegt unter MATCH_MIN_SCORE) und niemand hat von Hand gewählt',
+      `keine Vorlage passt klar zum Segment (die beste liegt unter der Mindestpunktzahl ${matchMinScore.toLocaleString('de-DE')}) und niemand hat von Hand gewählt`,
     ],
     'no-template': ['Keine Vorlage', 'für das Segment wurde keine Vorlage gewählt oder freigegeben'],
     'cut-off': [
@@ -288,7 +314,7 @@ export const wavesDe = {
     ],
     erased: ['Gelöscht', 'die Person wurde gelöscht'],
     cancelled: ['Abgebrochen', 'die Welle wurde abgebrochen, bevor die Nachricht hinausging'],
-  } as Record<string, [string, string]>,
+  }),
 
   // Events
   events: 'Termine',
@@ -338,11 +364,6 @@ export const wavesEn: typeof wavesDe = {
   channel: 'Channel',
   channels: { email: 'Email', sms: 'SMS' },
   purpose: 'Purpose',
-  purposes: {
-    'campaign-news': 'Campaign news',
-    'event-reminders': 'Event reminders',
-    'election-day': 'Election day',
-  },
   status: 'Status',
   statuses: {
     draft: 'draft',
@@ -383,6 +404,23 @@ export const wavesEn: typeof wavesDe = {
   onlyDrafts: (status: string) => `This wave is ${status}: only a draft can be changed.`,
   basics: 'Basics',
   purposeHint: 'The message goes only to people who consented to this channel and exactly this purpose.',
+  limits: (l, channel) => {
+    const name = channel === 'sms' ? 'SMS' : 'Emails';
+    const quiet = l.quietHours[channel];
+    const rate = l.ratesPerSecond[channel];
+    return [
+      quiet
+        ? `${name} do not go out between ${quiet.from}:00 and ${quiet.to}:00 in the person's own time zone, but after.`
+        : `${name} have no quiet hours.`,
+      rate ? `At most ${rate.toLocaleString('en-GB')} ${name} per second.` : `No limit per second.`,
+      l.frequencyCap
+        ? `Each person gets at most ${l.frequencyCap.messages} campaign messages in ${l.frequencyCap.days} days, across channels.`
+        : '',
+      `A wave reaching more than ${l.approvalThreshold.toLocaleString('en-GB')} people needs a second person's approval.`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  },
   audience: 'Audience',
   run: 'Segmentation',
   noRun: '– none: everyone who consented –',
@@ -579,7 +617,7 @@ export const wavesEn: typeof wavesDe = {
   working: 'Working …',
   nowStatus: (status: string) => `Status now: ${status}.`,
   steerHint: "Pause, resume and cancel are seen by each worker's next step.",
-  reasons: {
+  reasons: ({ frequencyCap, matchMinScore }) => ({
     'no-consent': ['No consent', 'no consent was ever given for this channel and purpose'],
     requested: ['Only requested', 'consent is only requested: the double opt-in is not confirmed yet'],
     withdrawn: ['Withdrawn', 'the person withdrew consent for this channel and purpose'],
@@ -587,7 +625,9 @@ export const wavesEn: typeof wavesDe = {
     suppressed: ['Suppressed', 'the address belongs to an erased person (suppression list)'],
     'frequency-cap': [
       'Frequency cap',
-      'the contact already had as many campaign messages as FREQUENCY_CAP allows in its window',
+      frequencyCap
+        ? `the contact already had ${frequencyCap.messages} campaign messages in ${frequencyCap.days} days, as many as the frequency cap allows`
+        : 'the contact already had as many campaign messages as the frequency cap allows in its window',
     ],
     'duplicate-address': [
       'Duplicate address',
@@ -595,13 +635,13 @@ export const wavesEn: typeof wavesDe = {
     ],
     'no-clear-match': [
       'No clear match',
-      'no template fits the segment clearly (the best scores below MATCH_MIN_SCORE) and no strategist chose one by hand',
+      `no template fits the segment clearly (the best scores below the minimum score of ${matchMinScore.toLocaleString('en-GB')}) and no strategist chose one by hand`,
     ],
     'no-template': ['No template', 'no template was chosen or approved for the segment'],
     'cut-off': ['After the cut-off', "the event's cut-off has passed: nothing more goes out for it"],
     erased: ['Erased', 'the person has been erased'],
     cancelled: ['Cancelled', 'the wave was cancelled before the message went out'],
-  },
+  }),
 
   events: 'Events',
   eventsIntro:
