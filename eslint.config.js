@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -18,9 +19,14 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
+  ...svelte.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.svelte'],
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -29,6 +35,12 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // The screens: script and markup linted as TypeScript with the types of web/tsconfig.json; svelte-check resolves names.
+    files: ['web/src/**/*.svelte'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+    rules: { 'no-undef': 'off' },
   },
   {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
@@ -56,4 +68,5 @@ export default tseslint.config(
     },
   },
   prettier,
+  ...svelte.configs.prettier,
 );

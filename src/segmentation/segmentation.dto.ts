@@ -101,7 +101,7 @@ export class CreateSegmentationDto {
 }
 
 export class PresetDto {
-  @ApiProperty({ example: 'overview' }) key: string;
+  @ApiProperty({ enum: Object.keys(PRESETS), example: 'overview' }) key: string;
   @ApiProperty({ type: [String], description: 'Feature keys' }) features: string[];
   @ApiProperty({ description: 'Used when a run names neither features nor a preset' }) default: boolean;
   @ApiProperty({ description: 'The set has values of every feature the preset names' }) available: boolean;

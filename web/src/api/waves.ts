@@ -96,9 +96,7 @@ export const createEvent = (body: NewEvent) => checked(api.POST('/events', { bod
 export async function regionsOf(set: string): Promise<Region[]> {
   const all: Region[] = [];
   for (let page = 1; ; page++) {
-    const answer = await ok(
-      api.GET('/regions', { params: { query: { set, page: page as never, perPage: 500 as never } } }),
-    );
+    const answer = await ok(api.GET('/regions', { params: { query: { set, page, perPage: 500 } } }));
     all.push(...answer.items);
     if (all.length >= answer.total || answer.items.length === 0) return all;
   }

@@ -1,3 +1,6 @@
+import type { ClientPathsWithMethod } from 'openapi-fetch';
+import type { api } from '../api/client';
+
 /**
  * The app's screens, the roles that may use each, and the hash route of each (#/map, #/segmentations/<id>). A screen
  * for some roles names the API route it reads first (`probe`): another role reaching it is shown that route's 403.
@@ -13,9 +16,18 @@ export const SCREENS = {
   users: { roles: ['admin'], probe: '/staff-users' },
   retention: { roles: ['admin'], probe: '/retention-rules' },
   audit: { roles: ['admin'], probe: '/audit' },
-} satisfies Record<string, { roles: string[]; probe?: string }>;
+} satisfies Record<string, { roles: string[]; probe?: ClientPathsWithMethod<typeof api, 'get'> }>;
 
 export type Screen = keyof typeof SCREENS;
+
+/** The API routes the screens read first (`probe`). */
+export type Probe = Extract<(typeof SCREENS)[Screen], { probe: unknown }>['probe'];
+
+/** The API route a screen for some roles reads first, if it names one. */
+export function probeOf(screen: Screen): Probe | undefined {
+  const entry: { roles: string[]; probe?: Probe } = SCREENS[screen];
+  return entry.probe;
+}
 
 /** The roles that may change segments, matches and templates; staff read them for their waves. */
 export const EDITORS = ['admin', 'strategist'];
