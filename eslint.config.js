@@ -38,7 +38,7 @@ export default tseslint.config(
   },
   {
     // The screens: script and markup linted as TypeScript with the types of web/tsconfig.json; svelte-check resolves names.
-    files: ['web/src/**/*.svelte'],
+    files: ['web/src/**/*.svelte', 'web/src/**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
     rules: { 'no-undef': 'off' },
   },
