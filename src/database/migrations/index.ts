@@ -16,6 +16,7 @@ import { WaveApproval1796500000000 } from './1796500000000-wave-approval.js';
 import { AdminReadApi1796500000001 } from './1796500000001-admin-read-api.js';
 import { ReportAnomalies1796600000010 } from './1796600000010-report-anomalies.js';
 import { ConfirmationReleases1796600000020 } from './1796600000020-confirmation-releases.js';
+import { StaffSecondFactor1796900000010 } from './1796900000010-staff-second-factor.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AdminReadApi1796500000001,
   ReportAnomalies1796600000010,
   ConfirmationReleases1796600000020,
+  StaffSecondFactor1796900000010,
 ];
