@@ -55,7 +55,9 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
     await page.getByRole('heading', { level: 1, name: 'Zweiten Faktor einrichten' }).waitFor();
     const qr = page.getByRole('img', { name: 'QR-Code für die Authenticator-App' });
     await expect(qr.getAttribute('src')).resolves.toMatch(/^data:image\/svg\+xml;base64,/);
-    await expect(qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).resolves.toBeGreaterThan(0);
+    await expect(
+      qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).resolves.toBeGreaterThan(0);
     secret = (await page.getByTestId('totp-secret').textContent())!.trim();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await expectAccessible(page);
