@@ -106,7 +106,7 @@ describe('confirmation requests go out only when staff decide', () => {
     const progress = await waitFor(
       async () =>
         (await t.http().get(`/confirmations/releases/${released.body.id}`).set(staff()).expect(200)).body,
-      (p: { left: number }) => p.left === 0,
+      (p: { left: number; createdBy: { name: string } }) => p.left === 0,
     );
     expect(progress).toMatchObject({ source: 'import', total: 4, byStatus: { sent: 4 }, secondAsk: false });
     expect(progress.createdBy.name).toBeTruthy();
