@@ -117,7 +117,9 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
     const { context, page } = await b.open();
     await signIn(page, 'freiwillig');
     await signedIn(page);
-    await page.getByRole('navigation').getByRole('link', { name: 'Mein Zugang', exact: true }).click();
+    // Who is signed in opens their own account.
+    await page.getByRole('link', { name: 'Angemeldet als freiwillig (staff)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mein Zugang' }).waitFor();
     await expect(page.getByTestId('second-factor-status').textContent()).resolves.toContain(
       'nicht eingerichtet',
     );
