@@ -33,6 +33,7 @@ const USAGE = `Usage: npm run cli -- <command>
   regions sets | regions current <set> [--allow-unassigned] | regions compare <from-set> <to-set> --feature KEY [--from-date D] [--to-date D] [--json]
   user create-admin --email E [--name N] [--password P]     (a password is generated when none is given)
   user create --email E --role admin|strategist|staff [--name N] [--password P]
+  user reset-second-factor --email E                        (removes the user's second factor; ends their sessions)
   generate --contacts N [--seed S] [--regions file] [--out file]
   generate --samples                                          (rewrites data-samples/)
   segment [--set constituency/2025 | --level constituency] [--as-of 2023-12-31] [--features k1,k2,… | --preset name] [--k 3-10] [--seed 42] [--restarts 5] [--json]
@@ -151,6 +152,10 @@ async function userCommand(env: Env, args: string[]) {
       role: { type: 'string' },
     },
   });
+  if (sub === 'reset-second-factor') {
+    if (!values.email) throw new UsageError('user reset-second-factor needs --email');
+    return resetSecondFactor(env, values.email.trim().toLowerCase());
+  }
   const role = (sub === 'create-admin' ? 'admin' : values.role) as Role;
   if (!['create', 'create-admin'].includes(sub) || !values.email || !ROLES.includes(role)) {
     throw new UsageError('user create-admin needs --email; user create needs --email and --role');
@@ -176,6 +181,41 @@ async function userCommand(env: Env, args: string[]) {
       details: { email, role, via: 'cli' },
     });
     console.log(`Created ${role} ${email}${values.password ? '' : ` with the password ${password}`}`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The way back in for someone with access to the server when no admin can sign in (the last admin lost their phone
+ * and their recovery codes): the same reset an admin makes on the accounts screen, audited as the CLI's.
+ */
+async function resetSecondFactor(env: Env, email: string) {
+  const db = await open(env);
+  try {
+    const sessionsRevoked = await db.dataSource.transaction(async (m) => {
+      const [rows]: [{ id: string }[], number] = await m.query(
+        `UPDATE staff_users SET mfa_secret = NULL, mfa_enabled_at = NULL, mfa_pending_secret = NULL,
+           mfa_last_step = NULL, mfa_recovery_codes = NULL
+         WHERE email = $1 AND (mfa_enabled_at IS NOT NULL OR mfa_pending_secret IS NOT NULL) RETURNING id`,
+        [email],
+      );
+      if (!rows.length) throw new UsageError(`${email} is no staff user with a second factor`);
+      const [, revoked]: [unknown, number] = await m.query(
+        `UPDATE staff_tokens SET revoked_at = now()
+         WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL`,
+        [rows[0].id],
+      );
+      await m.getRepository(AuditEntry).save({
+        action: 'staff-user.second-factor.reset',
+        entityType: 'staff-user',
+        entityId: rows[0].id,
+        details: { sessionsRevoked: revoked, via: 'cli' },
+      });
+      return revoked;
+    });
+    console.log(`Removed the second factor of ${email}; ${sessionsRevoked} sessions ended`);
     return 0;
   } finally {
     await db.close();

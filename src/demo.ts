@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { AuthService } from './auth/auth.service.js';
 import { MatchesService } from './segmentation/matches.service.js';
 import { SegmentationService } from './segmentation/segmentation.service.js';
-import type { Env } from './config/config.js';
+import { mfaRequiredRoles, type Env } from './config/config.js';
 import type { ImportKind } from './imports/import-job.entity.js';
 import { importFile, importOptions } from './imports/import-runner.js';
 
@@ -69,9 +69,17 @@ export async function loadDemo(app: INestApplication, env: Env): Promise<string>
   }
   if (n === 0) await segmentDemo(app, db);
   const url = `http://${env.HOST}:${env.PORT}`;
+  const login = `curl -s ${url}/auth/login -H 'content-type: application/json' -d '{"email":"${DEMO_EMAIL}","password":"${password}"}'`;
   return [
     `Log in:   ${DEMO_EMAIL} / ${password}  (kept in ${credentials})`,
-    `          curl -s ${url}/auth/login -H 'content-type: application/json' -d '{"email":"${DEMO_EMAIL}","password":"${password}"}'`,
-    `          then send "Authorization: Bearer <token>", e.g. curl -s ${url}/regions?level=constituency -H "Authorization: Bearer $TOKEN"`,
+    ...(mfaRequiredRoles(env).includes('admin')
+      ? [
+          '          Admins sign in with a second factor: the first sign-in in the web app sets it up with an',
+          '          authenticator app (MFA_REQUIRED_ROLES=none turns this off). Scripts use an API key.',
+        ]
+      : [
+          `          ${login}`,
+          `          then send "Authorization: Bearer <token>", e.g. curl -s ${url}/regions?level=constituency -H "Authorization: Bearer $TOKEN"`,
+        ]),
   ].join('\n');
 }

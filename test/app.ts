@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createApp } from '../src/app.js';
@@ -16,29 +17,44 @@ export interface TestApp {
   db: TestDatabase;
   http: () => ReturnType<typeof request>;
   tokens: Record<Role, string>;
+  /** The TOTP secrets of the users enrolled at sign-in (their role needed a second factor). */
+  totpSecrets: Partial<Record<Role, string>>;
   imports: ImportsService;
   close(): Promise<void>;
 }
 
-/** The real application on its own fresh database, with one logged-in staff user per role. */
+/**
+ * The real application on its own fresh database, with one logged-in staff user per role. Sign-in asks no second
+ * factor here (`MFA_REQUIRED_ROLES=none`) unless a suite about it says otherwise: then the users of the roles it
+ * names are enrolled as they sign in, and their secrets kept in `totpSecrets`.
+ */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'voter-segments-app-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', MFA_REQUIRED_ROLES: 'none', ...env });
   const app = (await createApp(config, db.url)) as INestApplication<App>;
   await app.init();
   const auth = app.get(AuthService);
   const tokens = {} as Record<Role, string>;
+  const totpSecrets: Partial<Record<Role, string>> = {};
   for (const role of ['admin', 'strategist', 'staff'] as Role[]) {
     const password = `${role}-password-long`;
     await auth.createUser({ name: role, email: `${role}@example.org`, password, role }, null);
-    tokens[role] = (await auth.login(`${role}@example.org`, password)).token;
+    const signedIn = await auth.login(`${role}@example.org`, password);
+    if ('token' in signedIn) {
+      tokens[role] = signedIn.token;
+    } else {
+      const { secret } = await auth.enrolAtSignIn(signedIn.challenge);
+      totpSecrets[role] = secret;
+      tokens[role] = (await auth.completeSignIn(signedIn.challenge, await generate({ secret }))).token;
+    }
   }
   return {
     app,
     db,
     http: () => request(app.getHttpServer()),
     tokens,
+    totpSecrets,
     imports: app.get(ImportsService),
     close: async () => {
       await app.close();

@@ -103,6 +103,26 @@ describe('the CLI', () => {
     expect(rows).toEqual([{ role: 'admin' }]);
   });
 
+  it('removes a second factor when no admin can sign in any more, audited as the CLI', async () => {
+    await db.dataSource.query(
+      `UPDATE staff_users SET mfa_secret = 'db.x.y.z', mfa_enabled_at = now(), mfa_recovery_codes = '{abc}'
+       WHERE email = 'first@example.org'`,
+    );
+    const result = await cli('user', 'reset-second-factor', '--email', 'First@Example.org');
+    expect(result.stdout).toMatch(/Removed the second factor of first@example.org; 0 sessions ended/);
+    const [row] = await db.dataSource.query(
+      `SELECT mfa_secret, mfa_enabled_at, mfa_recovery_codes FROM staff_users WHERE email = 'first@example.org'`,
+    );
+    expect(row).toEqual({ mfa_secret: null, mfa_enabled_at: null, mfa_recovery_codes: null });
+    const audit = await db.dataSource.query(
+      `SELECT staff_user_id, details FROM audit_log WHERE action = 'staff-user.second-factor.reset'`,
+    );
+    expect(audit).toEqual([{ staff_user_id: null, details: { sessionsRevoked: 0, via: 'cli' } }]);
+    const again = await cli('user', 'reset-second-factor', '--email', 'first@example.org');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/no staff user with a second factor/);
+  });
+
   it('segments with --json and lists the matches with their reasons', async () => {
     await cli('import', 'regions', resolve(import.meta.dirname, '../data-samples/regions.csv'));
     const run = await cli('segment', '--k', '3', '--seed', '5', '--json');

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { generate } from 'otplib';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
 import { LinkService } from '../src/links/link.service.js';
@@ -123,8 +124,14 @@ describe('the OpenAPI document against real answers', () => {
 
   beforeAll(async () => {
     sms = await startFakeTwilio();
-    // Low enough that the email wave over the segments needs an approval, the SMS wave not.
-    t = await startTestApp({ ...twilioEnv(sms), FREQUENCY_CAP: 'off', APPROVAL_THRESHOLD: '20' });
+    // Low enough that the email wave over the segments needs an approval, the SMS wave not. Admins sign in with a
+    // second factor, as by default (the test's admin is enrolled as it signs in).
+    t = await startTestApp({
+      ...twilioEnv(sms),
+      FREQUENCY_CAP: 'off',
+      APPROVAL_THRESHOLD: '20',
+      MFA_REQUIRED_ROLES: 'admin',
+    });
     await loadWaveData(t, 60);
     const served = await t.http().get('/docs/openapi.json');
     doc = (served.status === 200 ? served : await t.http().get('/docs-json').expect(200)).body as OpenApi;
@@ -148,6 +155,8 @@ describe('the OpenAPI document against real answers', () => {
     options: {
       url?: string;
       as?: 'admin' | 'staff' | 'strategist';
+      /** Another bearer token (a user's own login session). */
+      bearer?: string;
       body?: object;
       form?: Record<string, string>;
       /** A body sent as it is, as JSON. */
@@ -159,6 +168,7 @@ describe('the OpenAPI document against real answers', () => {
   ): Promise<Response> {
     let req = t.http()[method](options.url ?? path);
     if (options.as) req = req.set(as(options.as));
+    if (options.bearer) req = req.set('Authorization', `Bearer ${options.bearer}`);
     if (options.upload) {
       for (const [k, v] of Object.entries(options.upload.fields)) req = req.field(k, v);
       req = req.attach('file', options.upload.file, options.upload.name);
@@ -806,6 +816,76 @@ describe('the OpenAPI document against real answers', () => {
     });
     await call('get', '/audit', { url: '/audit?action=*', as: 'admin', status: 422 });
     await call('get', '/audit', { as: 'staff', status: 403 });
+  });
+
+  it('the second factor: enrolment at sign-in and of one’s own accord, a code, the session, an admin’s reset', async () => {
+    const code = (secret: string, steps = 0) =>
+      generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
+    const password = 'a-long-password-2';
+    const login = async (email: string) =>
+      (await t.http().post('/auth/login').send({ email, password }).expect(200)).body as {
+        token?: string;
+        challenge?: string;
+        secondFactor?: string;
+      };
+
+    // An admin without a factor enrols as they sign in.
+    await call('post', '/staff-users', {
+      as: 'admin',
+      body: { name: 'Zweite Admin', email: 'admin2@example.org', password, role: 'admin' },
+      status: 201,
+    });
+    const enrol = await login('admin2@example.org');
+    expect(enrol.secondFactor).toBe('enrol');
+    const shown = await call('post', '/auth/login/enrolment', {
+      body: { challenge: enrol.challenge },
+      status: 200,
+    });
+    await call('post', '/auth/login/second-factor', {
+      body: { challenge: enrol.challenge, code: '000000' },
+      status: 401,
+    });
+    const enrolled = await call('post', '/auth/login/second-factor', {
+      body: { challenge: enrol.challenge, code: await code(shown.body.secret) },
+      status: 200,
+    });
+    expect(enrolled.body.recoveryCodes).toHaveLength(10);
+
+    // Staff set one up from their account, and then sign in with a code.
+    const user = await call('post', '/staff-users', {
+      as: 'admin',
+      body: { name: 'Mit Faktor', email: 'mfa@example.org', password, role: 'staff' },
+      status: 201,
+    });
+    const token = (await login('mfa@example.org')).token!;
+    await call('get', '/auth/session', { status: 200 });
+    await call('get', '/auth/session', { bearer: token, status: 200 });
+    await call('get', '/auth/me/second-factor', { bearer: token, status: 200 });
+    const own = await call('post', '/auth/me/second-factor', { bearer: token, status: 200 });
+    await call('put', '/auth/me/second-factor', { bearer: token, body: { code: '000000' }, status: 401 });
+    await call('put', '/auth/me/second-factor', {
+      bearer: token,
+      body: { code: await code(own.body.secret) },
+      status: 200,
+    });
+    await call('get', '/auth/me/second-factor', { bearer: token, status: 200 });
+    const challenge = await login('mfa@example.org');
+    expect(challenge.secondFactor).toBe('code');
+    await call('post', '/auth/login/second-factor', {
+      body: { challenge: challenge.challenge, code: await code(own.body.secret, 1) },
+      status: 200,
+    });
+
+    await call('delete', '/staff-users/{id}/second-factor', {
+      url: `/staff-users/${user.body.id}/second-factor`,
+      as: 'admin',
+      status: 200,
+    });
+    await call('delete', '/staff-users/{id}/second-factor', {
+      url: `/staff-users/${user.body.id}/second-factor`,
+      as: 'admin',
+      status: 409,
+    });
   });
 
   it('fails an answer that does not match its schema (self-check)', async () => {

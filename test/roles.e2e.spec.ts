@@ -38,6 +38,12 @@ describe('who may call what: every route of the OpenAPI document, with each role
   });
   afterAll(() => t.close());
 
+  async function sessionOf(role: 'admin' | 'strategist' | 'staff'): Promise<string> {
+    const signedIn = await t.app.get(AuthService).login(`${role}@example.org`, `${role}-password-long`);
+    if (!('token' in signedIn)) throw new Error(`${role} was asked for a second factor`);
+    return signedIn.token;
+  }
+
   it('the README lists exactly the routes the service has', () => {
     expect([...matrix.keys()].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
     expect(routes.length).toBeGreaterThan(50);
@@ -52,7 +58,7 @@ describe('who may call what: every route of the OpenAPI document, with each role
         // Logging out ends the token it is sent with: each caller logs out a session of its own.
         const token =
           caller !== 'no token' && method === 'POST' && path === '/auth/logout'
-            ? (await t.app.get(AuthService).login(`${caller}@example.org`, `${caller}-password-long`)).token
+            ? await sessionOf(caller)
             : caller !== 'no token' && t.tokens[caller];
         if (token) req = req.set('Authorization', `Bearer ${token}`);
         // Twilio posts forms, and its webhooks take nothing else.

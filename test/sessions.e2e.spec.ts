@@ -98,6 +98,7 @@ describe('browser sessions: the HttpOnly cookie, its same-origin rule, logout an
       email: 'staff@example.org',
       role: 'staff',
       language: 'de',
+      secondFactor: false,
     });
     // A GET is not a change: no Origin needed, roles apply as with a bearer token.
     await t.http().get('/contacts').set('Cookie', cookie).expect(200);

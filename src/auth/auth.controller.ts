@@ -39,6 +39,17 @@ import {
   ApiKeyDto,
   CookieSessionDto,
   CreateApiKeyDto,
+  CurrentSessionDto,
+  EnrolmentDto,
+  RecoveryCodesDto,
+  SecondFactorChallengeDto,
+  SecondFactorCodeDto,
+  SecondFactorCookieSessionDto,
+  SecondFactorResetDto,
+  SecondFactorSignInDto,
+  SecondFactorStatusDto,
+  SecondFactorTokenDto,
+  SignInChallengeDto,
   CreateStaffUserDto,
   LoginDto,
   PasswordResetDto,
@@ -49,7 +60,8 @@ import {
   UpdateMeDto,
   UpdateStaffUserDto,
 } from './auth.dto.js';
-import { AuthService } from './auth.service.js';
+import { credentialOf } from './auth.guard.js';
+import { AuthService, type SessionIssued } from './auth.service.js';
 import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
 import { SESSION_COOKIE, SessionCookies } from './session-cookie.js';
 
@@ -69,10 +81,18 @@ export class AuthController {
     summary:
       'Sign in: a bearer token for scripts, or (`session: "cookie"`) an HttpOnly session cookie for browsers',
   })
-  @ApiExtraModels(TokenDto, CookieSessionDto)
+  @ApiExtraModels(TokenDto, CookieSessionDto, SignInChallengeDto)
   @ApiOkResponse({
-    description: 'Signed in: the token in the body, or with `session: "cookie"` only in the cookie',
-    schema: { oneOf: [{ $ref: getSchemaPath(TokenDto) }, { $ref: getSchemaPath(CookieSessionDto) }] },
+    description:
+      'Signed in: the token in the body, or with `session: "cookie"` only in the cookie. A user with a second ' +
+      'factor, or whose role needs one, gets a challenge instead and no session yet',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(TokenDto) },
+        { $ref: getSchemaPath(CookieSessionDto) },
+        { $ref: getSchemaPath(SignInChallengeDto) },
+      ],
+    },
     headers: {
       'Set-Cookie': {
         description: `With \`session: "cookie"\`: \`${SESSION_COOKIE}=<token>; Max-Age=…; Path=/; HttpOnly; SameSite=Strict\`, and \`Secure\` over https`,
@@ -87,11 +107,147 @@ export class AuthController {
   )
   @ApiTooManyRequestsResponse({ description: 'Too many login attempts from this address' })
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    if (dto.session !== 'cookie') return this.auth.login(dto.email, dto.password);
-    this.cookies.assertOwnOrigin(req);
-    const { token, expiresAt, role } = await this.auth.login(dto.email, dto.password);
+    if (dto.session === 'cookie') this.cookies.assertOwnOrigin(req);
+    const result = await this.auth.login(dto.email, dto.password);
+    if ('challenge' in result) return result;
+    return this.answerSession(dto.session, result, req, res);
+  }
+
+  @Post('auth/login/second-factor')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(LoginRateLimitGuard)
+  @ApiOperation({
+    summary:
+      'Complete a sign-in with the second factor: a code of the authenticator app or a recovery code (or, while ' +
+      'enrolling, the first code of the new factor)',
+  })
+  @ApiExtraModels(SecondFactorTokenDto, SecondFactorCookieSessionDto)
+  @ApiOkResponse({
+    description:
+      'Signed in, as POST /auth/login answers; when this set up the factor, with the ten recovery codes (shown once)',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(SecondFactorTokenDto) },
+        { $ref: getSchemaPath(SecondFactorCookieSessionDto) },
+      ],
+    },
+  })
+  @ApiErrors(
+    { 401: 'A wrong code, a used recovery code, or an expired challenge' },
+    { 403: 'A cookie was asked for by a request from another site' },
+    { 409: 'No QR code was asked for before the first code' },
+    422,
+  )
+  @ApiTooManyRequestsResponse({
+    description: 'Too many attempts from this address, or wrong codes for this account',
+  })
+  async secondFactorSignIn(
+    @Body() dto: SecondFactorSignInDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (dto.session === 'cookie') this.cookies.assertOwnOrigin(req);
+    const { recoveryCodes, ...session } = await this.auth.completeSignIn(dto.challenge, dto.code);
+    return {
+      ...this.answerSession(dto.session, session, req, res),
+      ...(recoveryCodes ? { recoveryCodes } : {}),
+    };
+  }
+
+  @Post('auth/login/enrolment')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(LoginRateLimitGuard)
+  @ApiOperation({
+    summary:
+      'Set up the second factor during sign-in (a role that needs one, a user who has none): the secret and its QR code',
+  })
+  @ApiOkResponse({
+    type: EnrolmentDto,
+    description: 'Scan it, then send its first code to POST /auth/login/second-factor',
+  })
+  @ApiErrors({ 401: 'An expired challenge, or one that is not for enrolment' }, 409, 422)
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address' })
+  enrolAtSignIn(@Body() dto: SecondFactorChallengeDto) {
+    return this.auth.enrolAtSignIn(dto.challenge);
+  }
+
+  @Get('auth/session')
+  @Public()
+  @ApiOperation({
+    summary: 'Who is signed in, if anyone: the current session (cookie or bearer token) or none, never a 401',
+  })
+  @ApiOkResponse({ type: CurrentSessionDto })
+  async session(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<CurrentSessionDto> {
+    const { via, token } = credentialOf(req, this.cookies);
+    const found = token ? await this.auth.authenticate(token) : undefined;
+    // An ended session's cookie is of no more use: the browser may drop it.
+    if (!found && via === 'cookie' && token) this.cookies.clear(req, res);
+    return found ? { user: found.staff, expiresAt: found.expiresAt } : { user: null, expiresAt: null };
+  }
+
+  @Get('auth/me/second-factor')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'The signed-in user’s second factor: on or off, needed by their role, recovery codes left',
+  })
+  @ApiOkResponse({ type: SecondFactorStatusDto })
+  @ApiErrors(401)
+  secondFactor(@CurrentStaff() staff: StaffPrincipal) {
+    return this.auth.secondFactorOf(staff);
+  }
+
+  @Post('auth/me/second-factor')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Set up a second factor of one’s own accord: the secret and its QR code, confirmed by PUT with a code',
+  })
+  @ApiOkResponse({ type: EnrolmentDto })
+  @ApiErrors(
+    { 400: 'An API key is not a person’s sign-in' },
+    401,
+    { 403: 'Signed in with the cookie, but the request comes from another site' },
+    { 409: 'A second factor is set up already' },
+  )
+  startEnrolment(@CurrentStaff() staff: StaffPrincipal, @CurrentCredential() credential: Credential) {
+    return this.auth.startOwnEnrolment(staff, credential);
+  }
+
+  @Put('auth/me/second-factor')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Confirm the new second factor with its first code: from then on sign-in asks for a code',
+  })
+  @ApiOkResponse({ type: RecoveryCodesDto, description: 'The ten recovery codes, shown this once' })
+  @ApiErrors(
+    { 400: 'An API key is not a person’s sign-in' },
+    { 401: 'Not signed in, or a wrong code' },
+    { 403: 'Signed in with the cookie, but the request comes from another site' },
+    { 409: 'No QR code was asked for, or a second factor is set up already' },
+    422,
+  )
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong codes for this account' })
+  confirmEnrolment(
+    @CurrentStaff() staff: StaffPrincipal,
+    @CurrentCredential() credential: Credential,
+    @Body() dto: SecondFactorCodeDto,
+  ) {
+    return this.auth.confirmOwnEnrolment(staff, credential, dto.code);
+  }
+
+  private answerSession(
+    kind: LoginDto['session'],
+    session: SessionIssued,
+    req: Request,
+    res: Response,
+  ): TokenDto | CookieSessionDto {
+    if (kind !== 'cookie') return session;
+    const { token, expiresAt, role } = session;
     this.cookies.set(req, res, token, expiresAt);
-    return { session: 'cookie', expiresAt, role } satisfies CookieSessionDto;
+    return { session: 'cookie', expiresAt, role };
   }
 
   @Post('auth/logout')
@@ -218,5 +374,22 @@ export class AuthController {
     @Body() dto: ResetPasswordDto,
   ) {
     return this.auth.resetPassword(id, dto.password, staff, credential);
+  }
+
+  @Delete('staff-users/:id/second-factor')
+  @ApiBearerAuth()
+  @Roles()
+  @ApiOperation({
+    summary:
+      'Remove a staff user’s second factor and recovery codes (a lost phone); ends their sessions; audited',
+  })
+  @ApiOkResponse({ type: SecondFactorResetDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'The user has no second factor' })
+  resetSecondFactor(
+    @CurrentStaff() staff: StaffPrincipal,
+    @CurrentCredential() credential: Credential,
+    @Param('id', ParseUUIDPipe) id: string,
+  ) {
+    return this.auth.resetSecondFactor(id, staff, credential);
   }
 }

@@ -9,6 +9,8 @@ export interface StaffPrincipal {
   email: string;
   role: Role;
   language: UiLanguage;
+  /** Whether the user signs in with a second factor. */
+  secondFactor: boolean;
 }
 
 /** The token a request was signed in with, and how it came: a script's bearer header or a browser's cookie. */

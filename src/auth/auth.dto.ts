@@ -71,6 +71,125 @@ export class CookieSessionDto {
   role: Role;
 }
 
+/** The password was right and a second factor is needed: no session yet. */
+export class SignInChallengeDto {
+  @ApiProperty({
+    enum: ['code', 'enrol'],
+    description:
+      '`code`: send a code from the authenticator app (or a recovery code) to POST /auth/login/second-factor. ' +
+      '`enrol`: the role needs a second factor and the user has none: POST /auth/login/enrolment shows the QR ' +
+      'code, then the first code goes to POST /auth/login/second-factor',
+  })
+  secondFactor: 'code' | 'enrol';
+
+  @ApiProperty({ description: 'Signed and short-lived; it proves the password, nothing more' })
+  challenge: string;
+
+  @ApiProperty({ type: Date, description: 'When the challenge stops working: sign in again' })
+  expiresAt: Date;
+}
+
+const SessionKind = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      enum: SESSION_KINDS,
+      default: 'token',
+      description: 'As for POST /auth/login: the token in the body, or (`cookie`) in the HttpOnly cookie',
+    }),
+    IsOptional(),
+    IsIn(SESSION_KINDS),
+  );
+
+export class SecondFactorSignInDto {
+  @ApiProperty({ description: 'The challenge POST /auth/login answered' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  challenge: string;
+
+  @ApiProperty({
+    description:
+      'The 6-digit code of the authenticator app, or one of the recovery codes (each works once); while ' +
+      'enrolling, the first code of the new factor',
+    example: '123456',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  code: string;
+
+  @SessionKind()
+  session?: (typeof SESSION_KINDS)[number];
+}
+
+export class SecondFactorChallengeDto {
+  @ApiProperty({ description: 'The challenge POST /auth/login answered with `secondFactor: "enrol"`' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  challenge: string;
+}
+
+/** A new second factor to set up in an authenticator app; kept pending until its first code confirms it. */
+export class EnrolmentDto {
+  @ApiProperty({
+    description: 'The TOTP secret (base32) to type in by hand; shown while enrolling, never again',
+  })
+  secret: string;
+
+  @ApiProperty({ description: 'The same as an `otpauth://totp/…` address' })
+  otpauthUri: string;
+
+  @ApiProperty({ description: 'The address as a QR code: an SVG image as a `data:` URL' })
+  qrCode: string;
+}
+
+export class SecondFactorCodeDto {
+  @ApiProperty({ description: 'The first 6-digit code the authenticator app shows', example: '123456' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  code: string;
+}
+
+export class RecoveryCodesDto {
+  @ApiProperty({
+    type: [String],
+    description:
+      'Ten recovery codes, each good for one sign-in without the app: shown this once, stored hashed',
+  })
+  recoveryCodes: string[];
+}
+
+/** A token sign-in completed by the second factor; when it set up the factor, with the recovery codes. */
+export class SecondFactorTokenDto extends TokenDto {
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Only when this sign-in set up the second factor: shown once',
+  })
+  recoveryCodes?: string[];
+}
+
+export class SecondFactorCookieSessionDto extends CookieSessionDto {
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Only when this sign-in set up the second factor: shown once',
+  })
+  recoveryCodes?: string[];
+}
+
+export class SecondFactorStatusDto {
+  @ApiProperty({ description: 'Whether the user signs in with a second factor' }) enabled: boolean;
+  @ApiProperty({ type: Date, nullable: true }) enabledAt: Date | null;
+  @ApiProperty({ description: 'Whether the user’s role needs one (MFA_REQUIRED_ROLES)' }) required: boolean;
+  @ApiProperty({ type: 'integer', description: 'Recovery codes not yet used' }) recoveryCodesLeft: number;
+}
+
+export class SecondFactorResetDto {
+  @ApiProperty({ type: 'integer', description: 'The user’s sessions ended by the reset' })
+  sessionsRevoked: number;
+}
+
 export class UpdateMeDto {
   @ApiProperty({ enum: UI_LANGUAGES, description: 'The web app’s language for this user' })
   @IsIn(UI_LANGUAGES)
@@ -198,6 +317,25 @@ export class StaffUserDto {
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ enum: UI_LANGUAGES, description: 'The web app’s language for this user' })
   language: UiLanguage;
+  @ApiProperty({ description: 'Whether the user signs in with a second factor (TOTP)' })
+  secondFactor: boolean;
+}
+
+/** Who the request is signed in as, if anyone: the web app's first question, answered without a 401. */
+export class CurrentSessionDto {
+  @ApiProperty({
+    type: StaffUserDto,
+    nullable: true,
+    description: 'null: not signed in (or the session ended)',
+  })
+  user: StaffUserDto | null;
+
+  @ApiProperty({
+    type: Date,
+    nullable: true,
+    description: 'When the session ends; null without one, or for an API key that never expires',
+  })
+  expiresAt: Date | null;
 }
 
 /** A staff account as the admins' list shows it. */

@@ -6,12 +6,23 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { PUBLIC, ROLES_KEY, type AuthenticatedRequest } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import type { Role } from './roles.js';
 import { STATE_CHANGING_METHODS } from './same-origin.js';
 import { SessionCookies } from './session-cookie.js';
+
+/** The token a request carries, and how: an `Authorization` header, when sent, is the credential; else the cookie. */
+export function credentialOf(
+  request: Request,
+  cookies: SessionCookies,
+): { via: 'bearer' | 'cookie'; token: string | undefined } {
+  const authorization = request.headers.authorization;
+  if (authorization === undefined) return { via: 'cookie', token: cookies.read(request) };
+  const [scheme, value] = authorization.split(' ');
+  return { via: 'bearer', token: scheme?.toLowerCase() === 'bearer' && value ? value : undefined };
+}
 
 /**
  * Global: every route needs a valid token unless marked @Public(); @Roles() narrows who (admins always pass). A
@@ -31,15 +42,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const authorization = request.headers.authorization;
-    const via = authorization === undefined ? 'cookie' : 'bearer';
-    let token: string | undefined;
-    if (via === 'bearer') {
-      const [scheme, value] = authorization!.split(' ');
-      token = scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
-    } else {
-      token = this.cookies.read(request);
-    }
+    const { via, token } = credentialOf(request, this.cookies);
     const session = token ? await this.auth.authenticate(token) : undefined;
     if (!session) {
       // An expired or revoked cookie is of no more use: the browser may drop it.

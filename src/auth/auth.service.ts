@@ -9,7 +9,23 @@ import type { ApiKeyDto, CreateStaffUserDto, PasswordResetDto, UpdateStaffUserDt
 import { randomBytes } from 'node:crypto';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './passwords.js';
 import { StaffToken } from './staff-token.entity.js';
+import type { Role } from './roles.js';
+import { SecondFactorService } from './second-factor.service.js';
 import { StaffUser, type UiLanguage } from './staff-user.entity.js';
+
+/** A new login session's bearer token. */
+export interface SessionIssued {
+  token: string;
+  expiresAt: Date;
+  role: Role;
+}
+
+/** The password was right, and a second factor is needed: the challenge goes with the code. */
+export interface SignInChallenge {
+  secondFactor: 'code' | 'enrol';
+  challenge: string;
+  expiresAt: Date;
+}
 
 @Injectable()
 export class AuthService {
@@ -20,34 +36,129 @@ export class AuthService {
     @InjectRepository(StaffUser) private readonly users: Repository<StaffUser>,
     @InjectRepository(StaffToken) private readonly tokens: Repository<StaffToken>,
     private readonly audit: AuditService,
+    private readonly secondFactor: SecondFactorService,
     private readonly env: Env,
   ) {}
 
-  async login(email: string, password: string) {
+  /**
+   * Checks the password. A user with a second factor, or whose role needs one, gets a challenge instead of a
+   * session: the code (or the enrolment of a factor) completes the sign-in with `completeSignIn`.
+   */
+  async login(email: string, password: string): Promise<SessionIssued | SignInChallenge> {
     const user = await this.users.findOne({
       where: { email: email.trim().toLowerCase(), disabledAt: IsNull() },
-      select: { id: true, role: true, passwordHash: true },
+      select: { id: true, role: true, passwordHash: true, mfaEnabledAt: true },
     });
     this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !ok) throw new AppError(ErrorCode.InvalidCredentials, 'Wrong email or password');
+    if (user.mfaEnabledAt) return this.secondFactor.challenge(user.id, 'code');
+    if (this.secondFactor.required(user.role)) return this.secondFactor.challenge(user.id, 'enrol');
+    return this.startSession(user.id, user.role, {});
+  }
+
+  /**
+   * The second step of a sign-in: a code from the authenticator app or a recovery code, or, for a user who is
+   * enrolling, the first code of the new factor (then the recovery codes are answered, this once).
+   */
+  async completeSignIn(
+    challenge: string,
+    code: string,
+  ): Promise<SessionIssued & { recoveryCodes?: string[] }> {
+    const claims = this.secondFactor.readChallenge(challenge);
+    const user = await this.users.findOneBy({ id: claims.userId, disabledAt: IsNull() });
+    if (!user) throw new AppError(ErrorCode.InvalidCredentials, 'This account cannot sign in');
+    if (claims.kind === 'enrol') {
+      const recoveryCodes = await this.secondFactor.confirmEnrolment(user.id, code);
+      await this.audit.record(user.id, 'staff-user.second-factor.enrol', 'staff-user', user.id);
+      return {
+        ...(await this.startSession(user.id, user.role, { secondFactor: 'enrolled' })),
+        recoveryCodes,
+      };
+    }
+    const how = await this.secondFactor.verifyCode(user.id, code);
+    return this.startSession(user.id, user.role, { secondFactor: how });
+  }
+
+  /** The QR code and secret for a user whose role needs a second factor and who has none yet. */
+  async enrolAtSignIn(challenge: string) {
+    const claims = this.secondFactor.readChallenge(challenge, 'enrol');
+    const user = await this.users.findOneBy({ id: claims.userId, disabledAt: IsNull() });
+    if (!user) throw new AppError(ErrorCode.InvalidCredentials, 'This account cannot sign in');
+    return this.secondFactor.startEnrolment(user.id, user.email);
+  }
+
+  private async startSession(userId: string, role: Role, details: Record<string, unknown>) {
     const token = newToken('session');
     const expiresAt = new Date(Date.now() + this.env.SESSION_TTL_SECONDS * 1000);
-    await this.tokens.insert({ userId: user.id, kind: 'session', tokenHash: tokenHash(token), expiresAt });
-    await this.audit.record(user.id, 'auth.login', 'staff-user', user.id);
-    return { token, expiresAt, role: user.role };
+    await this.tokens.insert({ userId, kind: 'session', tokenHash: tokenHash(token), expiresAt });
+    await this.audit.record(userId, 'auth.login', 'staff-user', userId, details);
+    return { token, expiresAt, role };
+  }
+
+  /** The signed-in user's second factor: whether they have one, whether their role needs one, codes left. */
+  async secondFactorOf(staff: StaffPrincipal) {
+    const user = await this.users.findOneByOrFail({ id: staff.id });
+    return {
+      enabled: user.mfaEnabledAt !== null,
+      enabledAt: user.mfaEnabledAt,
+      required: this.secondFactor.required(user.role),
+      recoveryCodesLeft: user.mfaEnabledAt ? await this.secondFactor.recoveryCodesLeft(user.id) : 0,
+    };
+  }
+
+  /** A signed-in user sets up a second factor of their own accord (with a login session, not an API key). */
+  startOwnEnrolment(staff: StaffPrincipal, credential: Credential) {
+    this.assertSession(credential);
+    return this.secondFactor.startEnrolment(staff.id, staff.email);
+  }
+
+  async confirmOwnEnrolment(staff: StaffPrincipal, credential: Credential, code: string) {
+    this.assertSession(credential);
+    const recoveryCodes = await this.secondFactor.confirmEnrolment(staff.id, code);
+    await this.audit.record(staff.id, 'staff-user.second-factor.enrol', 'staff-user', staff.id);
+    return { recoveryCodes };
+  }
+
+  /**
+   * An admin removes a user's second factor (a lost phone, used-up recovery codes): the user's sessions end (an
+   * admin resetting their own keeps the one the request came with), and at the next sign-in a role that needs a
+   * factor enrols a new one. Audited.
+   */
+  async resetSecondFactor(id: string, by: StaffPrincipal, credential: Credential) {
+    if (!(await this.users.existsBy({ id })))
+      throw new AppError(ErrorCode.NotFound, 'No staff user with this id');
+    const sessionsRevoked = await this.users.manager.transaction(async (m) => {
+      if (!(await this.secondFactor.reset(id)))
+        throw new AppError(ErrorCode.Conflict, 'This staff user has no second factor');
+      return this.revokeSessions(m, id, credential.tokenId);
+    });
+    await this.audit.record(by.id, 'staff-user.second-factor.reset', 'staff-user', id, { sessionsRevoked });
+    return { sessionsRevoked };
+  }
+
+  private assertSession(credential: Credential) {
+    if (credential.kind !== 'session')
+      throw new AppError(
+        ErrorCode.BadRequest,
+        'A second factor protects a person’s sign-in: set it up from a login session, not with an API key',
+      );
   }
 
   /** The staff member a token belongs to, and which token it is; undefined if unknown, expired, revoked or disabled. */
   async authenticate(
     token: string,
-  ): Promise<{ staff: StaffPrincipal; tokenId: string; kind: Credential['kind'] } | undefined> {
+  ): Promise<
+    { staff: StaffPrincipal; tokenId: string; kind: Credential['kind']; expiresAt: Date | null } | undefined
+  > {
     const rows: (StaffPrincipal & {
       token_id: string;
       kind: Credential['kind'];
       last_used_at: Date | null;
+      expires_at: Date | null;
     })[] = await this.tokens.query(
-      `SELECT u.id, u.name, u.email, u.role, u.language, t.id AS token_id, t.kind, t.last_used_at
+      `SELECT u.id, u.name, u.email, u.role, u.language, u.mfa_enabled_at IS NOT NULL AS "secondFactor",
+         t.id AS token_id, t.kind, t.last_used_at, t.expires_at
        FROM staff_tokens t JOIN staff_users u ON u.id = t.user_id
        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
          AND u.disabled_at IS NULL`,
@@ -58,8 +169,15 @@ export class AuthService {
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
       await this.tokens.update(row.token_id, { lastUsedAt: new Date() });
     }
-    const staff = { id: row.id, name: row.name, email: row.email, role: row.role, language: row.language };
-    return { staff, tokenId: row.token_id, kind: row.kind };
+    const staff = {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      role: row.role,
+      language: row.language,
+      secondFactor: row.secondFactor,
+    };
+    return { staff, tokenId: row.token_id, kind: row.kind, expiresAt: row.expires_at };
   }
 
   /** Ends the session the request was signed in with; an API key is revoked on its own route, not by a logout. */
@@ -94,11 +212,12 @@ export class AuthService {
       passwordHash: await hashPassword(dto.password),
     });
     await this.audit.record(by, 'staff-user.create', 'staff-user', user.id, { email, role: dto.role });
-    return { id: user.id, name: user.name, email: user.email, role: user.role, language: user.language };
+    const { id, name, role, language } = user;
+    return { id, name, email, role, language, secondFactor: false };
   }
 
-  listUsers() {
-    return this.users.find({ order: { createdAt: 'ASC' } });
+  async listUsers() {
+    return (await this.users.find({ order: { createdAt: 'ASC' } })).map(account);
   }
 
   /**
@@ -142,7 +261,7 @@ export class AuthService {
     });
     if (Object.keys(changes).length)
       await this.audit.record(by.id, 'staff-user.update', 'staff-user', id, { ...changes, sessionsRevoked });
-    return user;
+    return account(user);
   }
 
   /**
@@ -218,4 +337,18 @@ export class AuthService {
     if (!result.affected) throw new AppError(ErrorCode.NotFound, 'No active API key with this id');
     await this.audit.record(by, 'api-key.revoke', 'api-key', id);
   }
+}
+
+/** A staff account as the API shows it: whether it has a second factor, never its secret. */
+function account(user: StaffUser) {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    language: user.language,
+    secondFactor: (user.mfaEnabledAt ?? null) !== null,
+    disabledAt: user.disabledAt ?? null,
+    createdAt: user.createdAt,
+  };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, mfaRequiredRoles } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the defaults when nothing is set', () => {
@@ -49,5 +49,14 @@ describe('loadConfig', () => {
       /SMTP_URL: required with EMAIL_PROVIDER=smtp/,
     );
     expect(() => loadConfig({ SMS_PROVIDER: 'carrier-pigeon' })).toThrow(/SMS_PROVIDER/);
+  });
+
+  it('asks admins for a second factor unless told otherwise, and takes only roles or none', () => {
+    expect(mfaRequiredRoles(loadConfig({}))).toEqual(['admin']);
+    expect(mfaRequiredRoles(loadConfig({ MFA_REQUIRED_ROLES: 'admin,staff' }))).toEqual(['admin', 'staff']);
+    expect(mfaRequiredRoles(loadConfig({ MFA_REQUIRED_ROLES: 'none' }))).toEqual([]);
+    for (const bad of ['admins', 'admin,', 'admin, staff', 'all'])
+      expect(() => loadConfig({ MFA_REQUIRED_ROLES: bad })).toThrow(/MFA_REQUIRED_ROLES must be roles/);
+    expect(() => loadConfig({ MFA_KEYS: 'k1:short' })).toThrow(/MFA_KEYS must be id:secret pairs/);
   });
 });

@@ -81,6 +81,24 @@ export class Env {
   @Min(1)
   LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
+  /**
+   * The roles that must sign in with a second factor (a TOTP code from an authenticator app), comma-separated, or
+   * `none`. Staff of these roles who have none are led through its enrolment at their next sign-in; anyone may enrol
+   * voluntarily. API keys never ask for one.
+   */
+  @Matches(/^none$|^(admin|strategist|staff)(,(admin|strategist|staff))*$/, {
+    message: 'MFA_REQUIRED_ROLES must be roles (admin, strategist, staff), comma-separated, or none',
+  })
+  MFA_REQUIRED_ROLES = 'admin';
+
+  /** Keys that encrypt the stored TOTP secrets and sign sign-in challenges, as `id:secret` pairs (secret ≥ 32
+   * characters), comma-separated; the first encrypts, all decrypt. Empty: a key generated once and kept in the database. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+:[^,:]{32,}(,[A-Za-z0-9_-]+:[^,:]{32,})*$/, {
+    message: 'MFA_KEYS must be id:secret pairs with secrets of at least 32 characters',
+  })
+  MFA_KEYS: string | undefined = undefined;
+
   /** Consent purposes supporters can hold, comma-separated. */
   @Matches(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, { message: 'CONSENT_PURPOSES must be comma-separated keys' })
   CONSENT_PURPOSES = 'campaign-news,event-reminders,election-day';
@@ -352,6 +370,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
   };
   return env;
 }
+
+/** The roles MFA_REQUIRED_ROLES names (none: an empty list). */
+export const mfaRequiredRoles = (env: Env): string[] =>
+  env.MFA_REQUIRED_ROLES === 'none' ? [] : env.MFA_REQUIRED_ROLES.split(',');
 
 export const consentPurposes = (env: Env): string[] => env.CONSENT_PURPOSES.split(',');
 

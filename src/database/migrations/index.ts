@@ -17,6 +17,7 @@ import { AdminReadApi1796500000001 } from './1796500000001-admin-read-api.js';
 import { ReportAnomalies1796600000010 } from './1796600000010-report-anomalies.js';
 import { ConfirmationReleases1796600000020 } from './1796600000020-confirmation-releases.js';
 import { WaveRevisions1796800000001 } from './1796800000001-wave-revisions.js';
+import { StaffSecondFactor1796900000010 } from './1796900000010-staff-second-factor.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ReportAnomalies1796600000010,
   ConfirmationReleases1796600000020,
   WaveRevisions1796800000001,
+  StaffSecondFactor1796900000010,
 ];

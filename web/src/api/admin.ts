@@ -25,6 +25,9 @@ export const updateStaff = (id: string, body: StaffChange) =>
 /** A new password chosen by the service, answered this once; the user's sessions end. */
 export const resetPassword = (id: string) =>
   ok(api.POST('/staff-users/{id}/password', { params: { path: { id } }, body: {} }));
+/** Removes the user's second factor and recovery codes (audited); their sessions end. */
+export const resetSecondFactor = (id: string) =>
+  ok(api.DELETE('/staff-users/{id}/second-factor', { params: { path: { id } } }));
 
 export const listApiKeys = () => ok(api.GET('/auth/api-keys'));
 export const createApiKey = (name: string, expiresInDays: number | null) =>

@@ -1,5 +1,6 @@
 import { adminDe } from './admin';
 import { contactsDe } from './contacts';
+import { secondFactorDe } from './second-factor';
 import { templatesDe } from './templates';
 import { wavesDe } from './waves';
 
@@ -17,6 +18,7 @@ export const de = {
     contacts: 'Kontakte',
     data: 'Daten',
     users: 'Zugänge',
+    account: 'Mein Zugang',
     retention: 'Aufbewahrung',
     audit: 'Protokoll',
   },
@@ -208,6 +210,7 @@ export const de = {
   waves: wavesDe,
   contacts: contactsDe,
   admin: adminDe,
+  secondFactor: secondFactorDe,
 };
 
 export type Strings = typeof de;

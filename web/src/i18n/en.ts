@@ -1,6 +1,7 @@
 import type { Strings } from './de';
 import { adminEn } from './admin';
 import { contactsEn } from './contacts';
+import { secondFactorEn } from './second-factor';
 import { templatesEn } from './templates';
 import { wavesEn } from './waves';
 
@@ -18,6 +19,7 @@ export const en: Strings = {
     contacts: 'Contacts',
     data: 'Data',
     users: 'Accounts',
+    account: 'My account',
     retention: 'Retention',
     audit: 'Audit log',
   },
@@ -207,4 +209,5 @@ export const en: Strings = {
   waves: wavesEn,
   contacts: contactsEn,
   admin: adminEn,
+  secondFactor: secondFactorEn,
 };

@@ -16,6 +16,7 @@ export const SCREENS = {
   users: { roles: ['admin'], probe: '/staff-users' },
   retention: { roles: ['admin'], probe: '/retention-rules' },
   audit: { roles: ['admin'], probe: '/audit' },
+  account: { roles: ['admin', 'strategist', 'staff'] },
 } satisfies Record<string, { roles: string[]; probe?: ClientPathsWithMethod<typeof api, 'get'> }>;
 
 export type Screen = keyof typeof SCREENS;
