@@ -115,8 +115,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     for (const pool of [this.durable, this.fast])
       pool.on('error', (e) => this.logger.warn(`database connection lost: ${e.message}`));
     this.running = true;
+    // Once, before any lane claims a row: this worker's rows from before its restart (a recovery running beside the
+    // lanes would take back the rows they have just claimed).
+    const recovered = this.recover(true);
     this.loops = (['email', 'sms'] as const).map((channel) =>
-      this.loop(channel).catch((e: unknown) => this.logger.error(`${channel} loop stopped: ${String(e)}`)),
+      recovered
+        .then(() => this.loop(channel))
+        .catch((e: unknown) => this.logger.error(`${channel} loop stopped: ${String(e)}`)),
     );
     this.logger.log(`dispatching as ${this.worker}`);
   }
@@ -143,7 +148,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       channel,
       channel === 'email' ? this.env.EMAIL_PER_SECOND : this.env.SMS_PER_SECOND,
     );
-    await this.recover(true);
     await Promise.all(laneSlots(concurrency).map((slots) => this.lane(channel, slots, limiter)));
   }
 
