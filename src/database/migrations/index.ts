@@ -14,6 +14,7 @@ import { StaffLanguage1796300000001 } from './1796300000001-staff-language.js';
 import { TemplateContexts1796400000000 } from './1796400000000-template-contexts.js';
 import { WaveApproval1796500000000 } from './1796500000000-wave-approval.js';
 import { AdminReadApi1796500000001 } from './1796500000001-admin-read-api.js';
+import { MessageHandOver1796600000000 } from './1796600000000-message-hand-over.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   TemplateContexts1796400000000,
   WaveApproval1796500000000,
   AdminReadApi1796500000001,
+  MessageHandOver1796600000000,
 ];
