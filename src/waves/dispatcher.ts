@@ -179,7 +179,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
             ),
         );
       } catch (e) {
-        // A lost connection or a restarting database: log, wait, go on; leases protect the rows handed over.
+        // A lost connection or a restarting database: log, wait, go on. Answers not yet written go with the next
+        // statement; rows claimed but not handed over go back to the queue when their lease runs out.
         if (!this.running) break;
         this.logger.error(`${channel}: ${String(e)}`);
         await sleep(1000);
