@@ -1,5 +1,7 @@
 // Email throughput: a wave of N messages (default 100,000) sent by a worker process to an SMTP sink on 127.0.0.1,
-// against plain nodemailer sending N messages of the same size with the same pool to the same sink.
+// against plain nodemailer sending N messages of the same size with the same pool to the same sink. Both have the
+// same messages in flight (BENCH_CONCURRENCY, default 10, the worker's EMAIL_CONCURRENCY) and one SMTP connection for
+// each, as the worker's transport opens.
 // Usage: npm run bench -- email-throughput [--messages 100000]
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +13,7 @@ const { values } = parseArgs({
   options: { messages: { type: 'string', default: '100000' }, plain: { type: 'string' } },
 });
 const messages = Number(values.messages);
-const POOL = 5;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const perMessage = (cpuMs) => (cpuMs / messages).toFixed(3);
 
 /** The machine's CPU counters (/proc/stat, all cores): on a virtual machine, `steal` is time the host gave to others. */
@@ -28,14 +30,18 @@ async function machineCpu() {
 const stolenShare = (a, b) => Math.round(((b.steal - a.steal) / (b.total - a.total)) * 100);
 
 if (values.plain) {
-  // Child: plain nodemailer, pooled, POOL connections, as many messages in flight as the pool takes.
+  // Child: plain nodemailer, pooled, CONCURRENCY connections and messages in flight.
   const nodemailer = (await import('nodemailer')).default;
-  const transport = nodemailer.createTransport({ url: values.plain, pool: true, maxConnections: POOL });
+  const transport = nodemailer.createTransport({
+    url: values.plain,
+    pool: true,
+    maxConnections: CONCURRENCY,
+  });
   const html = `<p>Hallo Name,</p><p>${'Mieten runter, Löhne rauf. '.repeat(20)}</p><p><a href="https://kampagne.example.org/unsubscribe/x">Abmelden</a></p>`;
   const t = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: POOL * 2 }, async () => {
+    Array.from({ length: CONCURRENCY }, async () => {
       while (next < messages) {
         const i = next++;
         await transport.sendMail({
@@ -65,7 +71,7 @@ try {
   const worker = await startWorker(database.url, {
     SMTP_URL: sink.url,
     EMAIL_PER_SECOND: '0',
-    EMAIL_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? String(2 * POOL),
+    EMAIL_CONCURRENCY: String(CONCURRENCY),
     DATA_DIR: join(database.work, 'worker'),
   });
   const cpuBefore = await worker.cpuSeconds();
@@ -94,7 +100,7 @@ try {
   const plainRate = plainCount / plain.seconds;
   const plainCpuMs = (plain.cpu.user + plain.cpu.system) / 1000;
   console.log(
-    `\nEmail, ${messages.toLocaleString('en')} messages to ${sink.name} on 127.0.0.1, pool of ${POOL}`,
+    `\nEmail, ${messages.toLocaleString('en')} messages to ${sink.name} on 127.0.0.1, ${CONCURRENCY} in flight on ${CONCURRENCY} connections`,
   );
   console.log(
     `  wave (worker process)   ${oursS.toFixed(1)} s   ${Math.round(ours)} msg/s   ${perMessage(oursCpuMs)} ms CPU/msg   ${oursStolen} % stolen   peak RSS ${rss} MB`,
@@ -102,16 +108,20 @@ try {
   console.log(
     `  plain nodemailer        ${plain.seconds.toFixed(1)} s   ${Math.round(plainRate)} msg/s   ${perMessage(plainCpuMs)} ms CPU/msg   ${plainStolen} % stolen`,
   );
+  const cpuRatio = oursCpuMs / plainCpuMs;
   console.log(`  ratio ${(ours / plainRate).toFixed(2)} (target >= 0.8)`);
+  console.log(`  CPU per message ratio ${cpuRatio.toFixed(2)} (target <= 1.1)`);
   console.log(
     JSON.stringify({
       messages,
       sink: sink.name,
+      concurrency: CONCURRENCY,
       wave_msgs_per_s: Math.round(ours),
       nodemailer_msgs_per_s: Math.round(plainRate),
       ratio: Math.round((ours / plainRate) * 100) / 100,
       wave_cpu_ms_per_msg: Number(perMessage(oursCpuMs)),
       nodemailer_cpu_ms_per_msg: Number(perMessage(plainCpuMs)),
+      cpu_ratio: Math.round(cpuRatio * 100) / 100,
       wave_stolen_pct: oursStolen,
       nodemailer_stolen_pct: plainStolen,
       worker_rss_mb: rss,

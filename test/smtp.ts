@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server';
 export interface TestSmtp {
   url: string;
   messages: ParsedMail[];
+  /** Every recipient a client named (RCPT TO), accepted or refused, whether or not its message then arrived. */
+  recipients: string[];
   /** Recipients to refuse with this SMTP reply code (e.g. 550 permanent, 451 transient). */
   refuse: Map<string, number>;
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
@@ -15,11 +17,13 @@ export interface TestSmtp {
 export async function startSmtp(port = 0): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
   const refuse = new Map<string, number>();
+  const recipients: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
+      recipients.push(address.address.toLowerCase());
       const code = refuse.get(address.address.toLowerCase());
       if (!code) return callback();
       const error = new Error(`${code} refused by the test server`) as Error & { responseCode: number };
@@ -42,6 +46,7 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${bound}`,
     messages,
+    recipients,
     refuse,
     async waitFor(count, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;

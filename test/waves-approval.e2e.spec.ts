@@ -403,9 +403,10 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
       expectedEnd: null,
     });
 
-    // A worker that stopped while it held a message leaves it ambiguous: counted, with its meaning.
+    // A worker that stopped while it handed a message over leaves it ambiguous: counted, with its meaning.
     await t.db.dataSource.query(
-      `UPDATE messages SET status = 'sending', claimed_by = 'stopped-worker', lease_until = now() - interval '1 second'
+      `UPDATE messages SET status = 'sending', claimed_by = 'stopped-worker', lease_until = now() - interval '1 second',
+         handed_over_at = now() - interval '2 seconds'
        WHERE id = (SELECT id FROM messages WHERE wave_id = $1 AND status = 'skipped' LIMIT 1)`,
       [wave.id],
     );
@@ -415,7 +416,8 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     );
     expect(recovered.errors).toContainEqual({
       code: 'ambiguous',
-      meaning: 'handed to the provider when its worker stopped; not resent, so that nobody gets it twice',
+      meaning:
+        'its hand-over to the provider had begun when its worker stopped, so it may have gone out; not resent, so that nobody gets it twice',
       failed: 1,
       retrying: 0,
     });

@@ -215,7 +215,7 @@ export class Env {
   @Min(0)
   SMS_PER_SECOND = 20;
 
-  /** Messages in flight per worker process and provider. */
+  /** Messages in flight per worker process and provider; for email also the SMTP connections it opens. */
   @Transform(toInt)
   @IsInt()
   @Min(1)

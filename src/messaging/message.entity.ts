@@ -102,12 +102,22 @@ export class Message {
   @Column('timestamptz', { name: 'due_at', default: () => 'now()' })
   dueAt: Date;
 
-  /** A sending row belongs to its worker until then; after that it is failed as ambiguous. */
+  /**
+   * A sending row belongs to its worker until then; after that it goes back to the queue, or is failed as ambiguous
+   * if its hand-over had begun.
+   */
   @Column('timestamptz', { name: 'lease_until', nullable: true })
   leaseUntil: Date | null;
 
   @Column('text', { name: 'claimed_by', nullable: true })
   claimedBy: string | null;
+
+  /**
+   * When the hand-over of its latest attempt to the provider began (written right before the provider is called):
+   * empty while a worker has only claimed it, so nothing can have left.
+   */
+  @Column('timestamptz', { name: 'handed_over_at', nullable: true })
+  handedOverAt: Date | null;
 
   @Column('text', { name: 'error_code', nullable: true })
   errorCode: string | null;

@@ -22,6 +22,7 @@ import {
   COMPLETE_WAVES_SQL,
   handOverSql,
   handOverValues,
+  MARK_HANDED_OVER_SQL,
   RECORD_ALONE_SQL,
   recoverSql,
   type Answer,
@@ -49,6 +50,9 @@ function storable(text: unknown, max: number): string | null {
   return text.replace(/\u0000/g, '').slice(0, max) || null;
 }
 
+/** The service's own failure while preparing or handing over a message. */
+const internalFailure = (e: unknown): SendOutcome => failed('rejected', 'internal', String(e));
+
 /** A statement refused for what it writes (SQLSTATE classes 22 and 23), not for a lost connection. */
 const isDataError = (e: unknown) => {
   const code = (e as { code?: unknown }).code;
@@ -59,11 +63,14 @@ const isDataError = (e: unknown) => {
  * Sends the ledger. Any number of these, in any number of processes, share the work. Each channel runs a pipeline
  * of at most `concurrency` messages between hand-over and recorded answer. Whenever half of them are answered, one
  * statement (a durable commit) writes those answers and takes the next due rows (FOR UPDATE SKIP LOCKED): it
- * re-checks the wave, the cut-off, the consent gate, the frequency cap and quiet hours for each and marks the ones
- * to send `sending` under a lease. Only then do they go to the provider.
+ * re-checks the wave, the cut-off, the consent gate, the frequency cap and quiet hours for each and claims the ones
+ * to send: `sending`, under a lease. Their contents are read and rendered; then a second durable statement marks the
+ * moment their hand-over begins, and only then are they given to the provider, which takes them at once (the SMTP
+ * pool has a connection for each message in flight).
  *
- * So a worker that dies leaves at most `concurrency` rows `sending`: handed over, perhaps answered, answer not yet
- * written. They are marked `failed` with the code `ambiguous` and never resent, because nobody may get a wave twice.
+ * So a worker that dies leaves at most `concurrency` rows `sending`. Those claimed but not yet marked cannot have
+ * left: they go back to the queue. Those marked were handed over, perhaps answered, the answer not yet written: they
+ * are marked `failed` with the code `ambiguous` and never resent, because nobody may get a wave twice.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -115,8 +122,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     for (const pool of [this.durable, this.fast])
       pool.on('error', (e) => this.logger.warn(`database connection lost: ${e.message}`));
     this.running = true;
+    // Once, before any lane claims a row: this worker's rows from before its restart (a recovery running beside the
+    // lanes would take back the rows they have just claimed).
+    const recovered = this.recover(true);
     this.loops = (['email', 'sms'] as const).map((channel) =>
-      this.loop(channel).catch((e: unknown) => this.logger.error(`${channel} loop stopped: ${String(e)}`)),
+      recovered
+        .then(() => this.loop(channel))
+        .catch((e: unknown) => this.logger.error(`${channel} loop stopped: ${String(e)}`)),
     );
     this.logger.log(`dispatching as ${this.worker}`);
   }
@@ -143,7 +155,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       channel,
       channel === 'email' ? this.env.EMAIL_PER_SECOND : this.env.SMS_PER_SECOND,
     );
-    await this.recover(true);
     await Promise.all(laneSlots(concurrency).map((slots) => this.lane(channel, slots, limiter)));
   }
 
@@ -157,15 +168,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         if (rows.length === 0) await sleep(IDLE_MS);
         const sending = rows.filter((r) => r.decision === 'send' && r.address);
         await this.readContents(sending);
+        // Everything is ready before the mark, so that nothing waits between it and the provider.
+        const ready = sending.map((row) => ({ row, ...this.prepare(channel, row, row.address!) }));
+        const begun = await this.markHandedOver(ready.filter((r) => r.go).map((r) => r.row));
         answers = await Promise.all(
-          sending.map((row) =>
-            this.send(channel, row, row.address!)
-              .catch((e: unknown): SendOutcome => ({ ...failed('rejected', 'internal', String(e)) }))
-              .then((outcome) => this.answer(row, outcome)),
-          ),
+          ready
+            .filter((r) => !r.go || begun.has(r.row.id))
+            .map(({ row, go, outcome }) =>
+              (go ? go().catch(internalFailure) : Promise.resolve(outcome!)).then((o) => this.answer(row, o)),
+            ),
         );
       } catch (e) {
-        // A lost connection or a restarting database: log, wait, go on; leases protect the rows handed over.
+        // A lost connection or a restarting database: log, wait, go on. Answers not yet written go with the next
+        // statement; rows claimed but not handed over go back to the queue when their lease runs out.
         if (!this.running) break;
         this.logger.error(`${channel}: ${String(e)}`);
         await sleep(1000);
@@ -265,35 +280,61 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     for (const [ref, content] of await this.waves.contents(missing)) this.contents.set(ref, content);
   }
 
-  private send(channel: Channel, row: HandedOver, address: string) {
-    if (row.kind === 'confirmation') {
-      const source = {
+  /**
+   * Marks the hand-over of these rows of one claim as begun, in one durable statement, and answers the ids it marked:
+   * only those may go to the provider. If it fails, none goes; their lease runs out and they go back to the queue.
+   */
+  private async markHandedOver(claimed: HandedOver[]): Promise<Set<string>> {
+    if (claimed.length === 0) return new Set();
+    const { rows } = await this.durable!.query<{ id: string }>({
+      name: 'mark-handed-over',
+      text: MARK_HANDED_OVER_SQL,
+      values: [claimed.map((r) => r.id), this.worker, claimed[0].lease],
+    });
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * A message rendered and ready to go (`go` gives it to the provider), or the outcome of a message that could not
+   * be rendered (never handed over).
+   */
+  private prepare(
+    channel: Channel,
+    row: HandedOver,
+    address: string,
+  ): { go?: () => Promise<SendOutcome>; outcome?: SendOutcome } {
+    try {
+      if (row.kind === 'confirmation') {
+        const source = {
+          contactId: row.contact_id,
+          firstName: row.first_name,
+          language: row.language,
+          purposes: row.requested ?? [],
+        };
+        if (channel === 'sms') {
+          const body = this.confirmations.sms(source);
+          return { go: () => this.sms.send(address, body) };
+        }
+        const email = { ...this.confirmations.email(source, address), id: row.id };
+        return { go: () => this.email.send(email) };
+      }
+      const content = this.contents.get(`${row.template_key}@${row.template_version}`)![row.language];
+      const values = placeholders(row);
+      if (channel === 'sms') {
+        const body = renderMessage(content, values).sms;
+        return { go: () => this.sms.send(address, body) };
+      }
+      const unsubscribeUrl = this.links.url('unsubscribe', {
         contactId: row.contact_id,
-        firstName: row.first_name,
-        language: row.language,
-        purposes: row.requested ?? [],
-      };
-      if (channel === 'sms') return this.sms.send(address, this.confirmations.sms(source));
-      return this.email.send({ ...this.confirmations.email(source, address), id: row.id });
+        channel: 'email',
+        purpose: row.purpose,
+      });
+      const { subject, html, text } = renderMessage(content, { ...values, opt_out_link: unsubscribeUrl });
+      const email = { id: row.id, to: address, subject, html, text, unsubscribeUrl, language: row.language };
+      return { go: () => this.email.send(email) };
+    } catch (e) {
+      return { outcome: internalFailure(e) };
     }
-    const content = this.contents.get(`${row.template_key}@${row.template_version}`)![row.language];
-    const values = placeholders(row);
-    if (channel === 'sms') return this.sms.send(address, renderMessage(content, values).sms);
-    const unsubscribeUrl = this.links.url('unsubscribe', {
-      contactId: row.contact_id,
-      channel: 'email',
-      purpose: row.purpose,
-    });
-    const { subject, html, text } = renderMessage(content, { ...values, opt_out_link: unsubscribeUrl });
-    return this.email.send({
-      id: row.id,
-      to: address,
-      subject,
-      html,
-      text,
-      unsubscribeUrl,
-      language: row.language,
-    });
   }
 
   /**
@@ -325,11 +366,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * `sending` rows whose lease ran out are ambiguous: failed, never resent. At start, this worker's own rows (same
-   * WORKER_NAME) need no wait.
+   * `sending` rows whose lease ran out: back to the queue if their hand-over had not begun, else ambiguous (failed,
+   * never resent). At start, this worker's own rows (same WORKER_NAME) need no wait.
    */
   private async recover(own: boolean) {
-    const { rowCount } = await this.durable!.query(recoverSql(own), own ? [this.worker] : []);
-    if (rowCount) this.logger.warn(`${rowCount} message(s) left ambiguous by a stopped worker`);
+    const { rows } = await this.durable!.query<{ ambiguous: boolean }>(
+      recoverSql(own),
+      own ? [this.worker] : [],
+    );
+    const ambiguous = rows.filter((r) => r.ambiguous).length;
+    if (rows.length > ambiguous)
+      this.logger.warn(
+        `${rows.length - ambiguous} message(s) of a stopped worker, not handed over, queued again`,
+      );
+    if (ambiguous) this.logger.warn(`${ambiguous} message(s) left ambiguous by a stopped worker`);
   }
 }

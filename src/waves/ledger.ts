@@ -33,6 +33,8 @@ export interface HandedOver extends PlaceholderSource {
   language: 'de' | 'en';
   /** Attempts including this one. */
   attempts: number;
+  /** The lease it was claimed under, as text (exact to the microsecond): it tells this claim from a later one. */
+  lease: string | null;
   /** `send`, `defer` (quiet hours), or the reason it is skipped. */
   decision: string;
   address: string | null;
@@ -65,7 +67,8 @@ export const materialiseSql = (audience: string, n: number) =>
 
 /** The ledger's own codes for a message that did not simply go out, with their meanings. */
 export const LEDGER_CODES: Record<string, string> = {
-  ambiguous: 'handed to the provider when its worker stopped; not resent, so that nobody gets it twice',
+  ambiguous:
+    'its hand-over to the provider had begun when its worker stopped, so it may have gone out; not resent, so that nobody gets it twice',
   unrecordable:
     "the provider's answer could not be recorded; the row keeps its outcome without the provider's data",
   internal: 'the service failed while handing the message over',
@@ -95,7 +98,8 @@ export const MESSAGES_PAGE_SQL = `SELECT id, contact_id AS "contactId", segment_
 /**
  * The dispatcher's one statement per lane: writes the answers (`$4`…`$9`), takes up to `want` due rows (FOR UPDATE
  * SKIP LOCKED), runs the rulebook's last check on each and marks those to send `sending` under a lease (`$1` the
- * worker, `$2` the channel, `$3` the lease in seconds), deferring those in quiet hours.
+ * worker, `$2` the channel, `$3` the lease in seconds), deferring those in quiet hours. A claimed row's hand-over has
+ * not begun (`handed_over_at` empty) until `MARK_HANDED_OVER_SQL`.
  */
 export function handOverSql(env: Env, channel: Channel, want: number): string {
   const address = addressSql(channel);
@@ -163,10 +167,11 @@ export function handOverSql(env: Env, channel: Channel, want: number): string {
            ELSE m.due_at END,
          claimed_by = CASE WHEN d.decision = 'send' THEN $1 END,
          lease_until = CASE WHEN d.decision = 'send' THEN now() + make_interval(secs => $3) END,
+         handed_over_at = CASE WHEN d.decision = 'send' THEN NULL ELSE m.handed_over_at END,
          updated_at = now()
        FROM decided d WHERE m.id = d.id
        RETURNING m.id, m.wave_id, m.kind, m.contact_id, m.purpose, m.template_key, m.template_version, m.language,
-         m.attempts, d.decision, d.address, d.first_name, d.region, d.starts_at, d.place, d.requested`;
+         m.attempts, m.lease_until::text AS lease, d.decision, d.address, d.first_name, d.region, d.starts_at, d.place, d.requested`;
 }
 
 /** The parameters of `handOverSql`. */
@@ -182,6 +187,18 @@ export const handOverValues = (worker: string, channel: Channel, leaseSeconds: n
   answers.map((a) => a.backoffSeconds),
 ];
 
+/**
+ * The hand-over mark (`$1` the rows, `$2` the worker, `$3` the lease they were claimed under), written with a durable
+ * commit after a lane's messages are rendered and right before the provider is called: from then on a message may
+ * have left. Only rows still held by that very claim, its lease running, are marked, and only those are sent; a row
+ * recovered meanwhile (and perhaps claimed again, even by the same worker) is not. Those, and all of them if this
+ * statement fails, stay unmarked and go back to the queue when recovered.
+ */
+export const MARK_HANDED_OVER_SQL = `UPDATE messages SET handed_over_at = now()
+       WHERE id = ANY($1::uuid[]) AND status = 'sending' AND claimed_by = $2 AND lease_until = $3::timestamptz
+         AND lease_until > now()
+       RETURNING id`;
+
 /** One answer the hand-over could not write, recorded alone in its definite state without the provider's data. */
 export const RECORD_ALONE_SQL = `UPDATE messages SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() END,
              error_code = 'unrecordable', error = $4, lease_until = NULL, claimed_by = NULL, updated_at = now()
@@ -193,10 +210,22 @@ export const COMPLETE_WAVES_SQL = `UPDATE waves w SET status = 'completed', comp
          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.wave_id = w.id AND m.status IN ('queued', 'sending'))`;
 
 /**
- * Rows left `sending` whose lease ran out (or that never had one) are ambiguous: failed, never resent. `own`: this
- * worker's rows at its start (same WORKER_NAME), with no wait.
+ * Rows left `sending` by a stopped worker: those whose lease ran out (or that never had one), or with `own` this
+ * worker's rows at its start (same WORKER_NAME, `$1`), with no wait. One whose hand-over had not begun cannot have
+ * left: it goes back to the queue as it was before its claim (attempt and address undone), or is skipped if its wave
+ * was cancelled meanwhile. One whose hand-over had begun is ambiguous: failed, never resent. Returns `ambiguous` for
+ * each row.
  */
-export const recoverSql = (own: boolean) =>
-  `UPDATE messages SET status = 'failed', error_code = 'ambiguous', claimed_by = NULL, lease_until = NULL,
-         error = '${LEDGER_CODES.ambiguous}'
-       WHERE status = 'sending' AND ${own ? `claimed_by = $1` : `(lease_until IS NULL OR lease_until < now())`}`;
+export const recoverSql = (own: boolean) => {
+  const cancelled = `EXISTS (SELECT 1 FROM waves w WHERE w.id = m.wave_id AND w.status = 'cancelled')`;
+  return `UPDATE messages m SET
+         status = CASE WHEN m.handed_over_at IS NOT NULL THEN 'failed' WHEN ${cancelled} THEN 'skipped' ELSE 'queued' END,
+         error_code = CASE WHEN m.handed_over_at IS NOT NULL THEN 'ambiguous'
+           WHEN ${cancelled} THEN 'cancelled' ELSE m.error_code END,
+         error = CASE WHEN m.handed_over_at IS NOT NULL THEN '${LEDGER_CODES.ambiguous}' ELSE m.error END,
+         attempts = CASE WHEN m.handed_over_at IS NOT NULL THEN m.attempts ELSE greatest(m.attempts - 1, 0) END,
+         address = CASE WHEN m.handed_over_at IS NOT NULL THEN m.address END,
+         claimed_by = NULL, lease_until = NULL, updated_at = now()
+       WHERE m.status = 'sending' AND ${own ? `m.claimed_by = $1` : `(m.lease_until IS NULL OR m.lease_until < now())`}
+       RETURNING m.handed_over_at IS NOT NULL AS ambiguous`;
+};

@@ -47,7 +47,7 @@ describe("a wave's monitor", () => {
       { code: 'smtp-550', meaning: expect.stringMatching(/^no such mailbox/), failed: 2, retrying: 0 },
       {
         code: 'ambiguous',
-        meaning: expect.stringMatching(/^handed to the provider/),
+        meaning: expect.stringMatching(/^its hand-over to the provider had begun/),
         failed: 1,
         retrying: 0,
       },

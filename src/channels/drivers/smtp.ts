@@ -62,7 +62,10 @@ export async function dkimOptions(env: Env) {
     : undefined;
 }
 
-/** Email over SMTP with nodemailer's pooled transport (SMTP_URL). */
+/**
+ * Email over SMTP with nodemailer's pooled transport (SMTP_URL), one connection for each message a worker may have in
+ * flight (EMAIL_CONCURRENCY): a message handed over is on the wire at once, never waiting in the pool's queue.
+ */
 export class SmtpDriver implements EmailDriver {
   readonly target = 'smtp';
   private transport?: Promise<Transporter>;
@@ -71,7 +74,12 @@ export class SmtpDriver implements EmailDriver {
 
   private transporter(): Promise<Transporter> {
     this.transport ??= dkimOptions(this.env).then((dkim) =>
-      nodemailer.createTransport({ url: this.env.SMTP_URL, pool: true, maxConnections: 5, dkim } as never),
+      nodemailer.createTransport({
+        url: this.env.SMTP_URL,
+        pool: true,
+        maxConnections: this.env.EMAIL_CONCURRENCY,
+        dkim,
+      } as never),
     );
     return this.transport;
   }

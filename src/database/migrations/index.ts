@@ -14,6 +14,7 @@ import { StaffLanguage1796300000001 } from './1796300000001-staff-language.js';
 import { TemplateContexts1796400000000 } from './1796400000000-template-contexts.js';
 import { WaveApproval1796500000000 } from './1796500000000-wave-approval.js';
 import { AdminReadApi1796500000001 } from './1796500000001-admin-read-api.js';
+import { MessageHandOver1796600000000 } from './1796600000000-message-hand-over.js';
 import { ReportAnomalies1796600000010 } from './1796600000010-report-anomalies.js';
 import { ConfirmationReleases1796600000020 } from './1796600000020-confirmation-releases.js';
 import { WaveRevisions1796800000001 } from './1796800000001-wave-revisions.js';
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   TemplateContexts1796400000000,
   WaveApproval1796500000000,
   AdminReadApi1796500000001,
+  MessageHandOver1796600000000,
   ReportAnomalies1796600000010,
   ConfirmationReleases1796600000020,
   WaveRevisions1796800000001,
