@@ -352,6 +352,12 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
   });
 
   it("the monitor's counts and rate series add up to the messages the SMTP server received", async () => {
+    // The waves of the tests above finish first: a refusal meant for this wave must not reach one of theirs.
+    await waitFor(
+      async () =>
+        (await t.db.dataSource.query(`SELECT count(*)::int AS n FROM waves WHERE status = 'sending'`))[0].n,
+      (n: number) => n === 0,
+    );
     smtp.refuse.set('w1@example.org', 550);
     const wave = await emailWave('beobachtet');
     const before = (await t.http().get(`/waves/${wave.id}/progress`).set(as('strategist')).expect(200)).body;
