@@ -20,7 +20,7 @@ describe('the admins’ API: the audit log, API keys, staff accounts and passwor
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_ATTEMPTS_PER_MINUTE: '1000', DISPATCH_IN_API: 'false' });
+    t = await startTestApp({ DISPATCH_IN_API: 'false' });
     adminId = (await t.http().get('/auth/me').set(bearer(t.tokens.admin)).expect(200)).body.id;
     secrets.push(
       ...Object.values(t.tokens),

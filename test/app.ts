@@ -26,12 +26,19 @@ export interface TestApp {
 /**
  * The real application on its own fresh database, with one logged-in staff user per role. Sign-in asks no second
  * factor here (`MFA_REQUIRED_ROLES=none`) unless a suite about it says otherwise: then the users of the roles it
- * names are enrolled as they sign in, and their secrets kept in `totpSecrets`.
+ * names are enrolled as they sign in, and their secrets kept in `totpSecrets`. Browser suites sign in many times a minute, so the login limit is lifted unless a
+ * suite tests it.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'voter-segments-app-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', MFA_REQUIRED_ROLES: 'none', ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    MFA_REQUIRED_ROLES: 'none',
+    LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+    ...env,
+  });
   const app = (await createApp(config, db.url)) as INestApplication<App>;
   await app.init();
   const auth = app.get(AuthService);

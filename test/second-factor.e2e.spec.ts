@@ -19,7 +19,7 @@ describe('a second factor for staff sign-in (MFA_REQUIRED_ROLES=admin)', () => {
   const admin = () => ({ Authorization: `Bearer ${t.tokens.admin}` });
 
   beforeAll(async () => {
-    t = await startTestApp({ MFA_REQUIRED_ROLES: 'admin', LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
+    t = await startTestApp({ MFA_REQUIRED_ROLES: 'admin' });
   });
   afterAll(() => t.close());
 

@@ -27,7 +27,7 @@ describe('the admins’ screens in a real browser: accounts, API keys, retention
   let b: BrowserTest;
 
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_ATTEMPTS_PER_MINUTE: '1000', DISPATCH_IN_API: 'false' });
+    t = await startTestApp({ DISPATCH_IN_API: 'false' });
     b = await startBrowser(t);
   }, 180_000);
   afterAll(async () => {

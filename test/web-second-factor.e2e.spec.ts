@@ -23,7 +23,7 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
   let recoveryCodes: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ MFA_REQUIRED_ROLES: 'admin', LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
+    t = await startTestApp({ MFA_REQUIRED_ROLES: 'admin' });
     for (const [name, role] of [
       ['zweiter', 'admin'],
       ['freiwillig', 'staff'],
