@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { StaffPrincipal } from '../auth/auth.decorators.js';
 import { mayReadContacts } from '../auth/roles.js';
 import { AppError, ErrorCode } from '../common/errors.js';
-import { refuseInvertedConsent } from '../contacts/contact-row.js';
+import { refuseInvertedConsent } from '../contacts/contact-columns.js';
 import { resolveMapping } from '../csv/mapping.js';
 import { FileRejected } from '../csv/sniff.js';
 import type { ImportKind } from './import-job.entity.js';
