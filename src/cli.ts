@@ -172,7 +172,7 @@ async function userCommand(env: Env, args: string[]) {
       email,
       name: values.name ?? email,
       role,
-      passwordHash: await hashPassword(password),
+      passwordHash: await hashPassword(password, env.PASSWORD_HASH_COST),
     });
     await db.dataSource.getRepository(AuditEntry).save({
       action: 'staff-user.create',
