@@ -18,7 +18,12 @@ export default async function globalSetup(): Promise<void> {
   }
   const { startEmbeddedPostgres } = (await import(compiled)) as typeof Embedded;
   const dir = await mkdtemp(join(tmpdir(), 'voter-segments-test-pg-'));
-  const pg = await startEmbeddedPostgres(dir, { persistent: false });
+  // A throwaway server: nothing in it needs to survive a crash of the machine, so it need not wait for the disk. (The
+  // crash tests kill workers, never PostgreSQL, and committed rows stay visible to every session without fsync.)
+  const pg = await startEmbeddedPostgres(dir, {
+    persistent: false,
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+  });
   globalThis.embeddedPostgresForTests = pg;
   process.env.TEST_SERVER_URL = pg.url;
 }
