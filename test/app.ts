@@ -27,7 +27,7 @@ export interface TestApp {
  * The real application on its own fresh database, with one logged-in staff user per role. Sign-in asks no second
  * factor here (`MFA_REQUIRED_ROLES=none`) unless a suite about it says otherwise: then the users of the roles it
  * names are enrolled as they sign in, and their secrets kept in `totpSecrets`. Browser suites sign in many times a minute, so the login limit is lifted unless a
- * suite tests it.
+ * suite tests it. Passwords are hashed at the cheap test cost (src/auth/passwords.spec.ts checks the production one).
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -37,6 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'error',
     MFA_REQUIRED_ROLES: 'none',
     LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+    PASSWORD_HASH_COST: 'test',
     ...env,
   });
   const app = (await createApp(config, db.url)) as INestApplication<App>;

@@ -17,7 +17,7 @@ describe('the CLI', () => {
   const cli = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-        env: { ...process.env, DATABASE_URL: db.url },
+        env: { ...process.env, DATABASE_URL: db.url, PASSWORD_HASH_COST: 'test' },
       });
       return { code: 0, stdout, stderr };
     } catch (e) {

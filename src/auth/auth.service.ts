@@ -49,7 +49,7 @@ export class AuthService {
       where: { email: email.trim().toLowerCase(), disabledAt: IsNull() },
       select: { id: true, role: true, passwordHash: true, mfaEnabledAt: true },
     });
-    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'), this.env.PASSWORD_HASH_COST);
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !ok) throw new AppError(ErrorCode.InvalidCredentials, 'Wrong email or password');
     if (user.mfaEnabledAt) return this.secondFactor.challenge(user.id, 'code');
@@ -227,7 +227,7 @@ export class AuthService {
       name: dto.name,
       email,
       role: dto.role,
-      passwordHash: await hashPassword(dto.password),
+      passwordHash: await hashPassword(dto.password, this.env.PASSWORD_HASH_COST),
     });
     await this.audit.record(by, 'staff-user.create', 'staff-user', user.id, {
       email,
@@ -299,7 +299,7 @@ export class AuthService {
     if (!(await this.users.existsBy({ id })))
       throw new AppError(ErrorCode.NotFound, 'No staff user with this id');
     const password = given ?? generatePassword();
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.env.PASSWORD_HASH_COST);
     const sessionsRevoked = await this.users.manager.transaction(async (m) => {
       await m.update(StaffUser, id, { passwordHash });
       return this.revokeSessions(m, id, credential.tokenId);
