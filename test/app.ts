@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createApp } from '../src/app.js';
 import { AuthService } from '../src/auth/auth.service.js';
-import type { Role } from '../src/auth/roles.js';
+import type { Role } from '../src/common/roles.js';
 import { loadConfig } from '../src/config/config.js';
 import { ImportsService } from '../src/imports/imports.service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';

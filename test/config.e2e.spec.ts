@@ -1,4 +1,4 @@
-import { ROLES } from '../src/auth/roles.js';
+import { ROLES } from '../src/common/roles.js';
 import { CONTACT_MAPPING_KEYS } from '../src/contacts/contact-columns.js';
 import { startTestApp, type TestApp } from './app.js';
 

@@ -4,12 +4,12 @@ import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import type { Credential, StaffPrincipal } from './auth.decorators.js';
+import type { Credential, StaffPrincipal } from '../common/auth.decorators.js';
 import type { ApiKeyDto, CreateStaffUserDto, PasswordResetDto, UpdateStaffUserDto } from './auth.dto.js';
 import { randomBytes } from 'node:crypto';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './passwords.js';
 import { StaffToken } from './staff-token.entity.js';
-import type { Role } from './roles.js';
+import type { Role } from '../common/roles.js';
 import { SecondFactorService } from './second-factor.service.js';
 import { StaffUser, type UiLanguage } from './staff-user.entity.js';
 
