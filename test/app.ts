@@ -17,6 +17,8 @@ export interface TestApp {
   db: TestDatabase;
   http: () => ReturnType<typeof request>;
   tokens: Record<Role, string>;
+  /** The bearer header of the test user of a role: `.set(t.as('staff'))`. */
+  as: (role: Role) => { Authorization: string };
   /** The TOTP secrets of the users enrolled at sign-in (their role needed a second factor). */
   totpSecrets: Partial<Record<Role, string>>;
   imports: ImportsService;
@@ -31,15 +33,7 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const dataDir = await mkdtemp(join(tmpdir(), 'voter-segments-app-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    MFA_REQUIRED_ROLES: 'none',
-    LOGIN_ATTEMPTS_PER_MINUTE: '1000',
-    PASSWORD_HASH_COST: 'test',
-    ...env,
-  });
+  const config = await testConfig(env);
   const app = (await createApp(config, db.url)) as INestApplication<App>;
   await app.init();
   const auth = app.get(AuthService);
@@ -62,6 +56,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     db,
     http: () => request(app.getHttpServer()),
     tokens,
+    as: (role) => ({ Authorization: `Bearer ${tokens[role]}` }),
     totpSecrets,
     imports: app.get(ImportsService),
     close: async () => {
@@ -69,4 +64,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await db.drop();
     },
   };
+}
+
+/** The configuration every tier of the tests runs with: a data directory of its own, quiet logs, cheap hashes. */
+export async function testConfig(env: Record<string, string> = {}) {
+  return loadConfig({
+    DATA_DIR: await mkdtemp(join(tmpdir(), 'voter-segments-app-')),
+    LOG_LEVEL: 'error',
+    MFA_REQUIRED_ROLES: 'none',
+    LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+    PASSWORD_HASH_COST: 'test',
+    ...env,
+  });
 }
