@@ -6,7 +6,7 @@ const name = process.argv[2];
 const script = new URL(`./${name}.js`, import.meta.url);
 if (!name || !existsSync(script)) {
   console.error(
-    'usage: npm run bench -- <name>   (available: import, kmeans, wave-preview, email-throughput, sms-rate, wave-memory, long-line, wave-progress)',
+    'usage: npm run bench -- <name>   (available: import, kmeans, wave-preview, email-throughput, sms-rate, wave-memory, long-line, wave-progress, web-matches)',
   );
   process.exit(2);
 }

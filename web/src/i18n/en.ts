@@ -44,7 +44,7 @@ export const en: Strings = {
     segments: (k: number, when: string) => `Segments (k = ${k}, ${when})`,
     feature: 'Feature',
     noRegions: 'No regions imported yet – import the Strukturdaten file under “Data”.',
-    noGeometry: 'This set has no geometry yet – import it under “Data” (kind “geometry”).',
+    noGeometry: 'This set has no region boundaries yet – import the geometry file under “Data”.',
     noRuns: 'No segmentation of this set yet.',
     legend: 'Legend',
     asOf: 'as of',
@@ -54,6 +54,7 @@ export const en: Strings = {
     district: 'Open a district',
     close: 'Close',
     features: 'Features',
+    value: 'Value',
     regions: (n: number) => `${n} regions`,
   },
   data: {
@@ -117,6 +118,12 @@ export const en: Strings = {
     stability: 'Stability',
     nFeatures: (n: number) => `${n} features`,
     presetMissing: (missing: string) => `not available: no values of ${missing}`,
+    presetNames: {
+      overview: 'Overview',
+      'social-situation': 'Social situation',
+      housing: 'Housing',
+      'age-structure': 'Age structure',
+    } as Record<string, string>,
     presetUnavailable: (preset: string, missing: string) =>
       `The preset ${preset} does not fit this set: it has no values of ${missing}. Choose the features yourself.`,
   },
@@ -152,6 +159,7 @@ export const en: Strings = {
     map: "This run's map",
     heatmap: 'Segments × features (standard scores)',
     heatmapMeans: 'Red: above the average of all regions, blue: below; the number is the standard score z.',
+    heatmapTable: 'As a table: mean per segment and feature (standard score z)',
     compare: 'Compare with another run',
     compareWith: 'Compare with',
     nothingToCompare: 'No other run over this set.',
