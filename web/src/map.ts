@@ -1,4 +1,5 @@
 import type { EChartsCoreOption } from 'echarts/core';
+import { formats, type AppLanguage } from './lib/format';
 
 /** Ten colours told apart with the common kinds of colour blindness (Okabe–Ito, then Tol's muted). */
 export const SEGMENT_COLOURS = [
@@ -80,24 +81,10 @@ export function range(values: (number | null)[]): { min: number; max: number } |
   return { min: Math.min(...present), max: Math.max(...present) };
 }
 
-/** The locale a screen's language writes numbers and dates in. */
-export const localeOf = (language: string) => (language === 'en' ? 'en-GB' : 'de-DE');
-
-export function formatValue(value: number | null | undefined, language: string): string {
-  return typeof value === 'number'
-    ? value.toLocaleString(localeOf(language), { maximumFractionDigits: 2 })
-    : '–';
+/** A value as the language writes it, to two decimals; '–' for none. */
+export function formatValue(value: number | null | undefined, language: AppLanguage): string {
+  return typeof value === 'number' ? formats(language).number(value, 2) : '–';
 }
-
-/** A day (an ISO date such as a feature's reference date) as the language writes it: 31.12.2023, 31/12/2023. */
-export const formatDay = (iso: string | null | undefined, language: string) =>
-  iso
-    ? new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString(localeOf(language), { timeZone: 'UTC' })
-    : '–';
-
-/** A moment (an ISO timestamp) as the language writes it, to the minute. */
-export const formatMoment = (iso: string | Date, language: string) =>
-  new Date(iso).toLocaleString(localeOf(language), { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * A feature as people read it: its catalogue label, with its unit when the label does not already name it
@@ -110,7 +97,7 @@ export const featureName = (f: { label: string; unit?: string | null }) =>
 export const valueWithUnit = (
   value: number | null | undefined,
   unit: string | null | undefined,
-  language: string,
+  language: AppLanguage,
 ) =>
   typeof value === 'number' && unit
     ? `${formatValue(value, language)} ${unit}`

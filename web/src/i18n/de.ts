@@ -143,6 +143,7 @@ export const de = {
     kChartLabel: (k: number) => `Liniendiagramm: Silhouette und Trägheit nach k, gewählt k = ${k}`,
     inertia: 'Trägheit',
     chosen: 'gewählt',
+    choice: 'Wahl',
     nearTie: 'gleichauf',
     segments: 'Segmente',
     generated: 'Automatisch benannt',

@@ -143,6 +143,7 @@ export const en: Strings = {
     kChartLabel: (k: number) => `Line chart: silhouette and inertia by k, chosen k = ${k}`,
     inertia: 'Inertia',
     chosen: 'chosen',
+    choice: 'Choice',
     nearTie: 'near tie',
     segments: 'Segments',
     generated: 'Generated name',
