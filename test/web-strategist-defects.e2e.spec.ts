@@ -58,7 +58,7 @@ describe('the strategist’s screens, as a new user reads them', () => {
   /** The page's width at the phone's 390 px, and a screenshot of the screen. */
   async function shoot(page: Page, name: string, language: Language, width: number) {
     if (width === 390)
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${language}-${width}.png`), fullPage: true });
   }
 
@@ -232,7 +232,7 @@ describe('the strategist’s screens, as a new user reads them', () => {
       const { context, page } = await open(hash, 'de', 390);
       await page.waitForSelector('main h1');
       await page.waitForLoadState('networkidle');
-      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+      await expect(page.locator('html').evaluate((html) => html.scrollWidth)).resolves.toBeLessThanOrEqual(
         390,
       );
       await context.close();

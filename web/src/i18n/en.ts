@@ -124,7 +124,7 @@ export const en: Strings = {
       'social-situation': 'Social situation',
       housing: 'Housing',
       'age-structure': 'Age structure',
-    } as Record<string, string>,
+    },
     presetUnavailable: (preset: string, missing: string) =>
       `The preset ${preset} does not fit this set: it has no values of ${missing}. Choose the features yourself.`,
   },
