@@ -4,6 +4,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
+import { Feature } from '../regions/feature.entity.js';
 import { TemplateUsers } from '../templates/template-users.js';
 import { IssueTemplate } from '../templates/template.entities.js';
 import { needsHandChoice, proposal, rankTemplates } from './matching.js';
@@ -19,6 +20,10 @@ export class MatchesService {
     @Optional() private readonly users?: TemplateUsers,
   ) {}
 
+  /**
+   * Everything the matches screen shows in one answer: the run named, the segments with their ranked templates, and
+   * the label and unit of every feature a reason names.
+   */
   async matrix(runId: string) {
     const segments = await this.segmentsOf(runId);
     const templates = await this.db.getRepository(IssueTemplate).find({ order: { key: 'ASC' } });
@@ -28,8 +33,13 @@ export class MatchesService {
       judged.map((j) => j.decision?.decidedBy).filter((id) => id !== undefined),
     );
     const saved = await this.savedAt(templates);
+    const reasonKeys = [
+      ...new Set(judged.flatMap((j) => j.ranked.flatMap((r) => r.reasons.map((x) => x.key)))),
+    ];
     return {
       runId,
+      run: await this.runNamed(runId),
+      features: await this.featuresNamed(reasonKeys),
       /** MATCH_MIN_SCORE: a best score below it is no clear match. */
       minScore,
       segments: judged.map(({ segment: s, ranked, proposed, decision, handChoiceNeeded }) => ({
@@ -61,6 +71,27 @@ export class MatchesService {
         }),
       })),
     };
+  }
+
+  /** The run as the screen names it: its region set (or level) and k. */
+  private async runNamed(runId: string): Promise<{ regionSet: string | null; level: string; k: number }> {
+    const [run]: { regionSet: string | null; level: string; k: number }[] = await this.db.query(
+      `SELECT s.key AS "regionSet", r.level, r.k FROM segmentation_runs r
+       LEFT JOIN region_sets s ON s.id = r.region_set_id WHERE r.id = $1`,
+      [runId],
+    );
+    return run;
+  }
+
+  /** The catalogue's label and unit of each key (the key itself when the catalogue lacks it: a contact attribute). */
+  private async featuresNamed(
+    keys: string[],
+  ): Promise<{ key: string; label: string; unit: string | null }[]> {
+    const found = await this.db.getRepository(Feature).findBy({ key: In(keys) });
+    return keys.map((key) => {
+      const f = found.find((x) => x.key === key);
+      return { key, label: f?.label ?? key, unit: f?.unit ?? null };
+    });
   }
 
   /** When each template's latest version was saved. */

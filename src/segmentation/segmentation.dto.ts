@@ -454,8 +454,30 @@ export class SegmentMatchesDto {
   ranked: TemplateScoreDto[];
 }
 
+/** The run the matches are of, as a screen names it. */
+export class MatchRunDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The region set clustered (null for contact runs)',
+  })
+  regionSet: string | null;
+  @ApiProperty() level: string;
+  @ApiProperty({ type: 'integer' }) k: number;
+}
+
+/** A feature a reason names, as people read it. */
+export class MatchFeatureDto {
+  @ApiProperty() key: string;
+  @ApiProperty({ description: "The catalogue's label (the key when the catalogue lacks it)" }) label: string;
+  @ApiProperty({ type: String, nullable: true }) unit: string | null;
+}
+
 export class MatchMatrixDto {
   @ApiProperty({ format: 'uuid' }) runId: string;
+  @ApiProperty({ type: MatchRunDto }) run: MatchRunDto;
+  @ApiProperty({ type: [MatchFeatureDto], description: 'Label and unit of every feature the reasons name' })
+  features: MatchFeatureDto[];
   @ApiProperty({ description: 'MATCH_MIN_SCORE: a best score below it is no clear match' }) minScore: number;
   @ApiProperty({ type: [SegmentMatchesDto] }) segments: SegmentMatchesDto[];
 }

@@ -1,4 +1,3 @@
-import * as echarts from 'echarts/core';
 import { feature as toGeoJson } from 'topojson-client';
 import { geometry } from './api/data';
 
@@ -18,6 +17,7 @@ export async function loadShapes(setKey: string): Promise<Shapes> {
   const shapes = toGeoJson(topology as never, object as never) as unknown as {
     features: { properties: { code: string; name: string; id: string } }[];
   };
+  const { echarts } = await import('./charts/echarts');
   echarts.registerMap(setKey, shapes as never);
   return {
     names: new Map(shapes.features.map((f) => [f.properties.code, f.properties.name])),

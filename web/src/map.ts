@@ -1,4 +1,5 @@
 import type { EChartsCoreOption } from 'echarts/core';
+import { formats, type AppLanguage } from './lib/format';
 
 /** Ten colours told apart with the common kinds of colour blindness (Okabe–Ito, then Tol's muted). */
 export const SEGMENT_COLOURS = [
@@ -80,9 +81,27 @@ export function range(values: (number | null)[]): { min: number; max: number } |
   return { min: Math.min(...present), max: Math.max(...present) };
 }
 
-export function formatValue(value: number | null | undefined, language: string): string {
-  return typeof value === 'number' ? value.toLocaleString(language, { maximumFractionDigits: 2 }) : '–';
+/** A value as the language writes it, to two decimals; '–' for none. */
+export function formatValue(value: number | null | undefined, language: AppLanguage): string {
+  return typeof value === 'number' ? formats(language).number(value, 2) : '–';
 }
+
+/**
+ * A feature as people read it: its catalogue label, with its unit when the label does not already name it
+ * ("Arbeitslosenquote - insgesamt (%)").
+ */
+export const featureName = (f: { label: string; unit?: string | null }) =>
+  f.unit && !f.label.includes(f.unit) ? `${f.label} (${f.unit})` : f.label;
+
+/** A value with its unit: "4.966,1 EW je km²". */
+export const valueWithUnit = (
+  value: number | null | undefined,
+  unit: string | null | undefined,
+  language: AppLanguage,
+) =>
+  typeof value === 'number' && unit
+    ? `${formatValue(value, language)} ${unit}`
+    : formatValue(value, language);
 
 interface NamedSegment {
   name: string | null;
@@ -114,4 +133,32 @@ export function segmentShades(
     }
   });
   return { shades, segmentOf, items };
+}
+
+/**
+ * Colours for the segments of another run set beside this one (a comparison): each takes the colour of the segment
+ * of this run it shares most members with, unless a larger flow took that colour first; the others take colours this
+ * run does not use. So one colour stands for one segment and its successor, never for two unrelated segments.
+ */
+export function successorColours(
+  flows: { from: number; to: number; count: number }[],
+  ours: number[],
+  theirs: number[],
+): Map<number, string> {
+  const colourIndex = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const f of [...flows].sort((a, b) => b.count - a.count || a.from - b.from || a.to - b.to)) {
+    if (colourIndex.has(f.to) || taken.has(f.from) || !ours.includes(f.from)) continue;
+    colourIndex.set(f.to, f.from);
+    taken.add(f.from);
+  }
+  const used = new Set(ours.map((i) => i % SEGMENT_COLOURS.length));
+  let next = 0;
+  for (const index of [...theirs].sort((a, b) => a - b)) {
+    if (colourIndex.has(index)) continue;
+    while (used.has(next % SEGMENT_COLOURS.length) && used.size < SEGMENT_COLOURS.length) next++;
+    used.add(next % SEGMENT_COLOURS.length);
+    colourIndex.set(index, next++);
+  }
+  return new Map([...colourIndex].map(([index, colour]) => [index, segmentColour(colour)]));
 }

@@ -56,34 +56,56 @@ export function kChartOption(
   };
 }
 
-/** A matrix of scores as a heatmap: columns × rows, each cell labelled with its value, long names cut short. */
+/** Room under a heatmap for its column names, turned upright and wrapped. */
+const HEATMAP_BOTTOM = 200;
+/** Room for a heatmap's row names, wrapped; and the height of one row. */
+const HEATMAP_LEFT = 184;
+const HEATMAP_ROW = 60;
+
+/** The height a heatmap of `rows` rows needs: each row's name wrapped on up to four lines, the column names below. */
+export const heatmapHeight = (rows: number) => 8 + rows * HEATMAP_ROW + HEATMAP_BOTTOM;
+
+/**
+ * A matrix of scores as a heatmap: columns × rows, each cell labelled with its value. Names are never cut short:
+ * they wrap (column names upright), and the tooltip says them whole.
+ */
 export function heatmapOption(
   columns: string[],
   rows: string[],
   cells: (number | null)[][],
   limit: number,
+  language: string,
 ): EChartsCoreOption {
   const data = cells.flatMap((row, i) =>
     row.map((value, j) => [j, i, value === null ? '-' : round(value, 2)] as const),
   );
+  const shown = (value: number | string) =>
+    typeof value === 'number' ? value.toLocaleString(language, { maximumFractionDigits: 2 }) : value;
   return {
     animation: false,
     tooltip: {
       position: 'top',
       formatter: (p: { value: [number, number, number | string] }) =>
-        `${rows[p.value[1]]}<br/>${columns[p.value[0]]}: ${p.value[2]}`,
+        `${rows[p.value[1]]}<br/>${columns[p.value[0]]}: ${shown(p.value[2])}`,
     },
-    grid: { left: 176, right: 16, top: 8, bottom: 128 },
+    grid: { left: HEATMAP_LEFT, right: 16, top: 8, bottom: HEATMAP_BOTTOM },
     xAxis: {
       type: 'category',
       data: columns,
-      axisLabel: { rotate: 35, interval: 0, fontSize: 11, width: 140, overflow: 'truncate' },
+      axisLabel: {
+        rotate: 90,
+        interval: 0,
+        fontSize: 11,
+        lineHeight: 13,
+        width: HEATMAP_BOTTOM - 56,
+        overflow: 'break',
+      },
     },
     yAxis: {
       type: 'category',
       data: rows,
       inverse: true,
-      axisLabel: { width: 168, overflow: 'truncate', fontSize: 12 },
+      axisLabel: { width: HEATMAP_LEFT - 12, overflow: 'break', fontSize: 12, lineHeight: 14 },
     },
     visualMap: {
       min: -limit,
@@ -95,8 +117,20 @@ export function heatmapOption(
       itemHeight: 120,
       inRange: { color: DIVERGING },
       textStyle: { color: '#1a1a1a' },
+      formatter: (value: number) => shown(round(value, 2)),
     },
-    series: [{ type: 'heatmap', data, label: { show: true, fontSize: 11, color: '#1a1a1a' } }],
+    series: [
+      {
+        type: 'heatmap',
+        data,
+        label: {
+          show: true,
+          fontSize: 11,
+          color: '#1a1a1a',
+          formatter: (p: { value: [number, number, number | string] }) => shown(p.value[2]),
+        },
+      },
+    ],
   };
 }
 
@@ -128,7 +162,7 @@ export function waterfallOption(
     xAxis: {
       type: 'category',
       data: [...parts.map((p) => p.label), totalLabel],
-      axisLabel: { rotate: 30, interval: 0, fontSize: 11, width: 120, overflow: 'truncate' },
+      axisLabel: { interval: 0, fontSize: 11, lineHeight: 13, width: 76, overflow: 'break' },
     },
     yAxis: { type: 'value' },
     series: [
@@ -145,25 +179,64 @@ export function waterfallOption(
   };
 }
 
-/** Members flowing from the segments of one run (left) to those of another (right). */
+/** One side's segment in a Sankey diagram: its name and colour. */
+export interface SankeyNode {
+  id: string;
+  name: string;
+  colour: string;
+}
+
+/**
+ * Members flowing from the segments of one run (left) to those of another (right). Each side's names sit inside the
+ * diagram, towards the middle, wrapped rather than cut; one colour is one segment (see `successorColours`).
+ */
 export function sankeyOption(
+  left: SankeyNode[],
+  right: SankeyNode[],
   flows: { from: string; to: string; count: number }[],
-  colourOf: (node: string) => string,
+  labelWidth: number,
 ): EChartsCoreOption {
-  const nodes = [...new Set(flows.flatMap((f) => [f.from, f.to]))];
+  const names = new Map([...left, ...right].map((n) => [n.id, n.name]));
+  const nameOf = (id: string) => names.get(id) ?? id;
   return {
     animation: false,
-    tooltip: { trigger: 'item' },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: {
+        dataType: string;
+        data: { name?: string; source?: string; target?: string; value?: number };
+      }) =>
+        p.dataType === 'edge'
+          ? `${nameOf(p.data.source!)} → ${nameOf(p.data.target!)}: ${p.data.value}`
+          : nameOf(p.data.name!),
+    },
     series: [
       {
         type: 'sankey',
         left: 8,
-        right: 160,
-        nodeGap: 12,
-        data: nodes.map((name) => ({ name, itemStyle: { color: colourOf(name) } })),
+        right: 8,
+        top: 8,
+        bottom: 8,
+        nodeGap: 14,
+        nodeAlign: 'justify',
+        layoutIterations: 0,
+        data: [...left, ...right].map((n) => ({ name: n.id, itemStyle: { color: n.colour } })),
         links: flows.map((f) => ({ source: f.from, target: f.to, value: f.count })),
-        lineStyle: { color: 'gradient', opacity: 0.45 },
-        label: { color: '#1a1a1a', fontSize: 12 },
+        lineStyle: { color: 'source', opacity: 0.35 },
+        label: {
+          color: '#1a1a1a',
+          fontSize: 12,
+          lineHeight: 15,
+          width: labelWidth,
+          overflow: 'break',
+          textBorderColor: '#ffffff',
+          textBorderWidth: 3,
+          formatter: (p: { name: string }) => nameOf(p.name),
+        },
+        levels: [
+          { depth: 0, label: { position: 'right' } },
+          { depth: 1, label: { position: 'left' } },
+        ],
       },
     ],
   };

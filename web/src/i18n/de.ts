@@ -45,7 +45,7 @@ export const de = {
     feature: 'Merkmal',
     noRegions: 'Noch keine Regionen importiert – importiere die Strukturdaten unter „Daten“.',
     noGeometry:
-      'Für dieses Set gibt es noch keine Geometrie – importiere sie unter „Daten“ (Art „geometry“).',
+      'Für dieses Set gibt es noch keine Grenzen der Regionen – importiere die Geometrie-Datei unter „Daten“.',
     noRuns: 'Noch keine Segmentierung für dieses Set.',
     legend: 'Legende',
     asOf: 'Stand',
@@ -55,6 +55,7 @@ export const de = {
     district: 'Wahlkreis öffnen',
     close: 'Schließen',
     features: 'Merkmale',
+    value: 'Wert',
     regions: (n: number) => `${n} Regionen`,
   },
   data: {
@@ -118,6 +119,12 @@ export const de = {
     stability: 'Stabilität',
     nFeatures: (n: number) => `${n} Merkmale`,
     presetMissing: (missing: string) => `nicht verfügbar: keine Werte für ${missing}`,
+    presetNames: {
+      overview: 'Überblick',
+      'social-situation': 'Soziale Lage',
+      housing: 'Wohnen',
+      'age-structure': 'Altersaufbau',
+    } as Record<string, string>,
     presetUnavailable: (preset: string, missing: string) =>
       `Die Voreinstellung ${preset} passt nicht zu diesem Set: es hat keine Werte für ${missing}. Wähle die Merkmale selbst.`,
   },
@@ -136,6 +143,7 @@ export const de = {
     kChartLabel: (k: number) => `Liniendiagramm: Silhouette und Trägheit nach k, gewählt k = ${k}`,
     inertia: 'Trägheit',
     chosen: 'gewählt',
+    choice: 'Wahl',
     nearTie: 'gleichauf',
     segments: 'Segmente',
     generated: 'Automatisch benannt',
@@ -154,6 +162,7 @@ export const de = {
     heatmap: 'Segmente × Merkmale (Standardwerte)',
     heatmapMeans:
       'Rot: über dem Durchschnitt aller Regionen, blau: darunter; die Zahl ist der Standardwert z.',
+    heatmapTable: 'Als Tabelle: Mittelwert je Segment und Merkmal (Standardwert z)',
     compare: 'Mit einem anderen Lauf vergleichen',
     compareWith: 'Vergleichen mit',
     nothingToCompare: 'Kein anderer Lauf über dieses Set.',

@@ -50,7 +50,7 @@ export const templatesDe = {
     `nimmt beim Start die neueste Fassung, jetzt v${version}; eine Freigabe ist zurückgezogen`,
   usesApproved: 'freigegeben',
   usesNotApproved: 'nicht freigegeben',
-  refused: (status: number) => `Nicht gespeichert – die API antwortete ${status}:`,
+  refused: 'Nicht gespeichert – das stimmt noch nicht:',
   readOnly: 'Du kannst Vorlagen ansehen, aber nicht ändern.',
   preview: 'Vorschau',
   previewFor:
@@ -124,7 +124,7 @@ export const templatesEn: typeof templatesDe = {
     `takes the latest version at launch, now v${version}; any approval is withdrawn`,
   usesApproved: 'approved',
   usesNotApproved: 'not approved',
-  refused: (status: number) => `Not saved – the API answered ${status}:`,
+  refused: 'Not saved – this needs fixing first:',
   readOnly: 'You can read templates but not change them.',
   preview: 'Preview',
   previewFor: 'For a made-up person in a real region; for an event reminder, with a made-up event.',
