@@ -25,14 +25,18 @@ describe("a wave's monitor", () => {
   ];
 
   it('counts by status, with the rate of the last minute and the end it promises', () => {
-    expect(progressOf(groups, at(2000), at(1000))).toEqual({
+    expect(progressOf(groups, at(2000), { from: at(1000), to: at(2000) })).toEqual({
       total: 109,
       byStatus: { sent: 60, delivered: 10, bounced: 2, failed: 1, queued: 30, skipped: 6 },
       left: 30,
       ratePerSecond: 0.5,
       expectedEnd: at(2060),
     });
-    expect(progressOf([], at(2000), null)).toMatchObject({ total: 0, left: 0, expectedEnd: null });
+    expect(progressOf([], at(2000), { from: null, to: at(2000) })).toMatchObject({
+      total: 0,
+      left: 0,
+      expectedEnd: null,
+    });
   });
 
   it('measures the rate over the part of the last minute the wave has been sending', () => {

@@ -35,9 +35,9 @@ const RATE_WINDOW_S = 60;
  * Messages handed to the provider per second lately: those of the last minute over the part of that minute the wave
  * has been sending. Over the whole minute, a wave twenty seconds in would look three times slower than it is.
  */
-export function achievedRate(handedOverLastMinute: number, sendingSince: Date | null, now: Date): number {
+export function achievedRate(handedOverLastMinute: number, sendingSince: Date | null, until: Date): number {
   if (!sendingSince || handedOverLastMinute === 0) return 0;
-  const seconds = Math.min(RATE_WINDOW_S, (now.getTime() - sendingSince.getTime()) / 1000);
+  const seconds = Math.min(RATE_WINDOW_S, (until.getTime() - sendingSince.getTime()) / 1000);
   return handedOverLastMinute / Math.max(seconds, 1);
 }
 
@@ -45,15 +45,18 @@ export function achievedRate(handedOverLastMinute: number, sendingSince: Date | 
 export const expectedEnd = (left: number, ratePerSecond: number, now: Date): Date | null =>
   ratePerSecond > 0 && left > 0 ? new Date(now.getTime() + (left / ratePerSecond) * 1000) : null;
 
-/** Counts by status, what is left, the rate achieved lately and the end expected at that rate. */
-export function progressOf(groups: LedgerGroup[], now: Date, sendingSince: Date | null) {
+/**
+ * Counts by status, what is left, the rate achieved lately and the end expected at that rate. The rate is measured
+ * over the sending from `sending.from` to `sending.to` (the wave's end, or now), so a finished wave keeps its own.
+ */
+export function progressOf(groups: LedgerGroup[], now: Date, sending: { from: Date | null; to: Date }) {
   const byStatus: Partial<Record<MessageStatus, number>> = {};
   for (const g of groups) byStatus[g.status] = (byStatus[g.status] ?? 0) + g.n;
   const left = (byStatus.queued ?? 0) + (byStatus.sending ?? 0);
   const rate = achievedRate(
     groups.reduce((s, g) => s + g.recent, 0),
-    sendingSince,
-    now,
+    sending.from,
+    sending.to,
   );
   return {
     total: groups.reduce((s, g) => s + g.n, 0),

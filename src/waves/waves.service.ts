@@ -434,7 +434,10 @@ export class WavesService {
   async get(id: string) {
     const wave = await this.find(id);
     const { groups, now } = await this.ledgerGroups(wave);
-    return { ...(await this.views([wave]))[0], progress: progressOf(groups, now, wave.launchedAt) };
+    return {
+      ...(await this.views([wave]))[0],
+      progress: progressOf(groups, now, { from: wave.launchedAt, to: wave.completedAt ?? now }),
+    };
   }
 
   /**
@@ -451,7 +454,7 @@ export class WavesService {
       status: wave.status,
       channel: wave.channel,
       at: now,
-      ...progressOf(groups, now, wave.launchedAt),
+      ...progressOf(groups, now, { from: wave.launchedAt, to: wave.completedAt ?? now }),
       handedOver: series.buckets.reduce((s, b) => s + b.sent, 0),
       ambiguous: groups
         .filter((g) => g.status === 'failed' && g.code === 'ambiguous')
