@@ -279,7 +279,9 @@ describe('the waves screens in a real browser', () => {
     // The page knows the launch would be refused: „Starten“ rests, and says why in words.
     const start = page.getByRole('button', { name: 'Starten' });
     await expect(start.isDisabled()).resolves.toBe(true);
-    await expect(page.locator(`#${await start.getAttribute('aria-describedby')}`).textContent()).resolves.toBe(
+    await expect(
+      page.locator(`#${await start.getAttribute('aria-describedby')}`).textContent(),
+    ).resolves.toBe(
       'Noch nicht startbar: mehr als 5 Empfänger:innen brauchen die Freigabe einer zweiten Person, und sie fehlt.',
     );
     const refused = (await t.http().post(`/waves/${waveId}/launch`).set(as('staff')).expect(409)).body
