@@ -52,6 +52,13 @@ export class WaveRefused extends ApiError {
   }
 }
 
+/** A refused save as its form lists it: the API's status (null: no answer) and every problem it named. */
+export function refusalOf(e: unknown): { status: number | null; problems: string[] } {
+  if (e instanceof WaveRefused) return { status: e.status, problems: e.problems };
+  if (e instanceof ApiError) return { status: e.status, problems: [e.message] };
+  return { status: null, problems: [String(e)] };
+}
+
 /** Unwraps an answer like `ok`, but a 400 with `details.problems` becomes a `WaveRefused` listing them. */
 async function checked<T>(
   call: Promise<{

@@ -7,6 +7,12 @@ type SendingLimits = Pick<
   'quietHours' | 'ratesPerSecond' | 'frequencyCap' | 'approvalThreshold'
 >;
 
+/** Language codes (de, tr) by their names in the screen's language: Deutsch, Türkisch. */
+export function languageNames(lang: string): (code: string) => string {
+  const names = new Intl.DisplayNames([lang], { type: 'language' });
+  return (code) => names.of(code) ?? code;
+}
+
 /** The strings of waves, their preview, launch and monitor, and the events, in German and English. */
 export const wavesDe = {
   title: 'Wellen',
