@@ -15,8 +15,8 @@ const CLI = resolve(import.meta.dirname, '../dist/cli.js');
 const N = 25;
 const THRESHOLD = '5';
 const refused = (people: number) =>
-  `this wave would reach ${people} people, more than APPROVAL_THRESHOLD (5): a strategist or admin other than ` +
-  'its creator must approve it first (POST /waves/:id/approve)';
+  `this wave would reach ${people} people, and more than 5 recipients need a second person's approval: a ` +
+  'strategist or admin other than its creator must approve it first';
 
 describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () => {
   let t: TestApp;
@@ -159,7 +159,7 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
     const wave = await emailWave('vom admin genehmigt');
     await approve(wave.id, 'admin', 200);
     expect((await launch(wave.id, 'admin', 409)).body.message).toBe(
-      'this wave would reach 10 people, more than APPROVAL_THRESHOLD (5), and you approved it: someone other ' +
+      "this wave would reach 10 people, and more than 5 recipients need a second person's approval, and you approved it: someone other " +
         'than its approver must launch it',
     );
     expect(await ledgerRows(wave.id)).toBe(0);

@@ -171,8 +171,8 @@ describe('an approval is of the revision its approver saw', () => {
     ).toBe(true);
     const refused = (await launch(id).expect(409)).body.message;
     expect(refused).toBe(
-      'this wave would reach 24 people, more than APPROVAL_THRESHOLD (5): a strategist or admin other than its ' +
-        `creator must approve it first (POST /waves/:id/approve) (its approval was withdrawn by revision 2: everyone: peace v${before} → peace v${version} (template peace v${version} saved))`,
+      "this wave would reach 24 people, and more than 5 recipients need a second person's approval: a strategist or admin " +
+        `other than its creator must approve it first (its approval was withdrawn by revision 2: everyone: peace v${before} → peace v${version} (template peace v${version} saved))`,
     );
     expect(await ledgerRows(id)).toBe(0);
     // The withdrawal is written with the template's new version, in its transaction, after the approval.
@@ -344,7 +344,7 @@ describe('an approval is of the revision its approver saw', () => {
     // Four more: 30, beyond 26.4.
     await runImport(t.db.dataSource, 'contacts', await tempFile(waveContacts(8, 'h')));
     expect((await launch(beyond.id).expect(409)).body.message).toBe(
-      'this wave would now reach 30 people, more than the 24 approved and beyond APPROVAL_TOLERANCE (10 %): it needs a new approval',
+      'this wave would now reach 30 people, more than the 24 approved and its 10 % margin: it needs a new approval',
     );
     expect(await ledgerRows(beyond.id)).toBe(0);
     await approve(beyond.id, 1).expect(200);

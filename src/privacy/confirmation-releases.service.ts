@@ -76,7 +76,7 @@ export class ConfirmationReleasesService {
       createdBy: creator ?? null,
       secondAsk: release.secondAsk,
       createdAt: release.createdAt,
-      ...progressOf(groups, now),
+      ...progressOf(groups, now, { from: release.createdAt, to: now }),
       errors: failuresOf(groups),
       skipped: skipsOf(groups),
     };

@@ -15,7 +15,7 @@ describe('the approval of a big wave', () => {
     expect(approvalRefusal({ ...draft, editedBy: [EDITOR] }, CREATOR)).toMatch(/^You created this wave/);
     expect(approvalRefusal({ ...draft, editedBy: [EDITOR] }, EDITOR)).toMatch(/^You changed this wave/);
     expect(approvalRefusal({ ...draft, status: 'sending', launchedAt: new Date() }, STRATEGIST)).toMatch(
-      /^The wave is sending and its ledger is written/,
+      /^The wave is sending and has already started/,
     );
     expect(approvalRefusal({ ...draft, status: 'cancelled' }, STRATEGIST)).toMatch(/^The wave is cancelled/);
   });
@@ -24,13 +24,13 @@ describe('the approval of a big wave', () => {
     const big = { recipients: 1001, threshold: 1000, approvedBy: null, launcher: CREATOR };
     expect(launchRefusal({ ...big, recipients: 1000 })).toBeNull();
     expect(launchRefusal(big)).toBe(
-      'this wave would reach 1001 people, more than APPROVAL_THRESHOLD (1000): a strategist or admin other than ' +
-        'its creator must approve it first (POST /waves/:id/approve)',
+      "this wave would reach 1,001 people, and more than 1,000 recipients need a second person's approval: a " +
+        'strategist or admin other than its creator must approve it first',
     );
     expect(launchRefusal({ ...big, approvedBy: STRATEGIST })).toBeNull();
     expect(launchRefusal({ ...big, approvedBy: STRATEGIST, launcher: STRATEGIST })).toBe(
-      'this wave would reach 1001 people, more than APPROVAL_THRESHOLD (1000), and you approved it: someone ' +
-        'other than its approver must launch it',
+      "this wave would reach 1,001 people, and more than 1,000 recipients need a second person's approval, and " +
+        'you approved it: someone other than its approver must launch it',
     );
     expect(launchRefusal({ ...big, approvedBy: STRATEGIST, launcher: null })).toBeNull();
     expect(launchRefusal({ ...big, launcher: null })).toMatch(/must approve it first/);
@@ -50,12 +50,11 @@ describe('the approval of a big wave', () => {
     expect(launchRefusal(approved)).toBeNull();
     expect(launchRefusal({ ...approved, recipients: 50 })).toBeNull();
     expect(launchRefusal({ ...approved, recipients: 111 })).toBe(
-      'this wave would now reach 111 people, more than the 100 approved and beyond APPROVAL_TOLERANCE (10 %): it ' +
-        'needs a new approval',
+      'this wave would now reach 111 people, more than the 100 approved and its 10 % margin: it needs a new approval',
     );
     expect(launchRefusal({ ...approved, revision: 4 })).toBe(
-      'this wave would reach 110 people, more than APPROVAL_THRESHOLD (5), and it changed after its approval ' +
-        '(revision 3 was approved, it is now at 4): it needs a new approval',
+      "this wave would reach 110 people, and more than 5 recipients need a second person's approval, and it " +
+        'changed after its approval (revision 3 was approved, it is now at 4): it needs a new approval',
     );
     expect(launchRefusal({ ...approved, approvedFinal: null })).toMatch(/does not record how many people/);
     // Below the threshold nothing is needed, whatever the approval.

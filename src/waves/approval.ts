@@ -6,6 +6,20 @@
  */
 import type { ResolvedTemplate, Wave } from './wave.entities.js';
 
+/** A count as the API's messages write it, for people to read: 1,000. */
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/** A status as a sentence about a wave says it: "The wave is <…>". */
+export const STATUS_WORDS: Record<string, string> = {
+  draft: 'a draft',
+  scheduled: 'scheduled',
+  'needs-approval': 'waiting for a new approval',
+  sending: 'sending',
+  paused: 'paused',
+  completed: 'completed',
+  cancelled: 'cancelled',
+};
+
 /** Whether a wave of this many recipients needs an approval. */
 export const needsApproval = (recipients: number, threshold: number): boolean => recipients > threshold;
 
@@ -21,13 +35,26 @@ export function approvalRefusal(
   approver: string,
 ): string | null {
   if (wave.launchedAt || !APPROVABLE.includes(wave.status))
-    return `The wave is ${wave.status}${wave.launchedAt ? ' and its ledger is written' : ''}: only a draft or a scheduled wave not yet started can be approved`;
+    return `The wave is ${STATUS_WORDS[wave.status] ?? wave.status}${wave.launchedAt ? ' and has already started' : ''}: only a draft or a scheduled wave not yet started can be approved`;
   if (wave.createdBy === approver)
     return 'You created this wave: a strategist or admin other than its creator must approve it';
   if (wave.editedBy.includes(approver))
     return 'You changed this wave: a strategist or admin who neither created nor changed it must approve it';
   return null;
 }
+
+/**
+ * The waves that wait for `$1` (a strategist or admin) to approve them, as `approvalRefusal` and `launchRefusal` judge:
+ * not started, neither created nor changed by them, and either waiting for a new approval or counted (by their latest
+ * preview or launch attempt, for the revision they are at now) above the threshold `$2` with no approval of that
+ * revision.
+ */
+export const AWAITING_APPROVAL_SQL = `SELECT id FROM waves
+  WHERE launched_at IS NULL AND status IN ('draft', 'scheduled', 'needs-approval')
+    AND created_by IS DISTINCT FROM $1 AND NOT ($1 = ANY(edited_by))
+    AND (status = 'needs-approval'
+      OR (judged_revision = revision AND judged_final > $2 AND approved_revision IS DISTINCT FROM revision))
+  ORDER BY created_at DESC`;
 
 /** Whether the wave's approval lets `launcher` (null: a wave starting at its scheduled time) launch it. */
 export const approvalHolds = (approvedBy: string | null, launcher: string | null): boolean =>
@@ -51,9 +78,10 @@ export function launchRefusal(facts: {
   tolerance?: number;
 }): string | null {
   if (!needsApproval(facts.recipients, facts.threshold)) return null;
-  const size = `this wave would reach ${facts.recipients} people, more than APPROVAL_THRESHOLD (${facts.threshold})`;
+  // Staff read these words on the wave's page: no setting names, no routes.
+  const size = `this wave would reach ${count(facts.recipients)} people, and more than ${count(facts.threshold)} recipients need a second person's approval`;
   if (facts.approvedBy === null)
-    return `${size}: a strategist or admin other than its creator must approve it first (POST /waves/:id/approve)`;
+    return `${size}: a strategist or admin other than its creator must approve it first`;
   if (facts.revision !== undefined && facts.approvedRevision !== facts.revision)
     return (
       `${size}, and it changed after its approval (revision ${facts.approvedRevision ?? 'unknown'} was approved, ` +
@@ -64,8 +92,8 @@ export function launchRefusal(facts: {
       return `${size}, and its approval does not record how many people its approver saw: it needs a new approval`;
     if (facts.recipients > approvedUpTo(facts.approvedFinal, facts.tolerance))
       return (
-        `this wave would now reach ${facts.recipients} people, more than the ${facts.approvedFinal} approved and ` +
-        `beyond APPROVAL_TOLERANCE (${facts.tolerance} %): it needs a new approval`
+        `this wave would now reach ${count(facts.recipients)} people, more than the ${count(facts.approvedFinal)} ` +
+        `approved and its ${facts.tolerance} % margin: it needs a new approval`
       );
   }
   if (!approvalHolds(facts.approvedBy, facts.launcher))

@@ -1,4 +1,13 @@
-import { bucketSeconds, failuresOf, progressOf, sentSeries, skipsOf, type LedgerGroup } from './monitor.js';
+import {
+  achievedRate,
+  bucketSeconds,
+  expectedEnd,
+  failuresOf,
+  progressOf,
+  sentSeries,
+  skipsOf,
+  type LedgerGroup,
+} from './monitor.js';
 
 const at = (s: number) => new Date(s * 1000);
 
@@ -16,14 +25,38 @@ describe("a wave's monitor", () => {
   ];
 
   it('counts by status, with the rate of the last minute and the end it promises', () => {
-    expect(progressOf(groups, at(2000))).toEqual({
+    expect(progressOf(groups, at(2000), { from: at(1000), to: at(2000) })).toEqual({
       total: 109,
       byStatus: { sent: 60, delivered: 10, bounced: 2, failed: 1, queued: 30, skipped: 6 },
       left: 30,
       ratePerSecond: 0.5,
       expectedEnd: at(2060),
     });
-    expect(progressOf([], at(2000))).toMatchObject({ total: 0, left: 0, expectedEnd: null });
+    expect(progressOf([], at(2000), { from: null, to: at(2000) })).toMatchObject({
+      total: 0,
+      left: 0,
+      expectedEnd: null,
+    });
+  });
+
+  it('measures the rate over the part of the last minute the wave has been sending', () => {
+    // 200 handed over in the 20 s since the launch: 10 a second, not 200 / 60.
+    expect(achievedRate(200, at(1000), at(1020))).toBe(10);
+    expect(achievedRate(600, at(1000), at(1600))).toBe(10);
+    expect(achievedRate(0, at(1000), at(1020))).toBe(0);
+    expect(achievedRate(5, null, at(1020))).toBe(0);
+    // Within its first second, a burst is not taken for a rate of thousands.
+    expect(achievedRate(4, at(1000), at(1000.2))).toBe(4);
+  });
+
+  it('expects the end when what is left is handed over at the achieved rate', () => {
+    // 16:00:20, 200 sent at 10 a second, 8,200 left: done at 16:14, not at 16:41 as 200 a minute would say.
+    const now = new Date('2026-12-07T16:00:20Z');
+    expect(expectedEnd(8200, achievedRate(200, new Date('2026-12-07T16:00:00Z'), now), now)).toEqual(
+      new Date('2026-12-07T16:14:00Z'),
+    );
+    expect(expectedEnd(0, 10, now)).toBeNull();
+    expect(expectedEnd(100, 0, now)).toBeNull();
   });
 
   it('series the messages handed over per bucket, empty buckets included, and sizes buckets by the span', () => {

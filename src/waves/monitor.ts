@@ -28,18 +28,42 @@ export function bucketSeconds(spanSeconds: number): number {
   return BUCKET_SECONDS.find((b) => spanSeconds / b <= MAX_BUCKETS) ?? BUCKET_SECONDS.at(-1)!;
 }
 
-/** Counts by status, what is left, the rate achieved over the last minute and the end expected at that rate. */
-export function progressOf(groups: LedgerGroup[], now: Date) {
+/** The window the achieved rate is measured over: the last minute. */
+const RATE_WINDOW_S = 60;
+
+/**
+ * Messages handed to the provider per second lately: those of the last minute over the part of that minute the wave
+ * has been sending. Over the whole minute, a wave twenty seconds in would look three times slower than it is.
+ */
+export function achievedRate(handedOverLastMinute: number, sendingSince: Date | null, until: Date): number {
+  if (!sendingSince || handedOverLastMinute === 0) return 0;
+  const seconds = Math.min(RATE_WINDOW_S, (until.getTime() - sendingSince.getTime()) / 1000);
+  return handedOverLastMinute / Math.max(seconds, 1);
+}
+
+/** When the messages left will have been handed over at the achieved rate; null: nothing left, or nothing moving. */
+export const expectedEnd = (left: number, ratePerSecond: number, now: Date): Date | null =>
+  ratePerSecond > 0 && left > 0 ? new Date(now.getTime() + (left / ratePerSecond) * 1000) : null;
+
+/**
+ * Counts by status, what is left, the rate achieved lately and the end expected at that rate. The rate is measured
+ * over the sending from `sending.from` to `sending.to` (the wave's end, or now), so a finished wave keeps its own.
+ */
+export function progressOf(groups: LedgerGroup[], now: Date, sending: { from: Date | null; to: Date }) {
   const byStatus: Partial<Record<MessageStatus, number>> = {};
   for (const g of groups) byStatus[g.status] = (byStatus[g.status] ?? 0) + g.n;
   const left = (byStatus.queued ?? 0) + (byStatus.sending ?? 0);
-  const rate = groups.reduce((s, g) => s + g.recent, 0) / 60;
+  const rate = achievedRate(
+    groups.reduce((s, g) => s + g.recent, 0),
+    sending.from,
+    sending.to,
+  );
   return {
     total: groups.reduce((s, g) => s + g.n, 0),
     byStatus,
     left,
     ratePerSecond: Math.round(rate * 10) / 10,
-    expectedEnd: rate > 0 && left > 0 ? new Date(now.getTime() + (left / rate) * 1000) : null,
+    expectedEnd: expectedEnd(left, rate, now),
   };
 }
 

@@ -156,6 +156,13 @@ export class Wave {
   @Column('int', { name: 'approved_final', nullable: true })
   approvedFinal: number | null;
 
+  /** The recipients the latest preview or launch attempt counted, and of which revision (see AWAITING_APPROVAL_SQL). */
+  @Column('int', { name: 'judged_final', nullable: true })
+  judgedFinal: number | null;
+
+  @Column('int', { name: 'judged_revision', nullable: true })
+  judgedRevision: number | null;
+
   @Column('timestamptz', { name: 'launched_at', nullable: true })
   launchedAt: Date | null;
 

@@ -17,6 +17,7 @@ import {
   WaveMessageDto,
   WaveMonitorDto,
   WavePreviewDto,
+  WavesQuery,
 } from './waves.dto.js';
 import { WavesService } from './waves.service.js';
 import { WaveRevisions } from './wave-revisions.js';
@@ -47,8 +48,9 @@ export class WavesController {
   @Roles('staff', 'strategist')
   @ApiOperation({ summary: 'List the waves' })
   @ApiOkResponse({ type: [WaveDto], description: 'The latest 500, newest first' })
-  list() {
-    return this.waves.list();
+  @ApiErrors(422)
+  list(@Query() query: WavesQuery, @CurrentStaff() staff: StaffPrincipal) {
+    return this.waves.list(query.awaiting, staff);
   }
 
   @Get('waves/:id')

@@ -126,6 +126,18 @@ export class UpdateWaveDto extends PartialType(OmitType(CreateWaveDto, ['schedul
   scheduledAt?: Date | null;
 }
 
+export class WavesQuery {
+  @ApiPropertyOptional({
+    enum: ['my-approval'],
+    description:
+      '`my-approval`: only the waves that wait for the caller to approve them (not started, neither created nor ' +
+      'changed by them, above the threshold by their latest count and without an approval of their revision now)',
+  })
+  @IsOptional()
+  @IsIn(['my-approval'])
+  awaiting?: 'my-approval';
+}
+
 export class MessagesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
   @IsOptional()
@@ -305,6 +317,13 @@ export class WaveDto {
     description: 'Needed to launch a wave above APPROVAL_THRESHOLD; a new revision withdraws it',
   })
   approval: WaveApprovalDto | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description:
+      'The recipients its latest preview or launch attempt counted for this revision; null: not counted since',
+  })
+  recipients: number | null;
   @ApiProperty({ type: Date, nullable: true }) launchedAt: Date | null;
   @ApiProperty({ type: Date, nullable: true }) completedAt: Date | null;
   @ApiProperty() createdAt: Date;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { messageLanguage } from '../common/languages.js';
@@ -18,7 +18,13 @@ import { smsSegments } from '../templates/sms-segments.js';
 import type { Localized } from '../templates/template.entities.js';
 import { EXCLUSIONS, meaningOf, QUIET_HOURS } from '../consent/send-rules.js';
 import { segmentsNeedingHandChoice } from '../segmentation/matches.service.js';
-import { approvalRefusal, launchRefusal, needsApproval } from './approval.js';
+import {
+  approvalRefusal,
+  AWAITING_APPROVAL_SQL,
+  launchRefusal,
+  needsApproval,
+  STATUS_WORDS,
+} from './approval.js';
 import { type AudienceQuery, audienceSql, householdsSql, previewSql, quietZonesSql } from './audience.js';
 import { CANCEL_SQL, materialiseSql, MESSAGES_PAGE_SQL, PROGRESS_SQL } from './ledger.js';
 import { ANOMALY_MEANINGS, type ReportAnomaly } from '../messaging/provider-report.js';
@@ -113,6 +119,8 @@ function waveView(
     approvedAt,
     approvedRevision,
     approvedFinal,
+    judgedFinal,
+    judgedRevision,
     resolved,
     ...stored
   } = wave;
@@ -130,6 +138,7 @@ function waveView(
           }
         : null,
     templates: templatesView(resolved, wave.templateStrategy, latest, labels),
+    recipients: judgedRevision === wave.revision ? judgedFinal : null,
   };
 }
 
@@ -184,7 +193,10 @@ export class WavesService {
     await this.db.transaction(async (m) => {
       const wave = await this.locked(id, m);
       if (wave.status !== 'draft')
-        throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}: only a draft can be changed`);
+        throw new AppError(
+          ErrorCode.Conflict,
+          `The wave is ${STATUS_WORDS[wave.status]}: only a draft can be changed`,
+        );
       const next: CreateWaveDto = {
         name: dto.name ?? wave.name,
         channel: dto.channel ?? wave.channel,
@@ -393,15 +405,39 @@ export class WavesService {
     return new Map(rows.map((r) => [r.key, { version: r.version, savedAt: r.saved_at }]));
   }
 
-  async list() {
-    return this.views(await this.db.getRepository(Wave).find({ order: { createdAt: 'DESC' }, take: 500 }));
+  /** The latest 500; or (`awaiting`) those that wait for this person's approval. */
+  async list(awaiting?: 'my-approval', staff?: { id: string; role: string }) {
+    if (!awaiting)
+      return this.views(await this.db.getRepository(Wave).find({ order: { createdAt: 'DESC' }, take: 500 }));
+    if (!staff || staff.role === 'staff') return [];
+    const rows: { id: string }[] = await this.db.query(AWAITING_APPROVAL_SQL, [
+      staff.id,
+      this.env.APPROVAL_THRESHOLD,
+    ]);
+    if (!rows.length) return [];
+    const found = await this.db
+      .getRepository(Wave)
+      .find({ where: { id: In(rows.map((r) => r.id)) }, order: { createdAt: 'DESC' } });
+    return this.views(found);
+  }
+
+  /** What the latest preview or launch attempt counted, for the list of waves awaiting an approval. */
+  private async judged(m: EntityManager, wave: Wave, final: number) {
+    await m.query(`UPDATE waves SET judged_final = $2, judged_revision = $3 WHERE id = $1`, [
+      wave.id,
+      final,
+      wave.revision,
+    ]);
   }
 
   /** The wave with its progress: counts by status, the rate over the last minute and the expected end. */
   async get(id: string) {
     const wave = await this.find(id);
     const { groups, now } = await this.ledgerGroups(wave);
-    return { ...(await this.views([wave]))[0], progress: progressOf(groups, now) };
+    return {
+      ...(await this.views([wave]))[0],
+      progress: progressOf(groups, now, { from: wave.launchedAt, to: wave.completedAt ?? now }),
+    };
   }
 
   /**
@@ -418,7 +454,7 @@ export class WavesService {
       status: wave.status,
       channel: wave.channel,
       at: now,
-      ...progressOf(groups, now),
+      ...progressOf(groups, now, { from: wave.launchedAt, to: wave.completedAt ?? now }),
       handedOver: series.buckets.reduce((s, b) => s + b.sent, 0),
       ambiguous: groups
         .filter((g) => g.status === 'failed' && g.code === 'ambiguous')
@@ -515,7 +551,11 @@ export class WavesService {
   /** The dry run: who would get what, and why the others would not. Writes nothing. */
   async preview(id: string) {
     const wave = await this.find(id);
-    const groups = await this.db.transaction((m) => this.judge(wave, m));
+    const groups = await this.db.transaction(async (m) => {
+      const judged = await this.judge(wave, m);
+      await this.judged(m, wave, finalOf(judged));
+      return judged;
+    });
     const audience = groups.reduce((s, g) => s + g.n, 0);
     let remaining = audience;
     const steps = EXCLUSIONS.map((reason) => {
@@ -702,9 +742,10 @@ export class WavesService {
     return this.db.transaction(async (m) => {
       const found = await this.locked(id, m);
       if (found.status !== 'draft' && found.status !== 'needs-approval')
-        throw new AppError(ErrorCode.Conflict, `The wave is ${found.status}, not a draft`);
+        throw new AppError(ErrorCode.Conflict, `The wave is ${STATUS_WORDS[found.status]}, not a draft`);
       const { wave } = await this.revisions.refreshLocked(m, found, null, 'found when the wave was launched');
       const recipients = finalOf(await this.judge(wave, m));
+      await this.judged(m, wave, recipients);
       const refusal = this.refusalOf(wave, recipients, staffId);
       if (refusal) return `${refusal}${await this.withdrawal(m, wave)}`;
       const later = wave.scheduledAt && wave.scheduledAt.getTime() > Date.now();
@@ -819,7 +860,10 @@ export class WavesService {
     );
     if (!changed) {
       const wave = await this.find(id);
-      throw new AppError(ErrorCode.Conflict, `The wave is ${wave.status}; it cannot become ${to}`);
+      throw new AppError(
+        ErrorCode.Conflict,
+        `The wave is ${STATUS_WORDS[wave.status]}; it cannot become ${STATUS_WORDS[to]}`,
+      );
     }
   }
 

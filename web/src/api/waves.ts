@@ -52,6 +52,13 @@ export class WaveRefused extends ApiError {
   }
 }
 
+/** A refused save as its form lists it: the API's status (null: no answer) and every problem it named. */
+export function refusalOf(e: unknown): { status: number | null; problems: string[] } {
+  if (e instanceof WaveRefused) return { status: e.status, problems: e.problems };
+  if (e instanceof ApiError) return { status: e.status, problems: [e.message] };
+  return { status: null, problems: [String(e)] };
+}
+
 /** Unwraps an answer like `ok`, but a 400 with `details.problems` becomes a `WaveRefused` listing them. */
 async function checked<T>(
   call: Promise<{
@@ -70,6 +77,32 @@ async function checked<T>(
 const path = (id: string) => ({ params: { path: { id } } });
 
 export const listWaves = () => ok(api.GET('/waves'));
+/** The waves that wait for the signed-in strategist or admin to approve them. */
+export const wavesAwaitingMyApproval = () =>
+  ok(api.GET('/waves', { params: { query: { awaiting: 'my-approval' } } }));
+
+/** Why the wave's launch would be refused, as far as its page knows; null: nothing it knows of. */
+export type LaunchBlock = 'approval-missing' | 'approval-outdated' | 'grown' | 'own-approval';
+
+/**
+ * The refusals of a launch the wave's page can foresee from the wave and its preview, as the API judges them: above
+ * the threshold a wave needs an approval of its revision now, for no more than the tolerance above the count
+ * approved, given by someone other than the person launching.
+ */
+export function launchBlock(
+  wave: WaveDetail,
+  preview: WavePreview | null,
+  launcher: string,
+): LaunchBlock | null {
+  if (!preview || !preview.approval.required) return null;
+  const approval = wave.approval;
+  if (!approval) return 'approval-missing';
+  if (approval.revision !== wave.revision || approval.final === null) return 'approval-outdated';
+  if (preview.final > Math.floor(approval.final * (1 + preview.approval.tolerance / 100) + 1e-9))
+    return 'grown';
+  if (approval.by === launcher) return 'own-approval';
+  return null;
+}
 export const getWave = (id: string) => ok(api.GET('/waves/{id}', path(id)));
 export const createWave = (body: NewWave) => checked(api.POST('/waves', { body }));
 export const updateWave = (id: string, body: WaveChange) =>

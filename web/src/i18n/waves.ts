@@ -7,6 +7,12 @@ type SendingLimits = Pick<
   'quietHours' | 'ratesPerSecond' | 'frequencyCap' | 'approvalThreshold'
 >;
 
+/** Language codes (de, tr) by their names in the screen's language: Deutsch, Türkisch. */
+export function languageNames(lang: string): (code: string) => string {
+  const names = new Intl.DisplayNames([lang], { type: 'language' });
+  return (code) => names.of(code) ?? code;
+}
+
 /** The strings of waves, their preview, launch and monitor, and the events, in German and English. */
 export const wavesDe = {
   title: 'Wellen',
@@ -194,6 +200,25 @@ export const wavesDe = {
   approvalNotRequired: (final: number, threshold: number, lang: string) =>
     `Keine Freigabe nötig: ${final.toLocaleString(lang)} Empfänger:innen, höchstens ${threshold.toLocaleString(lang)}.`,
   approvalMissing: 'Freigabe fehlt.',
+  /** Why „Starten“ rests, next to it. */
+  launchBlocks: {
+    'approval-missing': (threshold: number, lang: string) =>
+      `Noch nicht startbar: mehr als ${threshold.toLocaleString(lang)} Empfänger:innen brauchen die Freigabe einer zweiten Person, und sie fehlt.`,
+    'approval-outdated': () =>
+      'Noch nicht startbar: die Welle hat sich seit ihrer Freigabe geändert und braucht eine neue.',
+    grown: (tolerance: number, lang: string) =>
+      `Noch nicht startbar: die Zielgruppe ist um mehr als ${tolerance.toLocaleString(lang)} % über die freigegebene Zahl gewachsen; sie braucht eine neue Freigabe.`,
+    'own-approval': () =>
+      'Nicht durch dich startbar: du hast die Welle freigegeben, starten muss jemand anderes.',
+  },
+  awaitingTitle: 'Wellen warten auf deine Freigabe',
+  awaitingHint:
+    'Du hast sie weder erstellt noch geändert: deine Freigabe ist die zweite Person, die sie brauchen.',
+  awaitingBadge: (n: number) => `${n} ${n === 1 ? 'Welle wartet' : 'Wellen warten'} auf deine Freigabe`,
+  awaitingItem: (recipients: number | null, by: string, at: string, lang: string) =>
+    [recipients === null ? '' : `${recipients.toLocaleString(lang)} Empfänger:innen`, `von ${by}, ${at}`]
+      .filter(Boolean)
+      .join(' · '),
   approvedByAt: (name: string, at: string) => `Freigegeben von ${name}, ${at}.`,
   approvedOf: (revision: number | null, final: number | null, lang: string) =>
     revision === null
@@ -240,6 +265,7 @@ export const wavesDe = {
       ? ' (ohne Grenze)'
       : `, eingestellt: ${configured.toLocaleString(lang)} pro Sekunde`),
   expectedEnd: 'Erwartetes Ende',
+  endedAt: 'Beendet',
   noEnd: '–',
   byStatus: 'Nachrichten nach Status',
   messageStatuses: {
@@ -531,6 +557,21 @@ export const wavesEn: typeof wavesDe = {
   approvalNotRequired: (final: number, threshold: number, lang: string) =>
     `No approval needed: ${final.toLocaleString(lang)} recipients, at most ${threshold.toLocaleString(lang)}.`,
   approvalMissing: 'Approval missing.',
+  launchBlocks: {
+    'approval-missing': (threshold, lang) =>
+      `Cannot launch yet: more than ${threshold.toLocaleString(lang)} recipients need a second person's approval, and it is missing.`,
+    'approval-outdated': () => 'Cannot launch yet: the wave changed after its approval and needs a new one.',
+    grown: (tolerance, lang) =>
+      `Cannot launch yet: the audience grew by more than ${tolerance.toLocaleString(lang)} % beyond the approved count; it needs a new approval.`,
+    'own-approval': () => 'You cannot launch it: you approved the wave, so someone else must launch it.',
+  },
+  awaitingTitle: 'Waves awaiting your approval',
+  awaitingHint: 'You neither created nor changed them: your approval is the second person they need.',
+  awaitingBadge: (n) => `${n} ${n === 1 ? 'wave awaits' : 'waves await'} your approval`,
+  awaitingItem: (recipients, by, at, lang) =>
+    [recipients === null ? '' : `${recipients.toLocaleString(lang)} recipients`, `by ${by}, ${at}`]
+      .filter(Boolean)
+      .join(' · '),
   approvedByAt: (name: string, at: string) => `Approved by ${name}, ${at}.`,
   approvedOf: (revision: number | null, final: number | null, lang: string) =>
     revision === null
@@ -574,6 +615,7 @@ export const wavesEn: typeof wavesDe = {
     `${achieved.toLocaleString(lang)} per second over the last minute` +
     (configured === null ? ' (no limit)' : `, configured: ${configured.toLocaleString(lang)} per second`),
   expectedEnd: 'Expected end',
+  endedAt: 'Ended',
   noEnd: '–',
   byStatus: 'Messages by status',
   messageStatuses: {
