@@ -19,6 +19,7 @@ import { ReportAnomalies1796600000010 } from './1796600000010-report-anomalies.j
 import { ConfirmationReleases1796600000020 } from './1796600000020-confirmation-releases.js';
 import { WaveRevisions1796800000001 } from './1796800000001-wave-revisions.js';
 import { StaffSecondFactor1796900000010 } from './1796900000010-staff-second-factor.js';
+import { FoldedSearch1797000000200 } from './1797000000200-folded-search.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ConfirmationReleases1796600000020,
   WaveRevisions1796800000001,
   StaffSecondFactor1796900000010,
+  FoldedSearch1797000000200,
 ];
