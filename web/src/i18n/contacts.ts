@@ -40,7 +40,8 @@ export const contactsDe = {
   upload: 'Kontakte hochladen',
   search: 'Suche',
   searchLabel: 'Name, E-Mail, Telefon oder PLZ',
-  searchHint: 'Mindestens ein Wort mit 3 Zeichen; jedes Wort muss vorkommen.',
+  searchHint:
+    'Mindestens ein Wort mit 3 Zeichen; jedes Wort muss vorkommen. Akzente und ß zählen nicht: „Weiss“ findet auch „Weiß“.',
   filters: 'Filter',
   region: 'Region',
   anyRegion: 'alle Regionen',
@@ -242,6 +243,14 @@ export const contactsDe = {
   startImport: 'Importieren',
   importing: 'Importiert …',
   job: 'Import',
+  /** What the data screen imports, in words. */
+  importKinds: {
+    regions: 'Regionen mit Strukturdaten',
+    results: 'Wahlergebnisse',
+    postcodes: 'Postleitzahlen',
+    geometry: 'Gebietsgrenzen (GeoJSON)',
+    contacts: 'Kontakte',
+  } as Record<string, string>,
   jobStatus: {
     queued: 'wartet',
     running: 'läuft',
@@ -307,7 +316,8 @@ export const contactsEn: typeof contactsDe = {
   upload: 'Upload contacts',
   search: 'Search',
   searchLabel: 'Name, email, phone or postal code',
-  searchHint: 'At least one word of 3 characters; every word must match.',
+  searchHint:
+    'At least one word of 3 characters; every word must match. Accents do not matter: “Jose” also finds “José”.',
   filters: 'Filters',
   region: 'Region',
   anyRegion: 'all regions',
@@ -493,6 +503,13 @@ export const contactsEn: typeof contactsDe = {
   startImport: 'Import',
   importing: 'Importing …',
   job: 'Import',
+  importKinds: {
+    regions: 'Regions with statistics',
+    results: 'Election results',
+    postcodes: 'Postal codes',
+    geometry: 'Boundaries (GeoJSON)',
+    contacts: 'Contacts',
+  },
   jobStatus: {
     queued: 'queued',
     running: 'running',
