@@ -662,15 +662,24 @@ describe('the OpenAPI document against real answers', () => {
       Body: 'HELP',
       MessageSid: 'SM0001',
     }).expect(200);
-    mismatches.push(...validator.problems('post', '/webhooks/twilio/inbound', inbound));
+    mismatches.push(...validator.problems('post', '/webhooks/{provider}/inbound', inbound));
     const status = await twilioWebhook(t, sms, '/webhooks/twilio/status', {
       MessageSid: 'SM0002',
       MessageStatus: 'delivered',
     }).expect(204);
-    mismatches.push(...validator.problems('post', '/webhooks/twilio/status', status));
+    mismatches.push(...validator.problems('post', '/webhooks/{provider}/status', status));
     if (mismatches.length === 0)
-      validated.add('POST /webhooks/twilio/inbound').add('POST /webhooks/twilio/status');
-    await call('post', '/webhooks/twilio/status', { form: { MessageSid: 'SM0003' }, status: 403 });
+      validated.add('POST /webhooks/{provider}/inbound').add('POST /webhooks/{provider}/status');
+    await call('post', '/webhooks/{provider}/status', {
+      url: '/webhooks/twilio/status',
+      form: { MessageSid: 'SM0003' },
+      status: 403,
+    });
+    await call('post', '/webhooks/{provider}/status', {
+      url: '/webhooks/carrier-pigeon/status',
+      form: { MessageSid: 'SM0003' },
+      status: 404,
+    });
   });
 
   it('erasure', async () => {

@@ -19,6 +19,7 @@ const concrete = (path: string) =>
   path
     .replace(/\{(id|otherId|segmentId)\}/g, '5d0f8f2e-7f55-4d8e-9a61-0d7f3f3e6b11')
     .replace(/\{key\}/g, 'housing')
+    .replace(/\{provider\}/g, 'twilio')
     .replace(/\{[^}]+\}/g, 'unknown');
 
 describe('who may call what: every route of the OpenAPI document, with each role and without a token', () => {

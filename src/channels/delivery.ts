@@ -38,8 +38,8 @@ export interface Email {
 }
 
 /**
- * A way to send SMS. Adding a provider: one file in `channels/drivers/` implementing this, and its name in
- * `SMS_PROVIDER` (see `sms.channel.ts`).
+ * A way to send SMS. Adding a provider: one file in `channels/drivers/` implementing this (and `SmsCallbacks` when
+ * it calls back), and one line in `sms-providers.ts`.
  */
 export interface SmsDriver {
   /** Where messages go, for the start-up message. */

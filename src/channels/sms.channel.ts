@@ -1,14 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Env } from '../config/config.js';
 import type { SendOutcome, SmsDriver } from './delivery.js';
-import { SmsOutboxDriver } from './drivers/sms-outbox.js';
-import { TwilioDriver } from './drivers/twilio.js';
-
-/** The SMS drivers by SMS_PROVIDER name: a new provider is one file in drivers/ and one line here. */
-const DRIVERS: Record<Env['SMS_PROVIDER'] & string, new (env: Env) => SmsDriver> = {
-  twilio: TwilioDriver,
-  outbox: SmsOutboxDriver,
-};
+import { chosenSmsProvider } from './sms-providers.js';
 
 /** SMS through the configured driver: Twilio when TWILIO_ACCOUNT_SID is set, else the outbox's sms.jsonl. */
 @Injectable()
@@ -17,7 +10,7 @@ export class SmsChannel {
   private readonly driver: SmsDriver;
 
   constructor(env: Env) {
-    this.driver = new DRIVERS[env.SMS_PROVIDER ?? (env.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox')](env);
+    this.driver = new (chosenSmsProvider(env).driver)(env);
   }
 
   get target(): string {

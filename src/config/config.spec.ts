@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ EMAIL_PROVIDER: 'smtp' })).toThrow(
       /SMTP_URL: required with EMAIL_PROVIDER=smtp/,
     );
-    expect(() => loadConfig({ SMS_PROVIDER: 'carrier-pigeon' })).toThrow(/SMS_PROVIDER/);
+    expect(() => loadConfig({ SMS_PROVIDER: 'Carrier Pigeon' })).toThrow(/SMS_PROVIDER/);
   });
 
   it('asks admins for a second factor unless told otherwise, and takes only roles or none', () => {

@@ -199,10 +199,13 @@ export class Env {
   @IsIn(['smtp', 'outbox'])
   EMAIL_PROVIDER: 'smtp' | 'outbox' | undefined = undefined;
 
-  /** Which SMS driver sends: `twilio` (needs TWILIO_ACCOUNT_SID) or `outbox`; unset: twilio when TWILIO_ACCOUNT_SID is set. */
+  /**
+   * Which SMS provider sends, by its name in `channels/sms-providers.ts`: `twilio` (needs TWILIO_ACCOUNT_SID),
+   * `outbox`, or one added there; unset: twilio when TWILIO_ACCOUNT_SID is set.
+   */
   @IsOptional()
-  @IsIn(['twilio', 'outbox'])
-  SMS_PROVIDER: 'twilio' | 'outbox' | undefined = undefined;
+  @Matches(/^[a-z][a-z0-9-]*$/, { message: 'SMS_PROVIDER must be a provider name such as twilio or outbox' })
+  SMS_PROVIDER: string | undefined = undefined;
 
   /** Messages per second per channel, shared by every worker (0: no limit). */
   @Transform(toInt)

@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { InboundMessage } from '../channels/callbacks.js';
 import { fill, PAGE_LANGUAGES, STRINGS, stringsFor } from '../common/strings.js';
 import { Env } from '../config/config.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { keywordIntent } from './sms-keywords.js';
-
-/** An SMS a person sent us, whatever the provider. */
-export interface InboundSms {
-  from: string | null;
-  body: string;
-  /** The provider's id of the message, kept as evidence. */
-  providerId: string | null;
-}
 
 /** The replies that say nothing about the number: the same for every number, known or not. */
 type NeutralReply = 'smsHelp' | 'smsStopNothing' | 'smsStartNothing';
@@ -35,7 +28,7 @@ export class InboundSmsService {
     private readonly consent: ConsentService,
   ) {}
 
-  async handle(sms: InboundSms): Promise<string | null> {
+  async handle(sms: InboundMessage): Promise<string | null> {
     const intent = keywordIntent(sms.body);
     if (intent === null) return null;
     if (intent === 'help') return this.neutral('smsHelp');

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { InboundSmsService } from './inbound-sms.service.js';
-import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
+import { ProviderWebhooksController } from './provider-webhooks.controller.js';
 
 /** What providers call back: inbound SMS keywords and delivery reports. */
 @Module({
   imports: [MessagingModule],
-  controllers: [TwilioWebhooksController],
+  controllers: [ProviderWebhooksController],
   providers: [InboundSmsService],
 })
 export class WebhooksModule {}

@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { publicUrl, type Env } from '../../config/config.js';
+import type { InboundMessage, ProviderRequest, Refusal, SmsCallbacks, StatusReport } from '../callbacks.js';
 import { failed, type FailureClass, type SendOutcome, type SmsDriver } from '../delivery.js';
 
 type TwilioClient = ReturnType<typeof twilio>;
@@ -75,5 +76,55 @@ export class TwilioDriver implements SmsDriver {
     } catch (error) {
       return twilioFailure(error);
     }
+  }
+}
+
+/** Twilio's delivery states, as the ledger names them. */
+const STATUS: Record<string, StatusReport['status']> = {
+  accepted: 'sending',
+  queued: 'sending',
+  sending: 'sending',
+  sent: 'sent',
+  delivered: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
+};
+
+/** Twilio's callbacks: signed form posts (`X-Twilio-Signature`), status by `MessageSid`, replies as TwiML. */
+export class TwilioCallbacks implements SmsCallbacks {
+  constructor(private readonly env: Env) {}
+
+  /** Twilio signs the form parameters it posts: a body in any other encoding is not what it signed. */
+  refusal(request: ProviderRequest): Refusal | null {
+    if (!request.is('application/x-www-form-urlencoded'))
+      return { status: 415, text: 'only application/x-www-form-urlencoded, as Twilio posts it' };
+    const signature = request.header('x-twilio-signature');
+    const token = this.env.TWILIO_AUTH_TOKEN;
+    const valid =
+      !!signature && !!token && twilio.validateRequest(token, signature, request.url, request.body);
+    return valid ? null : { status: 403, text: 'invalid signature' };
+  }
+
+  statusReport(body: Record<string, string>): StatusReport | null {
+    const reported = body.MessageStatus ?? '';
+    if (!body.MessageSid || !reported) return null;
+    return {
+      providerId: body.MessageSid,
+      reported,
+      recipient: body.To ?? null,
+      status: STATUS[reported] ?? null,
+      code: body.ErrorCode || null,
+      failure: body.ErrorCode ? twilioFailureClass(body.ErrorCode) : null,
+    };
+  }
+
+  inboundMessage(body: Record<string, string>): InboundMessage {
+    return { from: body.From ?? null, body: body.Body ?? '', providerId: body.MessageSid ?? null };
+  }
+
+  reply(text: string | null) {
+    const twiml = new twilio.twiml.MessagingResponse();
+    if (text) twiml.message(text);
+    return { type: 'text/xml', body: twiml.toString() };
   }
 }

@@ -1,5 +1,6 @@
 import { adminDe } from './admin';
 import { contactsDe } from './contacts';
+import { kitDe } from './kit';
 import { secondFactorDe } from './second-factor';
 import { templatesDe } from './templates';
 import { wavesDe } from './waves';
@@ -211,6 +212,7 @@ export const de = {
   contacts: contactsDe,
   admin: adminDe,
   secondFactor: secondFactorDe,
+  kit: kitDe,
 };
 
 export type Strings = typeof de;

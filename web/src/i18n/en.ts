@@ -1,6 +1,7 @@
 import type { Strings } from './de';
 import { adminEn } from './admin';
 import { contactsEn } from './contacts';
+import { kitEn } from './kit';
 import { secondFactorEn } from './second-factor';
 import { templatesEn } from './templates';
 import { wavesEn } from './waves';
@@ -210,4 +211,5 @@ export const en: Strings = {
   contacts: contactsEn,
   admin: adminEn,
   secondFactor: secondFactorEn,
+  kit: kitEn,
 };
