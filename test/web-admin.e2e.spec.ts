@@ -212,11 +212,12 @@ describe('the admins’ screens in a real browser: accounts, API keys, retention
     const { context, page } = await openAs('Protokoll', 'Protokoll');
     const rows = page.locator('table.audit tbody tr');
     const count = page.locator('p.count');
+    const pager = page.locator('nav.pager');
     /** The actions of the rows, by their codes (the cells say them in words). */
     const actionsOnScreen = () =>
       rows
         .locator('td:nth-child(3)')
-        .evaluateAll((tds) => tds.map((td) => (td as HTMLElement).dataset.action ?? ''));
+        .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-action') ?? ''));
     const whoOnScreen = () => rows.locator('td:nth-child(2)').allInnerTexts();
     const show = async (action: string) => {
       await page.getByLabel('Aktion', { exact: true }).selectOption(action);
@@ -232,8 +233,9 @@ describe('the admins’ screens in a real browser: accounts, API keys, retention
     };
     await expect(actionsOnScreen()).resolves.toEqual(staffUser.items.map((e) => e.action));
     await expect(count.innerText()).resolves.toBe(
-      `${staffUser.total} ${staffUser.total === 1 ? 'Eintrag' : 'Einträge'} · Seite 1 von 1`,
+      `${staffUser.total} ${staffUser.total === 1 ? 'Eintrag' : 'Einträge'}`,
     );
+    await expect(pager.innerText()).resolves.toContain('Seite 1 von 1');
     const byAdmin = staffUser.items.filter((e) => e.staffUser?.name === 'admin').map((e) => e.action);
     expect(byAdmin).toEqual(
       expect.arrayContaining(['staff-user.create', 'staff-user.update', 'staff-user.password']),
@@ -295,14 +297,15 @@ describe('the admins’ screens in a real browser: accounts, API keys, retention
     const all = (await get('/audit?perPage=10')) as { items: AuditEntry[]; total: number };
     const pages = Math.ceil(all.total / 10);
     expect(pages).toBeGreaterThan(1);
-    await until(async () => (await count.innerText()) === `${all.total} Einträge · Seite 1 von ${pages}`);
+    await until(async () => (await count.innerText()) === `${all.total} Einträge`);
+    await until(async () => (await pager.innerText()).includes(`Seite 1 von ${pages}`));
     await expect(actionsOnScreen()).resolves.toEqual(all.items.map((e) => e.action));
-    await page.getByRole('button', { name: 'Nächste Seite' }).click();
-    await until(async () => (await count.innerText()).includes(`Seite 2 von ${pages}`));
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await until(async () => (await pager.innerText()).includes(`Seite 2 von ${pages}`));
     const second = (await get('/audit?perPage=10&page=2')) as { items: AuditEntry[] };
     await expect(actionsOnScreen()).resolves.toEqual(second.items.map((e) => e.action));
-    await page.getByRole('button', { name: 'Vorherige Seite' }).click();
-    await until(async () => (await count.innerText()).includes(`Seite 1 von ${pages}`));
+    await page.getByRole('button', { name: 'Zurück' }).click();
+    await until(async () => (await pager.innerText()).includes(`Seite 1 von ${pages}`));
     await context.close();
 
     const narrow = await openAs('Protokoll', 'Protokoll', 390);

@@ -51,7 +51,7 @@ describe('what a new user hit on the contacts, data and admin screens, in a real
   const as = (role: 'admin' | 'staff') => ({ Authorization: `Bearer ${t.tokens[role]}` });
   const get = async (path: string, role: 'admin' | 'staff' = 'admin') =>
     (await t.http().get(path).set(as(role)).expect(200)).body;
-  const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+  const pageWidth = (page: Page) => page.locator('html').evaluate((html) => html.scrollWidth);
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
@@ -389,6 +389,12 @@ describe('what a new user hit on the contacts, data and admin screens, in a real
         await page.locator('table.rules').waitFor();
         await expect(page.locator('table.rules tbody td').nth(2).innerText()).resolves.toBe(
           lang === 'de' ? '01.01.2020' : '1 Jan 2020',
+        );
+        // The rule's day in the form is written as the locale writes it, not as the browser's own date field would.
+        const edit = lang === 'de' ? 'Bearbeiten (petition-2020)' : 'Edit (petition-2020)';
+        await page.getByRole('button', { name: edit }).click();
+        await expect(page.getByLabel(lang === 'de' ? /^Ab Datum/ : /^From date/).inputValue()).resolves.toBe(
+          lang === 'de' ? '01.01.2020' : '01/01/2020',
         );
         await shot(page, `dates-retention-${lang}-390`);
         await context.close();

@@ -200,11 +200,8 @@ export const adminDe = {
   system: 'Dienst oder Kommandozeile',
   json: 'JSON',
   noDetails: '–',
-  count: (total: number, page: number, pages: number) =>
-    `${total} ${total === 1 ? 'Eintrag' : 'Einträge'} · Seite ${page} von ${pages}`,
+  count: (total: number, shown: string) => `${shown} ${total === 1 ? 'Eintrag' : 'Einträge'}`,
   none: 'Keine Einträge.',
-  previous: 'Vorherige Seite',
-  next: 'Nächste Seite',
 };
 
 export const adminEn: typeof adminDe = {
@@ -399,9 +396,6 @@ export const adminEn: typeof adminDe = {
   system: 'service or command line',
   json: 'JSON',
   noDetails: '–',
-  count: (total: number, page: number, pages: number) =>
-    `${total} ${total === 1 ? 'entry' : 'entries'} · page ${page} of ${pages}`,
+  count: (total: number, shown: string) => `${shown} ${total === 1 ? 'entry' : 'entries'}`,
   none: 'No entries.',
-  previous: 'Previous page',
-  next: 'Next page',
 };
