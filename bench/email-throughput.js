@@ -2,7 +2,7 @@
 // against plain nodemailer sending N messages of the same size with the same pool to the same sink. Both have the
 // same messages in flight (BENCH_CONCURRENCY, default 10, the worker's EMAIL_CONCURRENCY) and one SMTP connection for
 // each, as the worker's transport opens.
-// Usage: npm run bench -- email-throughput [--messages 100000]
+// Usage: npm run bench -- email-throughput [--messages 100000] [--smoke (200 messages)]
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import { benchDatabase, launchedWave, root, smtpSink, startWorker, until } from './waves-lib.js';
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '100000' }, plain: { type: 'string' } },
+  options: {
+    messages: { type: 'string' },
+    plain: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+  },
 });
-const messages = Number(values.messages);
+const messages = Number(values.messages ?? (values.smoke ? 200 : 100000));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const perMessage = (cpuMs) => (cpuMs / messages).toFixed(3);
 

@@ -1,6 +1,6 @@
 // Contacts import throughput and memory: N synthetic contacts through the real import path (the CLI, as staff
 // would run it) versus plain COPY of the same file into a bare table on the same server.
-// Usage: npm run bench -- import [--rows 1000000]
+// Usage: npm run bench -- import [--rows 1000000] [--smoke (1,000 rows)]
 import { execFile } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
@@ -14,8 +14,10 @@ import { startEmbeddedPostgres } from '../dist/database/embedded-postgres.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
-const rows = Number(values.rows);
+const { values } = parseArgs({
+  options: { rows: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+});
+const rows = Number(values.rows ?? (values.smoke ? 1000 : 1000000));
 const work = await mkdtemp(join(tmpdir(), 'bench-import-'));
 await chmod(work, 0o755); // the embedded server runs as its own system user when we are root
 const server = process.env.DATABASE_URL

@@ -1,14 +1,19 @@
 // SMS pacing: N messages (default 20,000) through the twilio SDK to a Twilio-compatible server on 127.0.0.1 with a
-// configured rate (default 200/s): the achieved rate, first to last arrival. Usage: npm run bench -- sms-rate
+// configured rate (default 200/s): the achieved rate, first to last arrival.
+// Usage: npm run bench -- sms-rate [--messages 20000] [--rate 200] [--smoke (200 messages)]
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabase, launchedWave, root, startWorker, until } from './waves-lib.js';
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '20000' }, rate: { type: 'string', default: '200' } },
+  options: {
+    messages: { type: 'string' },
+    rate: { type: 'string', default: '200' },
+    smoke: { type: 'boolean', default: false },
+  },
 });
-const messages = Number(values.messages);
+const messages = Number(values.messages ?? (values.smoke ? 200 : 20000));
 const rate = Number(values.rate);
 const database = await benchDatabase('sms');
 const sink = fork(join(root, 'bench/twilio-sink.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -1,12 +1,18 @@
 // Memory of the dispatching process: peak RSS of a worker sending a 10,000-message wave and a 1,000,000-message
-// wave to an SMTP sink. Usage: npm run bench -- wave-memory [--small 10000] [--large 1000000]
+// wave to an SMTP sink. Usage: npm run bench -- wave-memory [--small 10000] [--large 1000000] [--smoke (100 and 1,000)]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabase, launchedWave, smtpSink, startWorker, until } from './waves-lib.js';
 
 const { values } = parseArgs({
-  options: { small: { type: 'string', default: '10000' }, large: { type: 'string', default: '1000000' } },
+  options: {
+    small: { type: 'string' },
+    large: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+  },
 });
+values.small ??= values.smoke ? '100' : '10000';
+values.large ??= values.smoke ? '1000' : '1000000';
 
 async function peak(messages) {
   const database = await benchDatabase('memory');

@@ -1,17 +1,19 @@
 // Preview and launch of a wave over N contacts (default 1,000,000): the dry run's answer time (median of three)
 // and the time to materialise the ledger. Usage:
 // npm run bench -- wave-preview [--contacts 1000000] [--channel sms] [--suppressions N (erased addresses on the list)]
+// [--smoke (1,000 contacts)]
 import { parseArgs } from 'node:util';
 import { approve, benchDatabase, fixedWave, seedContacts, waveContext } from './waves-lib.js';
 
 const { values } = parseArgs({
   options: {
-    contacts: { type: 'string', default: '1000000' },
+    contacts: { type: 'string' },
     channel: { type: 'string', default: 'email' },
     suppressions: { type: 'string', default: '0' },
+    smoke: { type: 'boolean', default: false },
   },
 });
-const contacts = Number(values.contacts);
+const contacts = Number(values.contacts ?? (values.smoke ? 1000 : 1000000));
 const database = await benchDatabase('preview');
 try {
   const { app, waves, db } = await waveContext(database.url);

@@ -1,11 +1,13 @@
 // What a wave's live monitor costs: GET /waves/:id/progress (polled every 2 s) over a wave of N messages (default
 // 1,000,000), half sent over the last ten minutes, some failed with provider codes, the rest queued. Usage:
-// npm run bench -- wave-progress [--messages 1000000]
+// npm run bench -- wave-progress [--messages 1000000] [--smoke (1,000 messages)]
 import { parseArgs } from 'node:util';
 import { approve, benchDatabase, fixedWave, seedContacts, waveContext } from './waves-lib.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '1000000' } } });
-const messages = Number(values.messages);
+const { values } = parseArgs({
+  options: { messages: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+});
+const messages = Number(values.messages ?? (values.smoke ? 1000 : 1000000));
 const POLL_S = 2;
 const database = await benchDatabase('progress');
 try {

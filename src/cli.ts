@@ -5,10 +5,11 @@ import { dirname, join, basename } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { AuditEntry } from './audit/audit-entry.entity.js';
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from './auth/passwords.js';
-import { StaffUser } from './auth/staff-user.entity.js';
-import { ROLES, type Role } from './auth/roles.js';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CreateStaffUserDto } from './auth/auth.dto.js';
+import { AuthService } from './auth/auth.service.js';
+import { generatePassword } from './auth/passwords.js';
 import { ConfigError, loadConfig, type Env } from './config/config.js';
 import { DataSource } from 'typeorm';
 import { AppError, UsageError } from './common/errors.js';
@@ -154,69 +155,39 @@ async function userCommand(env: Env, args: string[]) {
   });
   if (sub === 'reset-second-factor') {
     if (!values.email) throw new UsageError('user reset-second-factor needs --email');
-    return resetSecondFactor(env, values.email.trim().toLowerCase());
+    return withAuth(env, async (auth) => {
+      const { sessionsRevoked } = await auth.resetSecondFactorFromCli(values.email!);
+      console.log(
+        `Removed the second factor of ${values.email!.trim().toLowerCase()}; ${sessionsRevoked} sessions ended`,
+      );
+    });
   }
-  const role = (sub === 'create-admin' ? 'admin' : values.role) as Role;
-  if (!['create', 'create-admin'].includes(sub) || !values.email || !ROLES.includes(role)) {
+  const role = sub === 'create-admin' ? 'admin' : values.role;
+  if (!['create', 'create-admin'].includes(sub) || !values.email || !role) {
     throw new UsageError('user create-admin needs --email; user create needs --email and --role');
   }
   const password = values.password ?? generatePassword();
-  if (password.length < MIN_PASSWORD_LENGTH)
-    throw new UsageError(`the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
-  const db = await open(env);
-  try {
-    const email = values.email.trim().toLowerCase();
-    const users = db.dataSource.getRepository(StaffUser);
-    if (await users.existsBy({ email })) throw new UsageError(`a staff user with ${email} exists already`);
-    const user = await users.save({
-      email,
-      name: values.name ?? email,
-      role,
-      passwordHash: await hashPassword(password),
-    });
-    await db.dataSource.getRepository(AuditEntry).save({
-      action: 'staff-user.create',
-      entityType: 'staff-user',
-      entityId: user.id,
-      details: { email, role, via: 'cli' },
-    });
+  const email = values.email.trim().toLowerCase();
+  // The same rules as an admin creating the account on the screen: one DTO, checked the same way.
+  const dto = plainToInstance(CreateStaffUserDto, { name: values.name ?? email, email, role, password });
+  const problems = validateSync(dto).flatMap((e) => Object.values(e.constraints ?? {}));
+  if (problems.length) throw new UsageError(problems.join('; '));
+  return withAuth(env, async (auth) => {
+    await auth.createUser(dto, null, { via: 'cli' });
     console.log(`Created ${role} ${email}${values.password ? '' : ` with the password ${password}`}`);
-    return 0;
-  } finally {
-    await db.close();
-  }
+  });
 }
 
-/**
- * The way back in for someone with access to the server when no admin can sign in (the last admin lost their phone
- * and their recovery codes): the same reset an admin makes on the accounts screen, audited as the CLI's.
- */
-async function resetSecondFactor(env: Env, email: string) {
+/** Runs a staff-account command through the service the API uses; its refusals are printed, exit code 1. */
+async function withAuth(env: Env, command: (auth: AuthService) => Promise<void>) {
   const db = await open(env);
   try {
-    const sessionsRevoked = await db.dataSource.transaction(async (m) => {
-      const [rows]: [{ id: string }[], number] = await m.query(
-        `UPDATE staff_users SET mfa_secret = NULL, mfa_enabled_at = NULL, mfa_pending_secret = NULL,
-           mfa_last_step = NULL, mfa_recovery_codes = NULL
-         WHERE email = $1 AND (mfa_enabled_at IS NOT NULL OR mfa_pending_secret IS NOT NULL) RETURNING id`,
-        [email],
-      );
-      if (!rows.length) throw new UsageError(`${email} is no staff user with a second factor`);
-      const [, revoked]: [unknown, number] = await m.query(
-        `UPDATE staff_tokens SET revoked_at = now()
-         WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL`,
-        [rows[0].id],
-      );
-      await m.getRepository(AuditEntry).save({
-        action: 'staff-user.second-factor.reset',
-        entityType: 'staff-user',
-        entityId: rows[0].id,
-        details: { sessionsRevoked: revoked, via: 'cli' },
-      });
-      return revoked;
-    });
-    console.log(`Removed the second factor of ${email}; ${sessionsRevoked} sessions ended`);
+    await command(db.app.get(AuthService));
     return 0;
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    console.error(e.message);
+    return 1;
   } finally {
     await db.close();
   }

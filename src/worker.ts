@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ScrubbingLogger } from './common/logging.js';
 import { ConfigError, Env, loadConfig } from './config/config.js';
 import { resolveDatabase } from './database/database-url.js';
@@ -12,7 +13,10 @@ import { dataSourceOptions } from './data-source.js';
 import { Dispatcher } from './waves/dispatcher.js';
 import { WavesModule } from './waves/waves.module.js';
 
-/** What a worker process (or the wave CLI) needs: the database, the channels and the waves; no HTTP, no imports. */
+/**
+ * What a worker process (or the CLI) needs: the database, the channels, the waves and the staff accounts (the CLI
+ * creates them through the same service as the API); no HTTP, no imports.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(env: Env, databaseUrl: string): DynamicModule {
@@ -22,6 +26,7 @@ export class WorkerModule {
       imports: [
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), migrationsRun: true }),
         AuditModule,
+        AuthModule,
         WavesModule,
       ],
       providers: [{ provide: Env, useValue: env }],

@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createApp } from '../src/app.js';
 import { AuthService } from '../src/auth/auth.service.js';
-import type { Role } from '../src/auth/roles.js';
+import type { Role } from '../src/common/roles.js';
 import { loadConfig } from '../src/config/config.js';
 import { ImportsService } from '../src/imports/imports.service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -17,6 +17,8 @@ export interface TestApp {
   db: TestDatabase;
   http: () => ReturnType<typeof request>;
   tokens: Record<Role, string>;
+  /** The bearer header of the test user of a role: `.set(t.as('staff'))`. */
+  as: (role: Role) => { Authorization: string };
   /** The TOTP secrets of the users enrolled at sign-in (their role needed a second factor). */
   totpSecrets: Partial<Record<Role, string>>;
   imports: ImportsService;
@@ -27,18 +29,11 @@ export interface TestApp {
  * The real application on its own fresh database, with one logged-in staff user per role. Sign-in asks no second
  * factor here (`MFA_REQUIRED_ROLES=none`) unless a suite about it says otherwise: then the users of the roles it
  * names are enrolled as they sign in, and their secrets kept in `totpSecrets`. Browser suites sign in many times a minute, so the login limit is lifted unless a
- * suite tests it.
+ * suite tests it. Passwords are hashed at the cheap test cost (src/auth/passwords.spec.ts checks the production one).
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const dataDir = await mkdtemp(join(tmpdir(), 'voter-segments-app-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    MFA_REQUIRED_ROLES: 'none',
-    LOGIN_ATTEMPTS_PER_MINUTE: '1000',
-    ...env,
-  });
+  const config = await testConfig(env);
   const app = (await createApp(config, db.url)) as INestApplication<App>;
   await app.init();
   const auth = app.get(AuthService);
@@ -61,6 +56,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     db,
     http: () => request(app.getHttpServer()),
     tokens,
+    as: (role) => ({ Authorization: `Bearer ${tokens[role]}` }),
     totpSecrets,
     imports: app.get(ImportsService),
     close: async () => {
@@ -68,4 +64,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await db.drop();
     },
   };
+}
+
+/** The configuration every tier of the tests runs with: a data directory of its own, quiet logs, cheap hashes. */
+export async function testConfig(env: Record<string, string> = {}) {
+  return loadConfig({
+    DATA_DIR: await mkdtemp(join(tmpdir(), 'voter-segments-app-')),
+    LOG_LEVEL: 'error',
+    MFA_REQUIRED_ROLES: 'none',
+    LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+    PASSWORD_HASH_COST: 'test',
+    ...env,
+  });
 }

@@ -17,7 +17,7 @@ describe('the CLI', () => {
   const cli = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-        env: { ...process.env, DATABASE_URL: db.url },
+        env: { ...process.env, DATABASE_URL: db.url, PASSWORD_HASH_COST: 'test' },
       });
       return { code: 0, stdout, stderr };
     } catch (e) {
@@ -103,6 +103,61 @@ describe('the CLI', () => {
     expect(rows).toEqual([{ role: 'admin' }]);
   });
 
+  it('creates accounts by the rules the admin screen follows: a real email, a long password, no second account', async () => {
+    const badEmail = await cli(
+      'user',
+      'create',
+      '--email',
+      'not-an-email',
+      '--role',
+      'staff',
+      '--password',
+      'x'.repeat(16),
+    );
+    expect(badEmail.code).toBe(2);
+    expect(badEmail.stderr).toMatch(/email must be an email/);
+    const shortPassword = await cli(
+      'user',
+      'create',
+      '--email',
+      's@example.org',
+      '--role',
+      'staff',
+      '--password',
+      'short',
+    );
+    expect(shortPassword.code).toBe(2);
+    expect(shortPassword.stderr).toMatch(/password/i);
+    const badRole = await cli(
+      'user',
+      'create',
+      '--email',
+      's@example.org',
+      '--role',
+      'king',
+      '--password',
+      'x'.repeat(16),
+    );
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(/role/);
+    const twice = await cli(
+      'user',
+      'create-admin',
+      '--email',
+      'FIRST@example.org',
+      '--password',
+      'x'.repeat(16),
+    );
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/first@example.org exists/);
+    const audit = await db.dataSource.query(
+      `SELECT staff_user_id, details FROM audit_log WHERE action = 'staff-user.create' ORDER BY at`,
+    );
+    expect(audit).toEqual([
+      { staff_user_id: null, details: { email: 'first@example.org', role: 'admin', via: 'cli' } },
+    ]);
+  });
+
   it('removes a second factor when no admin can sign in any more, audited as the CLI', async () => {
     await db.dataSource.query(
       `UPDATE staff_users SET mfa_secret = 'db.x.y.z', mfa_enabled_at = now(), mfa_recovery_codes = '{abc}'
@@ -119,8 +174,8 @@ describe('the CLI', () => {
     );
     expect(audit).toEqual([{ staff_user_id: null, details: { sessionsRevoked: 0, via: 'cli' } }]);
     const again = await cli('user', 'reset-second-factor', '--email', 'first@example.org');
-    expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/no staff user with a second factor/);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/has no second factor/);
   });
 
   it('segments with --json and lists the matches with their reasons', async () => {

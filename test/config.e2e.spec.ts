@@ -1,5 +1,5 @@
-import { ROLES } from '../src/auth/roles.js';
-import { CONTACT_MAPPING_KEYS } from '../src/contacts/contact-row.js';
+import { ROLES } from '../src/common/roles.js';
+import { CONTACT_MAPPING_KEYS } from '../src/contacts/contact-columns.js';
 import { startTestApp, type TestApp } from './app.js';
 
 /** A service configured away from every default, with secrets set, so the answer must follow the environment. */

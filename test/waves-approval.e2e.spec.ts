@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { Role } from '../src/auth/roles.js';
+import type { Role } from '../src/common/roles.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 import { isCampaign, ledgerId, loadWaveData, waitFor } from './waves.js';

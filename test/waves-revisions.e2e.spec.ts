@@ -1,4 +1,4 @@
-import type { Role } from '../src/auth/roles.js';
+import type { Role } from '../src/common/roles.js';
 import { startTestApp, type TestApp } from './app.js';
 import { runImport, tempFile } from './imports.js';
 import { loadWaveData, waitFor, waveContacts } from './waves.js';

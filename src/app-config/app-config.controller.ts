@@ -6,7 +6,7 @@ import { ApiErrors } from '../common/api-docs.js';
 import { purposeName, STRINGS } from '../common/strings.js';
 import { consentPurposes, Env, eventReminderPurpose } from '../config/config.js';
 import { CHANNELS } from '../consent/consent.js';
-import { NAMED_CONTACT_LANGUAGES } from '../contacts/contact-row.js';
+import { NAMED_CONTACT_LANGUAGES } from '../contacts/addresses.js';
 import { MAPPING_KEYS } from '../imports/mapping-keys.js';
 import { AppConfigDto } from './app-config.dto.js';
 

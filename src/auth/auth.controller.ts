@@ -33,7 +33,7 @@ import {
   Roles,
   type Credential,
   type StaffPrincipal,
-} from './auth.decorators.js';
+} from '../common/auth.decorators.js';
 import {
   ApiKeyCreatedDto,
   ApiKeyDto,

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { StaffRefDto } from '../common/api-docs.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
-import { ROLES, type Role } from './roles.js';
+import { ROLES, type Role } from '../common/roles.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { UI_LANGUAGES, type UiLanguage } from './staff-user.entity.js';
 

@@ -7,9 +7,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { PUBLIC, ROLES_KEY, type AuthenticatedRequest } from './auth.decorators.js';
+import { PUBLIC, ROLES_KEY, type AuthenticatedRequest } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import type { Role } from './roles.js';
+import type { Role } from '../common/roles.js';
 import { STATE_CHANGING_METHODS } from './same-origin.js';
 import { SessionCookies } from './session-cookie.js';
 

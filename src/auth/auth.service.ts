@@ -4,12 +4,12 @@ import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env } from '../config/config.js';
-import type { Credential, StaffPrincipal } from './auth.decorators.js';
+import type { Credential, StaffPrincipal } from '../common/auth.decorators.js';
 import type { ApiKeyDto, CreateStaffUserDto, PasswordResetDto, UpdateStaffUserDto } from './auth.dto.js';
 import { randomBytes } from 'node:crypto';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './passwords.js';
 import { StaffToken } from './staff-token.entity.js';
-import type { Role } from './roles.js';
+import type { Role } from '../common/roles.js';
 import { SecondFactorService } from './second-factor.service.js';
 import { StaffUser, type UiLanguage } from './staff-user.entity.js';
 
@@ -49,7 +49,7 @@ export class AuthService {
       where: { email: email.trim().toLowerCase(), disabledAt: IsNull() },
       select: { id: true, role: true, passwordHash: true, mfaEnabledAt: true },
     });
-    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'), this.env.PASSWORD_HASH_COST);
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !ok) throw new AppError(ErrorCode.InvalidCredentials, 'Wrong email or password');
     if (user.mfaEnabledAt) return this.secondFactor.challenge(user.id, 'code');
@@ -126,14 +126,31 @@ export class AuthService {
    * factor enrols a new one. Audited.
    */
   async resetSecondFactor(id: string, by: StaffPrincipal, credential: Credential) {
+    return this.removeSecondFactor(id, by.id, credential.tokenId, {});
+  }
+
+  /**
+   * The way back in for someone with access to the server when no admin can sign in (the last admin lost their phone
+   * and their recovery codes): the same reset, by email, audited as the command line's.
+   */
+  async resetSecondFactorFromCli(email: string) {
+    const user = await this.users.findOneBy({ email: email.trim().toLowerCase() });
+    if (!user) throw new AppError(ErrorCode.NotFound, `No staff user with ${email}`);
+    return this.removeSecondFactor(user.id, null, undefined, { via: 'cli' });
+  }
+
+  private async removeSecondFactor(id: string, by: string | null, keep: string | undefined, via: object) {
     if (!(await this.users.existsBy({ id })))
       throw new AppError(ErrorCode.NotFound, 'No staff user with this id');
     const sessionsRevoked = await this.users.manager.transaction(async (m) => {
       if (!(await this.secondFactor.reset(id)))
         throw new AppError(ErrorCode.Conflict, 'This staff user has no second factor');
-      return this.revokeSessions(m, id, credential.tokenId);
+      return this.revokeSessions(m, id, keep);
     });
-    await this.audit.record(by.id, 'staff-user.second-factor.reset', 'staff-user', id, { sessionsRevoked });
+    await this.audit.record(by, 'staff-user.second-factor.reset', 'staff-user', id, {
+      sessionsRevoked,
+      ...via,
+    });
     return { sessionsRevoked };
   }
 
@@ -201,7 +218,8 @@ export class AuthService {
     return { ...staff, language };
   }
 
-  async createUser(dto: CreateStaffUserDto, by: string | null) {
+  /** A new staff account, by an admin (`by`) or from the command line (`by` null, `via: 'cli'` in the audit). */
+  async createUser(dto: CreateStaffUserDto, by: string | null, via: { via?: 'cli' } = {}) {
     const email = dto.email.trim().toLowerCase();
     if (await this.users.existsBy({ email }))
       throw new AppError(ErrorCode.Conflict, `A staff user with ${email} exists`);
@@ -209,9 +227,13 @@ export class AuthService {
       name: dto.name,
       email,
       role: dto.role,
-      passwordHash: await hashPassword(dto.password),
+      passwordHash: await hashPassword(dto.password, this.env.PASSWORD_HASH_COST),
     });
-    await this.audit.record(by, 'staff-user.create', 'staff-user', user.id, { email, role: dto.role });
+    await this.audit.record(by, 'staff-user.create', 'staff-user', user.id, {
+      email,
+      role: dto.role,
+      ...via,
+    });
     const { id, name, role, language } = user;
     return { id, name, email, role, language, secondFactor: false };
   }
@@ -277,7 +299,7 @@ export class AuthService {
     if (!(await this.users.existsBy({ id })))
       throw new AppError(ErrorCode.NotFound, 'No staff user with this id');
     const password = given ?? generatePassword();
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.env.PASSWORD_HASH_COST);
     const sessionsRevoked = await this.users.manager.transaction(async (m) => {
       await m.update(StaffUser, id, { passwordHash });
       return this.revokeSessions(m, id, credential.tokenId);

@@ -6,7 +6,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { IsNull, type Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { Env, mfaRequiredRoles } from '../config/config.js';
-import type { Role } from './roles.js';
+import type { Role } from '../common/roles.js';
 import {
   CHALLENGE_TTL_SECONDS,
   decryptSecret,

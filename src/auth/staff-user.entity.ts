@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Role } from './roles.js';
+import type { Role } from '../common/roles.js';
 
 /** The languages the staff web app speaks. */
 export const UI_LANGUAGES = ['de', 'en'] as const;

@@ -82,6 +82,13 @@ export class Env {
   LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
   /**
+   * How costly a staff password's argon2id hash is: `production` (64 MiB, three passes), or `test`, cheap, for the
+   * test suite only. Hashes of either cost verify under both.
+   */
+  @IsIn(['production', 'test'])
+  PASSWORD_HASH_COST: 'production' | 'test' = 'production';
+
+  /**
    * The roles that must sign in with a second factor (a TOTP code from an authenticator app), comma-separated, or
    * `none`. Staff of these roles who have none are led through its enrolment at their next sign-in; anyone may enrol
    * voluntarily. API keys never ask for one.

@@ -1,16 +1,6 @@
-import {
-  AttributeTypes,
-  contactColumns,
-  readsAsOptOut,
-  unreadColumns,
-  normaliseEmail,
-  normaliseLanguage,
-  normalisePhone,
-  parsePhone,
-  parseContactRow,
-  parseFlag,
-  parseTimestamp,
-} from './contact-row.js';
+import { AttributeTypes, parseContactRow, parseFlag, parseTimestamp } from './contact-row.js';
+import { contactColumns, readsAsOptOut, unreadColumns } from './contact-columns.js';
+import { normaliseEmail, normaliseLanguage, normalisePhone, parsePhone } from './addresses.js';
 
 describe('parseFlag', () => {
   it.each(['1', 'true', 'TRUE', 'yes', 'Ja', 'JA', 'x', 'X', ' j '])('%j means yes', (raw) =>

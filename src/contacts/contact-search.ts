@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Env } from '../config/config.js';
 import type { Channel, ConsentStatus } from '../consent/consent.js';
 import { confirmationRefusalSql } from '../consent/consent.service.js';
-import { parsePhone } from './contact-row.js';
+import { parsePhone } from './addresses.js';
 
 /** What a list of contacts can be narrowed by: the contacts screen's filters, and what staff release requests for. */
 export interface ContactFilter {

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { PageDto } from '../common/pagination.js';
 import { ContactDto, ContactQuery } from './contacts.dto.js';

@@ -5,14 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { readCsv } from '../csv/csv-reader.js';
 import { RowErrors, Stopwatch, type ImportContext, type ImportCounts } from '../csv/import-context.js';
-import {
-  AttributeTypes,
-  contactsReading,
-  parseContactRow,
-  unreadColumns,
-  type ContactRow,
-  type RowContext,
-} from './contact-row.js';
+import { AttributeTypes, parseContactRow, type ContactRow } from './contact-row.js';
+import { contactsReading, unreadColumns, type RowContext } from './contact-columns.js';
 
 /** One COPY text-format field: backslash escapes, \N for null. */
 function copyField(value: string | number | boolean | Date | null): string {

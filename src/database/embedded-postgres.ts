@@ -67,7 +67,12 @@ function checkReachableByOthers(dir: string): void {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { persistent?: boolean; log?: (line: string) => void } = {},
+  options: {
+    persistent?: boolean;
+    log?: (line: string) => void;
+    /** More server settings (`-c name=value`), e.g. durability traded for speed in the tests. */
+    settings?: Record<string, string>;
+  } = {},
 ): Promise<RunningPostgres> {
   const databaseDir = resolve(dataDir);
   const database = 'voter_segments';
@@ -96,6 +101,7 @@ export async function startEmbeddedPostgres(
       'max_wal_size=4GB',
       '-c',
       'wal_buffers=16MB',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: () => {},
     onError: (e) => options.log?.(String(e)),

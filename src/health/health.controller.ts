@@ -2,7 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Public } from '../auth/auth.decorators.js';
+import { Public } from '../common/auth.decorators.js';
 import { HealthDownDto, HealthDto } from './health.dto.js';
 
 @ApiTags('health')

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import { CurrentStaff, Roles, type StaffPrincipal } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { ImportMappingsService } from './import-mappings.service.js';

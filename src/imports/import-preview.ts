@@ -1,12 +1,10 @@
 import {
   AttributeTypes,
-  consentColumnsOf,
-  contactsReading,
-  mappingUsed,
   parseContactRow,
   type ContactRow,
   type FieldError,
 } from '../contacts/contact-row.js';
+import { consentColumnsOf, contactsReading, mappingUsed } from '../contacts/contact-columns.js';
 import { readCsv } from '../csv/csv-reader.js';
 import type { FileReading, ImportOptions, RowError } from '../csv/import-context.js';
 import type { Delimiter, Encoding } from '../csv/sniff.js';

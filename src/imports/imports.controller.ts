@@ -22,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
-import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import { CurrentStaff, Roles, type StaffPrincipal } from '../common/auth.decorators.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { PageDto, PageQuery } from '../common/pagination.js';
 import { ApiErrors } from '../common/api-docs.js';

@@ -1,4 +1,4 @@
-import { CONTACT_MAPPING_KEYS } from '../contacts/contact-row.js';
+import { CONTACT_MAPPING_KEYS } from '../contacts/contact-columns.js';
 import { POSTCODE_MAPPING_KEYS } from '../regions/import-postcodes.js';
 import { REGION_MAPPING_KEYS } from '../regions/region-rows.js';
 

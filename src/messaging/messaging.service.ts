@@ -9,7 +9,7 @@ import type { Channel } from '../consent/consent.js';
 import type { Refusal, SendKind } from '../consent/send-rules.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { Env } from '../config/config.js';
-import { normaliseEmail, normalisePhone } from '../contacts/contact-row.js';
+import { normaliseEmail, normalisePhone } from '../contacts/addresses.js';
 import { IssueTemplate } from '../templates/template.entities.js';
 import { Message, statusRankSql, type MessageStatus } from './message.entity.js';
 import { reportTarget, type ReportCandidate } from './provider-report.js';

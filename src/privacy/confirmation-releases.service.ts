@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import type { StaffPrincipal } from '../auth/auth.decorators.js';
+import type { StaffPrincipal } from '../common/auth.decorators.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { CHANNELS, type Channel } from '../consent/consent.js';
 import { ConfirmationRelease } from '../messaging/confirmation-release.entity.js';

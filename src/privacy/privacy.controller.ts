@@ -9,7 +9,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import { CurrentStaff, Roles, type StaffPrincipal } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { ConsentHistoryDto } from '../consent/consent.dto.js';

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
-import { Public } from '../auth/auth.decorators.js';
+import { Public } from '../common/auth.decorators.js';
 import { ApiHtmlResponse } from '../common/api-docs.js';
 import { consentPurposes, Env } from '../config/config.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';

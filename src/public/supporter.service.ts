@@ -7,7 +7,7 @@ import { consentPurposes, Env } from '../config/config.js';
 import { CHANNELS, type Channel } from '../consent/consent.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
-import { normaliseEmail, parsePhone } from '../contacts/contact-row.js';
+import { normaliseEmail, parsePhone } from '../contacts/addresses.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 
 type Form = Record<string, string | string[] | undefined>;

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import { CurrentStaff, Roles, type StaffPrincipal } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { PageDto } from '../common/pagination.js';
 import {

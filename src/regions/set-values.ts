@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Matches } from 'class-validator';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { SET_KEY_PATTERN } from './editions.js';

@@ -1,4 +1,5 @@
-import { parseContactRow, contactColumns } from '../contacts/contact-row.js';
+import { parseContactRow } from '../contacts/contact-row.js';
+import { contactColumns } from '../contacts/contact-columns.js';
 import { syntheticContacts } from './synthetic-contacts.js';
 import { syntheticPostcodes, syntheticRegions } from './synthetic-regions.js';
 

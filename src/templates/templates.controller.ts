@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentStaff, Roles, type StaffPrincipal } from '../auth/auth.decorators.js';
+import { CurrentStaff, Roles, type StaffPrincipal } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import {
   CreateTemplateDto,

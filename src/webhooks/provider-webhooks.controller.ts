@@ -11,7 +11,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/auth.decorators.js';
+import { Public } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import type { SmsCallbacks } from '../channels/callbacks.js';
 import { SMS_PROVIDERS } from '../channels/sms-providers.js';

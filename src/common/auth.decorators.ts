@@ -1,7 +1,7 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Role } from './roles.js';
-import type { UiLanguage } from './staff-user.entity.js';
+import type { UiLanguage } from '../auth/staff-user.entity.js';
 
 export interface StaffPrincipal {
   id: string;
