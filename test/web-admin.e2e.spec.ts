@@ -304,7 +304,7 @@ describe('the admins’ screens in a real browser: accounts, API keys, retention
     await until(async () => (await pager.innerText()).includes(`Seite 2 von ${pages}`));
     const second = (await get('/audit?perPage=10&page=2')) as { items: AuditEntry[] };
     await expect(actionsOnScreen()).resolves.toEqual(second.items.map((e) => e.action));
-    await page.getByRole('button', { name: 'Zurück' }).click();
+    await page.getByRole('button', { name: 'Zurück', exact: true }).click();
     await until(async () => (await pager.innerText()).includes(`Seite 1 von ${pages}`));
     await context.close();
 
