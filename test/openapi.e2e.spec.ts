@@ -604,7 +604,8 @@ describe('the OpenAPI document against real answers', () => {
       status: 200,
     });
     await call('get', '/retention-rules', { as: 'admin', status: 200 });
-    await call('post', '/retention-rules/apply', { as: 'admin', status: 201 });
+    await call('get', '/retention-rules/due', { as: 'admin', status: 200 });
+    await call('post', '/retention-rules/apply', { as: 'admin', body: { expected: 0 }, status: 201 });
     await call('delete', '/retention-rules/{source}', {
       url: '/retention-rules/petition-2026',
       as: 'admin',

@@ -410,17 +410,17 @@ describe('the waves screens in a real browser', () => {
     const { context, page } = await openAs('admin', 'audit');
     const rows = page.locator('table.audit tbody tr');
     await rows.first().waitFor();
-    await page.getByLabel('Aktion', { exact: true }).fill('wave.');
+    await page.getByLabel('Aktion', { exact: true }).selectOption('wave.');
     await page.getByRole('button', { name: 'Anzeigen' }).click();
     await until(async () =>
-      (await rows.locator('td:nth-child(3)').allInnerTexts()).every((a) => a.startsWith('wave.')),
+      (await rows.locator('td:nth-child(3)').allInnerTexts()).every((a) => a.startsWith('Welle ')),
     );
     const entries = await rows.evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 3).map((td) => td.textContent?.trim())),
     );
-    expect(entries).toContainEqual(['staff', 'wave.launch']);
-    expect(entries).toContainEqual(['strategist', 'wave.approve']);
-    expect(entries).toContainEqual(['staff', 'wave.create']);
+    expect(entries).toContainEqual(['staff', 'Welle gestartet']);
+    expect(entries).toContainEqual(['strategist', 'Welle freigegeben']);
+    expect(entries).toContainEqual(['staff', 'Welle angelegt']);
     await expectAccessible(page);
     await context.close();
   });

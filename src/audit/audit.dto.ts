@@ -49,12 +49,24 @@ export class AuditQuery extends PageQuery {
   to?: string;
 }
 
+/** A name in each language the product speaks (most names are the same in both). */
+export class AuditEntityNameDto {
+  @ApiProperty({ example: 'Mieten Nord' }) de: string;
+  @ApiProperty({ example: 'Mieten Nord' }) en: string;
+}
+
 export class AuditEntryDto {
   @ApiProperty({ example: '4711', description: 'In the order written' }) id: string;
   @ApiProperty() at: Date;
   @ApiProperty({ example: 'wave.launch' }) action: string;
   @ApiProperty({ example: 'wave' }) entityType: string;
   @ApiProperty({ type: String, nullable: true }) entityId: string | null;
+  @ApiProperty({
+    type: AuditEntityNameDto,
+    nullable: true,
+    description: 'The name of what it is about, where it has one and still exists; never a contact’s',
+  })
+  entityName: AuditEntityNameDto | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,

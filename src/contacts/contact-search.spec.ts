@@ -19,7 +19,7 @@ describe('searchConditions: what a contact search looks for', () => {
     const { conditions, params } = search('  Meyer   249 ');
     expect(conditions).toHaveLength(2);
     expect(conditions[0]).toMatch(
-      /LIKE lower\(\$1\) OR c\.email LIKE lower\(\$2\)\s+OR c\.postal_code LIKE upper\(\$2\)/,
+      /LIKE search_fold\(\$1\) OR search_fold\(c\.email\) LIKE search_fold\(\$2\)\s+OR c\.postal_code LIKE upper\(\$2\)/,
     );
     expect(params).toEqual(['%Meyer%', 'Meyer%', '%249%', '249%']);
   });

@@ -71,17 +71,19 @@ export function contactConditions(f: ContactFilter, defaults: FilterDefaults, pa
 }
 
 /**
- * A contact's names as the search reads them. The trigram index IDX_contacts_name_search (migration 1796500000000)
- * is on exactly this expression, so a change here needs a new index.
+ * A contact's names as the search reads them: lower case, accents and ß folded (`search_fold`, migration
+ * 1797000000200). The trigram index IDX_contacts_name_search is on exactly this expression, so a change here needs a
+ * new index; the same holds for CONTACT_EMAIL_TEXT and IDX_contacts_email_prefix.
  */
-export const CONTACT_NAME_TEXT = `lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))`;
+export const CONTACT_NAME_TEXT = `search_fold(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))`;
+export const CONTACT_EMAIL_TEXT = `search_fold(c.email)`;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
 /**
  * The conditions of a contact search, all of which a contact must meet; `params` gets their values. Every word must
  * be in a name (anywhere: "meyer anna" finds Anna Meyer, "mey" Müller-Meyer) or begin the email address or the
- * postal code. A search that reads as a phone number, however written (`0151 2345 6789`, `+49 151 …`), also finds
+ * postal code, with accents and ß folded on both sides ("weiss" finds Weiß, "muller" Müller). A search that reads as a phone number, however written (`0151 2345 6789`, `+49 151 …`), also finds
  * that number, read as the import reads numbers. Each has its index: trigrams on the names, text_pattern_ops on
  * email and postal code (prefixes in any collation), and the phone's own.
  */
@@ -93,7 +95,7 @@ export function searchConditions(q: string, country: CountryCode, params: unknow
     .map((word) => {
       const contains = params.push(`%${escapeLike(word)}%`);
       const begins = params.push(`${escapeLike(word)}%`);
-      return `(${CONTACT_NAME_TEXT} LIKE lower($${contains}) OR c.email LIKE lower($${begins})
+      return `(${CONTACT_NAME_TEXT} LIKE search_fold($${contains}) OR ${CONTACT_EMAIL_TEXT} LIKE search_fold($${begins})
         OR c.postal_code LIKE upper($${begins}))`;
     });
   const phone = /^[+(\d][\d\s()./-]*$/.test(text) ? phoneOf(text, country) : null;

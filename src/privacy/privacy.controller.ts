@@ -20,10 +20,12 @@ import {
   ConsentChangeDto,
   ContactDetailDto,
   ContactExportDto,
+  ApplyRetentionDto,
   PutRetentionRuleDto,
   QueuedMessageDto,
   RecordConsentDto,
   RefusedMessageDto,
+  RetentionDueDto,
   RetentionResultDto,
   RetentionRuleDto,
   SendMessageDto,
@@ -142,6 +144,14 @@ export class PrivacyController {
     return this.privacy.listRules();
   }
 
+  @Get('retention-rules/due')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Count the contacts each retention rule would erase now' })
+  @ApiOkResponse({ type: [RetentionDueDto], description: 'By source' })
+  due() {
+    return this.privacy.dueRetention();
+  }
+
   @Put('retention-rules/:source')
   @Roles('admin')
   @ApiOperation({ summary: 'Set how long contacts of one source are kept' })
@@ -171,7 +181,8 @@ export class PrivacyController {
   @Roles('admin')
   @ApiOperation({ summary: 'Apply the retention rules now (they also run every hour)' })
   @ApiCreatedResponse({ type: [RetentionResultDto], description: 'Per rule, the contacts erased' })
-  apply(@CurrentStaff() staff: StaffPrincipal) {
-    return this.privacy.applyRetention(staff.id);
+  @ApiErrors({ 409: 'More contacts would be erased than the count the person was shown (`expected`)' }, 422)
+  apply(@Body() dto: ApplyRetentionDto, @CurrentStaff() staff: StaffPrincipal) {
+    return this.privacy.applyRetention(staff.id, dto.expected);
   }
 }

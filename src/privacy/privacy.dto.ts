@@ -216,6 +216,23 @@ export class RetentionRuleDto {
   @ApiProperty() createdAt: Date;
 }
 
+export class ApplyRetentionDto {
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'The count the person was shown (the rules’ due contacts added up): when more would be erased now, nothing ' +
+      'is erased and the answer is 409, so nobody is erased who was not counted',
+  })
+  @IsInt()
+  @Min(0)
+  expected: number;
+}
+
+export class RetentionDueDto {
+  @ApiProperty() source: string;
+  @ApiProperty({ type: 'integer', description: 'Contacts the rule would erase now' }) due: number;
+}
+
 export class RetentionResultDto {
   @ApiProperty() source: string;
   @ApiProperty({ type: 'integer', description: 'Contacts erased now' }) erased: number;

@@ -11,6 +11,13 @@ import { RetentionRule } from './privacy.entities.js';
 const RETENTION_EVERY_MS = 3600_000;
 
 /** The person's rights: what we hold about them (Art. 15), erasure (Art. 17), and retention by source. */
+/**
+ * The one rule of retention: a contact of the source whose days have run out since the rule's start date (or since
+ * the contact was created). Counting and erasing both read it, so the count shown is the count erased.
+ */
+const RETENTION_DUE = (source: string, days: string, after: string) =>
+  `c.source = ${source} AND now() > COALESCE(${after}::date::timestamptz, c.created_at) + make_interval(days => ${days})`;
+
 @Injectable()
 export class PrivacyService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Privacy');
@@ -196,28 +203,57 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
     await this.audit.record(staffId, 'retention.delete', 'retention_rule', null, { source });
   }
 
-  /** Erases every contact whose source's retention has run out (no suppression: nobody objected). */
-  async applyRetention(staffId: string | null): Promise<{ source: string; erased: number }[]> {
+  /** How many contacts each rule would erase now, counted by the rule that erases them (`RETENTION_DUE`). */
+  async dueRetention(): Promise<{ source: string; due: number }[]> {
+    return this.db.query(
+      `SELECT r.source, count(c.id)::int AS due FROM retention_rules r
+       LEFT JOIN contacts c ON ${RETENTION_DUE('r.source', 'r.days', 'r.after')}
+       GROUP BY r.source ORDER BY r.source`,
+    );
+  }
+
+  /**
+   * Erases every contact whose source's retention has run out (no suppression: nobody objected), all rules in one
+   * transaction. Given the count the person was shown (`expected`), erasing more than that erases nothing: the
+   * list grew since it was counted.
+   */
+  async applyRetention(
+    staffId: string | null,
+    expected?: number,
+  ): Promise<{ source: string; erased: number }[]> {
     const rules = await this.listRules();
-    const results: { source: string; erased: number }[] = [];
-    for (const rule of rules) {
-      const erased = await this.db.transaction((m) =>
-        this.eraseWith(
+    return this.db.transaction(async (m) => {
+      const results: { source: string; erased: number }[] = [];
+      for (const rule of rules) {
+        const erased = await this.eraseWith(
           m,
-          `c.source = $1 AND now() > COALESCE($3::date::timestamptz, c.created_at) + make_interval(days => $2)`,
+          RETENTION_DUE('$1', '$2', '$3'),
           [rule.source, rule.days, rule.after],
           `retention of source ${rule.source}`,
           false,
-        ),
-      );
-      await this.db.getRepository(RetentionRule).update(rule.id, { lastRunAt: new Date() });
-      if (erased)
-        await this.audit.record(staffId, 'retention.erase', 'retention_rule', rule.id, {
-          source: rule.source,
-          erased,
-        });
-      results.push({ source: rule.source, erased });
-    }
-    return results;
+        );
+        results.push({ source: rule.source, erased });
+      }
+      const total = results.reduce((sum, r) => sum + r.erased, 0);
+      if (expected !== undefined && total > expected)
+        throw new AppError(
+          ErrorCode.Conflict,
+          `${total} contacts would be erased now, more than the ${expected} you were shown: count again before erasing`,
+        );
+      for (const [i, rule] of rules.entries()) {
+        await m.getRepository(RetentionRule).update(rule.id, { lastRunAt: new Date() });
+        const { erased } = results[i];
+        if (erased)
+          await this.audit.record(
+            staffId,
+            'retention.erase',
+            'retention_rule',
+            rule.id,
+            { source: rule.source, erased },
+            m,
+          );
+      }
+      return results;
+    });
   }
 }

@@ -20,6 +20,7 @@ import { ConfirmationReleases1796600000020 } from './1796600000020-confirmation-
 import { WaveRevisions1796800000001 } from './1796800000001-wave-revisions.js';
 import { StaffSecondFactor1796900000010 } from './1796900000010-staff-second-factor.js';
 import { WaveJudgedCount1797000000100 } from './1797000000100-wave-judged-count.js';
+import { FoldedSearch1797000000200 } from './1797000000200-folded-search.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   WaveRevisions1796800000001,
   StaffSecondFactor1796900000010,
   WaveJudgedCount1797000000100,
+  FoldedSearch1797000000200,
 ];

@@ -12,6 +12,7 @@ export type ApiKey = components['schemas']['ApiKeyDto'];
 export type ApiKeyCreated = components['schemas']['ApiKeyCreatedDto'];
 export type RetentionRule = components['schemas']['RetentionRuleDto'];
 export type RetentionResult = components['schemas']['RetentionResultDto'];
+export type RetentionDue = components['schemas']['RetentionDueDto'];
 export type AuditEntry = components['schemas']['AuditEntryDto'];
 export type AuditPage = components['schemas']['AuditEntryPageDto'];
 type AuditQuery = NonNullable<operations['AuditController_list']['parameters']['query']>;
@@ -45,7 +46,11 @@ export const putRule = (source: string, days: number, after: string) =>
   );
 export const deleteRule = (source: string) =>
   done(api.DELETE('/retention-rules/{source}', { params: { path: { source } } }));
-export const applyRules = () => ok(api.POST('/retention-rules/apply'));
+/** Per rule, how many contacts applying the rules now would erase. */
+export const dueRules = () => ok(api.GET('/retention-rules/due'));
+/** Erases nothing (409) when more contacts would go than `expected`, the count the person was shown. */
+export const applyRules = (expected: number) =>
+  ok(api.POST('/retention-rules/apply', { body: { expected } }));
 
 export interface AuditFilter {
   staffUserId: string;

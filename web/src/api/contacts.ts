@@ -139,10 +139,6 @@ export const saveMapping = (name: string, mapping: Record<string, string>) =>
 /** A message for the next screen to show once (the list, after an erasure). */
 export const notice = { text: '' };
 
-/** The API's message, with its status, for an alert. */
-export const describeError = (e: unknown, apiSaid: string, error: string) =>
-  e instanceof ApiError ? `${apiSaid} ${e.status}: ${e.message}` : `${error}: ${String(e)}`;
-
 /** How many people a release over the filter would ask to confirm now, per channel. */
 export const pendingConfirmations = (filter: ConfirmationFilter) =>
   ok(api.GET('/confirmations/pending', { params: { query: filter } }));

@@ -40,7 +40,8 @@ export const contactsDe = {
   upload: 'Kontakte hochladen',
   search: 'Suche',
   searchLabel: 'Name, E-Mail, Telefon oder PLZ',
-  searchHint: 'Mindestens ein Wort mit 3 Zeichen; jedes Wort muss vorkommen.',
+  searchHint:
+    'Mindestens ein Wort mit 3 Zeichen; jedes Wort muss vorkommen. Akzente und ß zählen nicht: „Weiss“ findet auch „Weiß“.',
   filters: 'Filter',
   region: 'Region',
   anyRegion: 'alle Regionen',
@@ -59,12 +60,9 @@ export const contactsDe = {
   reset: 'Zurücksetzen',
   results: 'Ergebnisse',
   resultsTable: 'Gefundene Kontakte',
-  count: (total: number, page: number, pages: number) =>
-    `${total} ${total === 1 ? 'Kontakt' : 'Kontakte'} · Seite ${page} von ${pages}`,
+  count: (total: number, shown: string) => `${shown} ${total === 1 ? 'Kontakt' : 'Kontakte'}`,
   none: 'Keine Kontakte gefunden.',
   noContacts: 'Noch keine Kontakte – lade eine Datei hoch.',
-  previous: 'Vorherige Seite',
-  next: 'Nächste Seite',
   perPage: 'Pro Seite',
   name: 'Name',
   email: 'E-Mail',
@@ -242,6 +240,14 @@ export const contactsDe = {
   startImport: 'Importieren',
   importing: 'Importiert …',
   job: 'Import',
+  /** What the data screen imports, in words. */
+  importKinds: {
+    regions: 'Regionen mit Strukturdaten',
+    results: 'Wahlergebnisse',
+    postcodes: 'Postleitzahlen',
+    geometry: 'Gebietsgrenzen (GeoJSON)',
+    contacts: 'Kontakte',
+  } as Record<string, string>,
   jobStatus: {
     queued: 'wartet',
     running: 'läuft',
@@ -307,7 +313,8 @@ export const contactsEn: typeof contactsDe = {
   upload: 'Upload contacts',
   search: 'Search',
   searchLabel: 'Name, email, phone or postal code',
-  searchHint: 'At least one word of 3 characters; every word must match.',
+  searchHint:
+    'At least one word of 3 characters; every word must match. Accents do not matter: “Jose” also finds “José”.',
   filters: 'Filters',
   region: 'Region',
   anyRegion: 'all regions',
@@ -326,12 +333,9 @@ export const contactsEn: typeof contactsDe = {
   reset: 'Reset',
   results: 'Results',
   resultsTable: 'Contacts found',
-  count: (total: number, page: number, pages: number) =>
-    `${total} ${total === 1 ? 'contact' : 'contacts'} · page ${page} of ${pages}`,
+  count: (total: number, shown: string) => `${shown} ${total === 1 ? 'contact' : 'contacts'}`,
   none: 'No contacts found.',
   noContacts: 'No contacts yet – upload a file.',
-  previous: 'Previous page',
-  next: 'Next page',
   perPage: 'Per page',
   name: 'Name',
   email: 'Email',
@@ -493,6 +497,13 @@ export const contactsEn: typeof contactsDe = {
   startImport: 'Import',
   importing: 'Importing …',
   job: 'Import',
+  importKinds: {
+    regions: 'Regions with statistics',
+    results: 'Election results',
+    postcodes: 'Postal codes',
+    geometry: 'Boundaries (GeoJSON)',
+    contacts: 'Contacts',
+  },
   jobStatus: {
     queued: 'queued',
     running: 'running',
