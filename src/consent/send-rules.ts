@@ -114,7 +114,8 @@ export const SEND_RULES = [
   },
   {
     reason: 'frequency-cap',
-    meaning: 'the contact already had as many campaign messages as FREQUENCY_CAP allows in its window',
+    meaning:
+      'the contact already had as many campaign messages as one person may get within the frequency cap’s window',
     kinds: CAMPAIGN,
     holds: (f) => f.capped,
   },
@@ -127,7 +128,7 @@ export const SEND_RULES = [
   {
     reason: 'no-clear-match',
     meaning:
-      'no template fits the segment clearly (the best scores below MATCH_MIN_SCORE) and no strategist chose one by hand',
+      'no template fits the segment clearly (even the best scores below the clear-match threshold) and no strategist chose one by hand',
     kinds: CAMPAIGN,
     holds: (f) => f.noClearMatch,
   },

@@ -95,6 +95,10 @@ export class RegionSetDto {
   @ApiProperty({ description: 'Current by a person’s choice, not as the newest set' }) chosen: boolean;
   @ApiProperty({ description: 'Postal codes mapped to regions of this set' }) postcodes: number;
   @ApiProperty({
+    description: 'Regions of this set with a shape (0: no geometry imported, the map has none to draw)',
+  })
+  shapes: number;
+  @ApiProperty({
     type: 'array',
     items: { type: 'string', nullable: true },
     description: 'The days of its feature values, newest first',

@@ -106,6 +106,8 @@ export class RegionsService {
          (SELECT count(*)::int FROM regions r WHERE r.set_id = s.id) AS regions,
          l.level IS NOT NULL AS current, COALESCE(l.chosen_at IS NOT NULL, false) AS chosen,
          (SELECT count(*)::int FROM postcodes p WHERE p.set_id = s.id) AS postcodes,
+         (SELECT count(*)::int FROM region_geometries g JOIN regions r ON r.id = g.region_id
+          WHERE r.set_id = s.id) AS shapes,
          COALESCE((SELECT json_agg(x.day ORDER BY x.day DESC NULLS LAST) FROM (
            SELECT DISTINCT to_char(v.as_of, 'YYYY-MM-DD') AS day FROM feature_values v
            JOIN regions r ON r.id = v.region_id WHERE r.set_id = s.id) x), '[]') AS dates
