@@ -21,7 +21,7 @@ describe('the admins’ API: the audit log, API keys, staff accounts and passwor
 
   beforeAll(async () => {
     t = await startTestApp({ DISPATCH_IN_API: 'false' });
-    adminId = (await t.http().get('/auth/me').set(bearer(t.tokens.admin)).expect(200)).body.id;
+    adminId = (await t.http().get('/auth/me').set(t.as('admin')).expect(200)).body.id;
     secrets.push(
       ...Object.values(t.tokens),
       ...['admin', 'strategist', 'staff'].map((r) => `${r}-password-long`),
@@ -29,7 +29,7 @@ describe('the admins’ API: the audit log, API keys, staff accounts and passwor
   });
   afterAll(() => t.close());
 
-  const admin = () => bearer(t.tokens.admin);
+  const admin = () => t.as('admin');
   const audit = async (query = '') =>
     (await t.http().get(`/audit${query}`).set(admin()).expect(200)).body as {
       items: AuditEntry[];
@@ -91,8 +91,8 @@ describe('the admins’ API: the audit log, API keys, staff accounts and passwor
         revokedAt: expect.any(String),
         active: false,
       });
-      await t.http().get('/auth/api-keys').set(bearer(t.tokens.staff)).expect(403);
-      await t.http().get('/auth/api-keys').set(bearer(t.tokens.strategist)).expect(403);
+      await t.http().get('/auth/api-keys').set(t.as('staff')).expect(403);
+      await t.http().get('/auth/api-keys').set(t.as('strategist')).expect(403);
     });
   });
 
@@ -355,8 +355,8 @@ describe('the admins’ API: the audit log, API keys, staff accounts and passwor
     it('refuses bad filters and every role but admin', async () => {
       for (const query of ['?action=Wave.*', '?from=yesterday', '?staffUserId=42', '?perPage=501'])
         await t.http().get(`/audit${query}`).set(admin()).expect(422);
-      await t.http().get('/audit').set(bearer(t.tokens.staff)).expect(403);
-      await t.http().get('/audit').set(bearer(t.tokens.strategist)).expect(403);
+      await t.http().get('/audit').set(t.as('staff')).expect(403);
+      await t.http().get('/audit').set(t.as('strategist')).expect(403);
       await t.http().get('/audit').expect(401);
     });
 

@@ -24,7 +24,7 @@ describe('confirmation requests go out only when staff decide', () => {
   let t: TestApp;
   let smtp: TestSmtp;
   let sms: FakeTwilio;
-  const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+  const staff = () => t.as('staff');
 
   beforeAll(async () => {
     smtp = await startSmtp();

@@ -22,8 +22,8 @@ describe('consent, channels and the supporters’ pages', () => {
   let smtp: TestSmtp;
   let sms: FakeTwilio;
   let consent: ConsentService;
-  const admin = () => ({ Authorization: `Bearer ${t.tokens.admin}` });
-  const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+  const admin = () => t.as('admin');
+  const staff = () => t.as('staff');
 
   beforeAll(async () => {
     smtp = await startSmtp();

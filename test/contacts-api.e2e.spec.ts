@@ -55,7 +55,7 @@ describe('contacts for the web app: search, one contact in full, and import prev
     await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .field('kind', 'regions')
       .attach('file', join(SAMPLES, 'regions.csv'))
       .expect(202);
@@ -67,12 +67,11 @@ describe('contacts for the web app: search, one contact in full, and import prev
   afterAll(() => t.close());
 
   async function importFile(kind: string, path: string, fields: Record<string, string> = {}, name?: string) {
-    const req = t.http().post('/imports').set(bearer(t.tokens.staff)).field('kind', kind);
+    const req = t.http().post('/imports').set(t.as('staff')).field('kind', kind);
     for (const [k, v] of Object.entries(fields)) void req.field(k, v);
     const started = await req.attach('file', path, name).expect(202);
     await t.imports.idle();
-    return (await t.http().get(`/imports/${started.body.id}`).set(bearer(t.tokens.staff)).expect(200))
-      .body as Job;
+    return (await t.http().get(`/imports/${started.body.id}`).set(t.as('staff')).expect(200)).body as Job;
   }
 
   async function preview(
@@ -89,7 +88,7 @@ describe('contacts for the web app: search, one contact in full, and import prev
     const res = await t
       .http()
       .get(`/contacts?q=${encodeURIComponent(q)}&perPage=500`)
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .expect(200);
     return res.body.items as {
       id: string;
@@ -126,17 +125,13 @@ describe('contacts for the web app: search, one contact in full, and import prev
       const found = await search('16450');
       expect(found.map((c) => c.externalId)).toContain('c3');
       expect(found.every((c) => c.postalCode?.startsWith('16450'))).toBe(true);
-      const page = await t
-        .http()
-        .get('/contacts?q=16450&language=de')
-        .set(bearer(t.tokens.staff))
-        .expect(200);
+      const page = await t.http().get('/contacts?q=16450&language=de').set(t.as('staff')).expect(200);
       expect(page.body.items.map((c: { externalId: string }) => c.externalId)).not.toContain('c3');
     });
 
     it('needs a word of three characters, and is not for strategists', async () => {
-      await t.http().get('/contacts?q=ab').set(bearer(t.tokens.staff)).expect(422);
-      await t.http().get('/contacts?q=meyer').set(bearer(t.tokens.strategist)).expect(403);
+      await t.http().get('/contacts?q=ab').set(t.as('staff')).expect(422);
+      await t.http().get('/contacts?q=meyer').set(t.as('strategist')).expect(403);
     });
   });
 
@@ -145,13 +140,13 @@ describe('contacts for the web app: search, one contact in full, and import prev
       const run = await t
         .http()
         .post('/segmentations')
-        .set(bearer(t.tokens.strategist))
+        .set(t.as('strategist'))
         .send({ k: '3', seed: 1 })
         .expect(201);
       const wave = await t
         .http()
         .post('/waves')
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .send({
           name: 'Herbstwelle',
           channel: 'email',
@@ -161,15 +156,15 @@ describe('contacts for the web app: search, one contact in full, and import prev
           templateKey: 'peace',
         })
         .expect(201);
-      await t.http().post(`/waves/${wave.body.id}/launch`).set(bearer(t.tokens.staff)).expect(200);
+      await t.http().post(`/waves/${wave.body.id}/launch`).set(t.as('staff')).expect(200);
       await t
         .http()
         .post(`/contacts/${oliver}/messages`)
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .send({ channel: 'sms', purpose: 'campaign-news', template: 'peace' })
         .expect(201);
 
-      const res = await t.http().get(`/contacts/${oliver}`).set(bearer(t.tokens.staff)).expect(200);
+      const res = await t.http().get(`/contacts/${oliver}`).set(t.as('staff')).expect(200);
       const contact = res.body;
       expect(contact).toMatchObject({
         id: oliver,
@@ -209,11 +204,7 @@ describe('contacts for the web app: search, one contact in full, and import prev
         importLine: 4,
         description: 'Email, campaign-news: confirmed by import',
       });
-      const history = await t
-        .http()
-        .get(`/contacts/${oliver}/consent`)
-        .set(bearer(t.tokens.staff))
-        .expect(200);
+      const history = await t.http().get(`/contacts/${oliver}/consent`).set(t.as('staff')).expect(200);
       expect(contact.consent).toEqual(history.body);
 
       expect(contact.messages.total).toBe(2);
@@ -236,15 +227,11 @@ describe('contacts for the web app: search, one contact in full, and import prev
     });
 
     it('is for staff and admins only, and says when there is no such contact', async () => {
-      await t.http().get(`/contacts/${oliver}`).set(bearer(t.tokens.admin)).expect(200);
-      await t.http().get(`/contacts/${oliver}`).set(bearer(t.tokens.strategist)).expect(403);
+      await t.http().get(`/contacts/${oliver}`).set(t.as('admin')).expect(200);
+      await t.http().get(`/contacts/${oliver}`).set(t.as('strategist')).expect(403);
       await t.http().get(`/contacts/${oliver}`).expect(401);
-      await t
-        .http()
-        .get('/contacts/5d0f8f2e-7f55-4d8e-9a61-0d7f3f3e6b11')
-        .set(bearer(t.tokens.staff))
-        .expect(404);
-      await t.http().get('/contacts/c3').set(bearer(t.tokens.staff)).expect(400);
+      await t.http().get('/contacts/5d0f8f2e-7f55-4d8e-9a61-0d7f3f3e6b11').set(t.as('staff')).expect(404);
+      await t.http().get('/contacts/c3').set(t.as('staff')).expect(400);
     });
   });
 
@@ -440,33 +427,33 @@ describe('contacts for the web app: search, one contact in full, and import prev
       const unknown = await t
         .http()
         .put('/import-mappings/bad')
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .send({ kind: 'contacts', mapping: { shoe_size: 'Größe' } })
         .expect(422);
       expect(unknown.body.message).toMatch(/unknown key "shoe_size".*Valid keys: external_id/);
       const twice = await t
         .http()
         .put('/import-mappings/bad')
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .send({ kind: 'contacts', mapping: { email: 'Mail', phone: 'mail' } })
         .expect(422);
       expect(twice.body.message).toMatch(/both name the column "mail"/);
       await t
         .http()
         .put('/import-mappings/bad')
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .send({ kind: 'results', mapping: {} })
         .expect(422);
       await t
         .http()
         .put('/import-mappings/crm')
-        .set(bearer(t.tokens.strategist))
+        .set(t.as('strategist'))
         .send({ kind: 'contacts', mapping: { email: 'Mail-Adresse' } })
         .expect(403);
       await t
         .http()
         .put('/import-mappings/no%20spaces')
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .send({ kind: 'contacts', mapping: {} })
         .expect(400);
     });
@@ -475,7 +462,7 @@ describe('contacts for the web app: search, one contact in full, and import prev
       const saved = await t
         .http()
         .put('/import-mappings/crm-weekly')
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .send({ kind: 'contacts', mapping: { email: 'Mail-Adresse', emailOptOut: 'Keine Post' } })
         .expect(200);
       expect(saved.body).toMatchObject({
@@ -487,16 +474,12 @@ describe('contacts for the web app: search, one contact in full, and import prev
       await t
         .http()
         .put('/import-mappings/plz-table')
-        .set(bearer(t.tokens.strategist))
+        .set(t.as('strategist'))
         .send({ kind: 'postcodes', mapping: { postcode: 'PLZ', region: 'WKR' } })
         .expect(200);
-      const forStaff = await t.http().get('/import-mappings').set(bearer(t.tokens.staff)).expect(200);
+      const forStaff = await t.http().get('/import-mappings').set(t.as('staff')).expect(200);
       expect(forStaff.body.map((m: { name: string }) => m.name)).toEqual(['crm-weekly', 'plz-table']);
-      const forStrategist = await t
-        .http()
-        .get('/import-mappings')
-        .set(bearer(t.tokens.strategist))
-        .expect(200);
+      const forStrategist = await t.http().get('/import-mappings').set(t.as('strategist')).expect(200);
       expect(forStrategist.body.map((m: { name: string }) => m.name)).toEqual(['plz-table']);
 
       const path = await tempFile(FILE, 'crm.csv');
@@ -533,15 +516,12 @@ describe('contacts for the web app: search, one contact in full, and import prev
          WHERE c.email LIKE 'mapped.%'`,
       );
       expect(withdrawn).toEqual([{ email: 'mapped.two@example.org', action: 'withdrawn' }]);
-      const started = await t
-        .http()
-        .get(`/audit?action=import.start&entityId=${job.id}`)
-        .set(bearer(t.tokens.admin));
+      const started = await t.http().get(`/audit?action=import.start&entityId=${job.id}`).set(t.as('admin'));
       expect(started.body.items[0].details).toMatchObject({ kind: 'contacts', mappingName: 'crm-weekly' });
 
-      await t.http().delete('/import-mappings/crm-weekly').set(bearer(t.tokens.strategist)).expect(403);
-      await t.http().delete('/import-mappings/crm-weekly').set(bearer(t.tokens.staff)).expect(204);
-      await t.http().delete('/import-mappings/crm-weekly').set(bearer(t.tokens.staff)).expect(404);
+      await t.http().delete('/import-mappings/crm-weekly').set(t.as('strategist')).expect(403);
+      await t.http().delete('/import-mappings/crm-weekly').set(t.as('staff')).expect(204);
+      await t.http().delete('/import-mappings/crm-weekly').set(t.as('staff')).expect(404);
     });
   });
 });

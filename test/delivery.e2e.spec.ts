@@ -11,7 +11,7 @@ describe('delivery: no single answer wedges sending, and status only moves forwa
   let t: TestApp;
   let smtp: TestSmtp;
   let sms: FakeTwilio;
-  const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+  const staff = () => t.as('staff');
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -266,7 +266,7 @@ describe('DISPATCH_IN_API=false', () => {
     });
     try {
       await loadWaveData(t, 5);
-      const staff = { Authorization: `Bearer ${t.tokens.staff}` };
+      const staff = t.as('staff');
       await t
         .http()
         .post('/signup')

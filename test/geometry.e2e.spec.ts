@@ -127,15 +127,13 @@ describe('region geometry', () => {
     const queued = await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .field('kind', 'geometry')
       .field('codeProperty', 'Nummer')
       .attach('file', file, 'shapes.geojson')
       .expect(202);
     await t.imports.idle();
-    const job = (
-      await t.http().get(`/imports/${queued.body.id}`).set(bearer(t.tokens.strategist)).expect(200)
-    ).body;
+    const job = (await t.http().get(`/imports/${queued.body.id}`).set(t.as('strategist')).expect(200)).body;
     expect(job).toMatchObject({
       status: 'completed',
       read: 6,
@@ -213,7 +211,7 @@ describe('region geometry', () => {
     const res = await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .field('kind', 'geometry')
       .attach('file', join(SAMPLES, 'geometry.geojson'))
       .expect(403);
@@ -267,7 +265,7 @@ withSharedData('the official Wahlkreis shapes of 2025', () => {
     );
     expect(kept.geometry).toEqual(original.geometry);
 
-    const res = await t.http().get('/geometry').set(bearer(t.tokens.strategist)).expect(200);
+    const res = await t.http().get('/geometry').set(t.as('strategist')).expect(200);
     const shapes = shapesOf(res.body as Topology);
     const districts: { id: string; code: string; name: string }[] = await t.db.dataSource.query(
       `SELECT r.id, r.code, r.name FROM regions r JOIN region_sets s ON s.id = r.set_id

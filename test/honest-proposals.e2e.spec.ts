@@ -31,7 +31,7 @@ async function printed(command: () => Promise<unknown>): Promise<string> {
 describe('honest proposals: no clear match', () => {
   let t: TestApp;
   let smtp: TestSmtp;
-  const as = (role: 'staff' | 'strategist') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'staff' | 'strategist') => t.as(role);
   let runId: string;
   let segmentIds: string[];
 

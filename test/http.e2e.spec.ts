@@ -63,7 +63,7 @@ describe('the staff API', () => {
       ['admin', 'GET', '/staff-users', 200],
       ['admin', 'GET', '/contacts', 200],
     ] as const)('%s: %s %s → %d', async (role, method, path, status) => {
-      await t.http()[method.toLowerCase() as 'get'](path).set(bearer(t.tokens[role])).expect(status);
+      await t.http()[method.toLowerCase() as 'get'](path).set(t.as(role)).expect(status);
     });
 
     it('lets staff import contacts but not regions, and strategists the other way round', async () => {
@@ -71,7 +71,7 @@ describe('the staff API', () => {
       await t
         .http()
         .post('/imports')
-        .set(bearer(t.tokens.staff))
+        .set(t.as('staff'))
         .field('kind', 'regions')
         .attach('file', regions)
         .expect(403);
@@ -79,14 +79,14 @@ describe('the staff API', () => {
       await t
         .http()
         .post('/imports')
-        .set(bearer(t.tokens.strategist))
+        .set(t.as('strategist'))
         .field('kind', 'contacts')
         .attach('file', contacts)
         .expect(403);
       await t
         .http()
         .post('/imports')
-        .set(bearer(t.tokens.strategist))
+        .set(t.as('strategist'))
         .field('kind', 'regions')
         .attach('file', regions)
         .expect(202);
@@ -98,7 +98,7 @@ describe('the staff API', () => {
     const created = await t
       .http()
       .post('/auth/api-keys')
-      .set(bearer(t.tokens.admin))
+      .set(t.as('admin'))
       .send({ name: 'sync' })
       .expect(201);
     expect(created.body.token).toMatch(/^vs_k_/);
@@ -107,9 +107,9 @@ describe('the staff API', () => {
       created.body.id,
     ]);
     expect(stored[0].token_hash).not.toContain(created.body.token);
-    await t.http().delete(`/auth/api-keys/${created.body.id}`).set(bearer(t.tokens.admin)).expect(204);
+    await t.http().delete(`/auth/api-keys/${created.body.id}`).set(t.as('admin')).expect(204);
     await t.http().get('/contacts').set(bearer(created.body.token)).expect(401);
-    await t.http().post('/auth/api-keys').set(bearer(t.tokens.staff)).send({ name: 'x' }).expect(403);
+    await t.http().post('/auth/api-keys').set(t.as('staff')).send({ name: 'x' }).expect(403);
   });
 
   it('imports through POST /imports (202 + job id) and reports rows at GET /imports/:id', async () => {
@@ -117,13 +117,13 @@ describe('the staff API', () => {
     const res = await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .field('kind', 'contacts')
       .attach('file', file, 'mitglieder.csv')
       .expect(202);
     expect(res.body).toMatchObject({ kind: 'contacts', fileName: 'mitglieder.csv', status: 'queued' });
     await t.imports.idle();
-    const job = await t.http().get(`/imports/${res.body.id}`).set(bearer(t.tokens.staff)).expect(200);
+    const job = await t.http().get(`/imports/${res.body.id}`).set(t.as('staff')).expect(200);
     expect(job.body).toMatchObject({
       status: 'completed',
       read: 2,
@@ -133,9 +133,9 @@ describe('the staff API', () => {
     });
     expect(job.body.durationMs).toEqual(expect.any(Number));
     // A strategist may follow the job, but reads no personal data in it: line, column and reason only.
-    const seen = await t.http().get(`/imports/${res.body.id}`).set(bearer(t.tokens.strategist)).expect(200);
+    const seen = await t.http().get(`/imports/${res.body.id}`).set(t.as('strategist')).expect(200);
     expect(seen.body.errors).toEqual([{ line: 3, column: 'email', reason: 'not a valid email address' }]);
-    const listed = await t.http().get('/imports').set(bearer(t.tokens.strategist)).expect(200);
+    const listed = await t.http().get('/imports').set(t.as('strategist')).expect(200);
     expect(JSON.stringify(listed.body)).not.toContain('kaputt');
     expect(Object.keys(job.body.timings).sort()).toEqual([
       'commit',
@@ -146,7 +146,7 @@ describe('the staff API', () => {
       'read',
       'update',
     ]);
-    const list = await t.http().get('/imports').set(bearer(t.tokens.staff)).expect(200);
+    const list = await t.http().get('/imports').set(t.as('staff')).expect(200);
     expect(list.body.items.map((j: { id: string }) => j.id)).toContain(res.body.id);
   });
 
@@ -156,7 +156,7 @@ describe('the staff API', () => {
     await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .field('kind', 'contacts')
       .attach('file', big)
       .expect(413);
@@ -172,7 +172,7 @@ describe('the staff API', () => {
     const req = t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .attach('file', await tempFile('email\na@example.org\n'));
     for (const [k, v] of Object.entries(fields)) void req.field(k, v);
     const res = await req.expect(422);
@@ -183,7 +183,7 @@ describe('the staff API', () => {
     const notJson = await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .field('kind', 'contacts')
       .field('mapping', '{email:')
       .attach('file', await tempFile('email\na@example.org\n'))
@@ -192,14 +192,13 @@ describe('the staff API', () => {
     const started = await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .field('kind', 'contacts')
       .field('mapping', '{"shoe_size":"x","sms_consent":"SMS-Erinnerung"}')
       .attach('file', await tempFile('E-Mail;Telefon\na@example.org;\n'))
       .expect(202);
     await t.imports.idle();
-    const job = (await t.http().get(`/imports/${started.body.id}`).set(bearer(t.tokens.staff)).expect(200))
-      .body;
+    const job = (await t.http().get(`/imports/${started.body.id}`).set(t.as('staff')).expect(200)).body;
     expect(job).toMatchObject({ status: 'rejected', inserted: 0 });
     expect(job.reason).toContain('unknown key "shoe_size"');
     expect(job.reason).toContain(
@@ -213,13 +212,13 @@ describe('the staff API', () => {
   });
 
   it('filters regions by level and parent, paginated, with features', async () => {
-    const states = await t.http().get('/regions?level=state').set(bearer(t.tokens.strategist)).expect(200);
+    const states = await t.http().get('/regions?level=state').set(t.as('strategist')).expect(200);
     expect(states.body).toMatchObject({ total: 2, page: 1, perPage: 50 });
     const sh = states.body.items.find((s: { code: string }) => s.code === '901');
     const children = await t
       .http()
       .get(`/regions?parentId=${sh.id}&perPage=1&page=2`)
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .expect(200);
     expect(children.body).toMatchObject({ total: 2, page: 2, perPage: 1 });
     expect(children.body.items[0]).toMatchObject({
@@ -228,16 +227,12 @@ describe('the staff API', () => {
       parent: { code: '901', level: 'state' },
     });
     expect(children.body.items[0].features.population_k).toBe(239.1);
-    const byCode = await t
-      .http()
-      .get('/regions?parent=state:911')
-      .set(bearer(t.tokens.strategist))
-      .expect(200);
+    const byCode = await t.http().get('/regions?parent=state:911').set(t.as('strategist')).expect(200);
     expect(byCode.body.items.map((r: { code: string }) => r.code)).toEqual(['74', '75']);
   });
 
   it('lists the feature catalogue', async () => {
-    const res = await t.http().get('/features').set(bearer(t.tokens.strategist)).expect(200);
+    const res = await t.http().get('/features').set(t.as('strategist')).expect(200);
     expect(res.body).toContainEqual({
       key: 'foreigners_pct',
       label: 'Bevölkerung - Ausländer/-innen (%)',
@@ -255,12 +250,12 @@ describe('the staff API', () => {
     await t
       .http()
       .post('/imports')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .field('kind', 'contacts')
       .attach('file', file)
       .expect(202);
     await t.imports.idle();
-    const get = (q: string) => t.http().get(`/contacts?${q}`).set(bearer(t.tokens.staff)).expect(200);
+    const get = (q: string) => t.http().get(`/contacts?${q}`).set(t.as('staff')).expect(200);
     expect((await get('region=74')).body.items.map((c: { email: string }) => c.email).sort()).toEqual([
       'r1@example.org',
       'r2@example.org',
@@ -273,14 +268,14 @@ describe('the staff API', () => {
     expect((await get('region=74&consent=none')).body.items.map((c: { email: string }) => c.email)).toEqual([
       'r2@example.org',
     ]);
-    await t.http().get('/contacts?consent=maybe').set(bearer(t.tokens.staff)).expect(422);
+    await t.http().get('/contacts?consent=maybe').set(t.as('staff')).expect(422);
   });
 
   it('writes every staff change to the audit log', async () => {
     await t
       .http()
       .post('/staff-users')
-      .set(bearer(t.tokens.admin))
+      .set(t.as('admin'))
       .send({ name: 'New', email: 'new@example.org', password: 'long-enough-pass', role: 'staff' })
       .expect(201);
     const log = await t.db.dataSource.query(

@@ -40,7 +40,7 @@ describe('logs', () => {
         const res = await t
           .http()
           .post(`/contacts/${id}/messages`)
-          .set({ Authorization: `Bearer ${t.tokens.staff}` })
+          .set(t.as('staff'))
           .send({ channel, purpose: 'campaign-news', template: 'jobs' })
           .expect(201);
         expect((await settled(t, res.body.messageId)).status).toMatch(/failed|bounced/);

@@ -120,7 +120,7 @@ describe('the OpenAPI document against real answers', () => {
   const validated = new Set<string>();
   /** What the answers of the current test got wrong, all of them (a scenario goes on after a bad answer). */
   const mismatches: string[] = [];
-  const as = (role: 'admin' | 'staff' | 'strategist') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'admin' | 'staff' | 'strategist') => t.as(role);
 
   beforeAll(async () => {
     sms = await startFakeTwilio();

@@ -32,7 +32,7 @@ describe('with no SMTP or Twilio configured', () => {
       const res = await t
         .http()
         .post(`/contacts/${id}/messages`)
-        .set({ Authorization: `Bearer ${t.tokens.staff}` })
+        .set(t.as('staff'))
         .send({ channel, purpose: 'campaign-news', template: 'climate' })
         .expect(201);
       expect(res.body).toMatchObject({ queued: true });
@@ -75,7 +75,7 @@ describe('with no SMTP or Twilio configured', () => {
     const res = await t
       .http()
       .post(`/contacts/${id}/messages`)
-      .set({ Authorization: `Bearer ${t.tokens.staff}` })
+      .set(t.as('staff'))
       .send({ channel: 'sms', purpose: 'campaign-news', template: 'climate' })
       .expect(201);
     expect(res.body).toEqual({ queued: false, reason: 'no-address' });

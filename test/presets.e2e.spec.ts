@@ -4,13 +4,11 @@ import { startTestApp, type TestApp } from './app.js';
 import { hasSharedData, runImport, SHARED_DATA, tempFile } from './imports.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../data-samples');
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const withSharedData = hasSharedData ? describe : describe.skip;
 
 /** Every default preset is available on the data at hand and runs from the first click. */
 async function everyPresetRuns(t: TestApp, set: string, rows: number) {
-  const listed = (await t.http().get('/segmentations/presets').set(bearer(t.tokens.strategist)).expect(200))
-    .body;
+  const listed = (await t.http().get('/segmentations/presets').set(t.as('strategist')).expect(200)).body;
   expect(listed.set).toBe(set);
   expect(listed.presets.map((p: { key: string }) => p.key)).toEqual(Object.keys(PRESETS));
   for (const preset of listed.presets) expect(preset).toMatchObject({ available: true, missing: [] });
@@ -18,7 +16,7 @@ async function everyPresetRuns(t: TestApp, set: string, rows: number) {
     const res = await t
       .http()
       .post('/segmentations')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .send({ preset, k: '3', seed: 7, restarts: 2 });
     expect({ preset, status: res.status, message: res.body.message }).toEqual({
       preset,
@@ -48,9 +46,8 @@ describe('segmentation presets on the demo data', () => {
       status: 'completed',
       inserted: 3,
     });
-    const listed = (
-      await t.http().get('/segmentations/presets?set=district').set(bearer(t.tokens.staff)).expect(200)
-    ).body;
+    const listed = (await t.http().get('/segmentations/presets?set=district').set(t.as('staff')).expect(200))
+      .body;
     expect(listed.set).toBe('district');
     const housing = listed.presets.find((p: { key: string }) => p.key === 'housing');
     expect(housing).toMatchObject({
@@ -61,14 +58,14 @@ describe('segmentation presets on the demo data', () => {
     const refused = await t
       .http()
       .post('/segmentations')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .send({ set: 'district', preset: 'housing', k: '2' })
       .expect(400);
     expect(refused.body.message).toMatch(
       /^the preset housing is not available on district: it has no values of net_migration_per_1000, living_space_per_inhabitant_m2, dwellings_completed_per_1000, dwellings_per_1000/,
     );
-    await t.http().get('/segmentations/presets?set=nowhere/1').set(bearer(t.tokens.staff)).expect(404);
-    await t.http().get('/segmentations/presets?set=not a set').set(bearer(t.tokens.staff)).expect(422);
+    await t.http().get('/segmentations/presets?set=nowhere/1').set(t.as('staff')).expect(404);
+    await t.http().get('/segmentations/presets?set=not a set').set(t.as('staff')).expect(422);
   });
 });
 

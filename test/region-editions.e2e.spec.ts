@@ -265,7 +265,7 @@ describe('region editions', () => {
     const res = await api(
       '/region-sets/compare?from=constituency/2021&to=constituency/2025&feature=population_k',
     )
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .expect(200);
     expect(res.body).toMatchObject({
       feature: 'population_k',
@@ -330,7 +330,7 @@ describe('region editions', () => {
     const refused = await t
       .http()
       .put('/region-sets/current')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .send({ set: 'constituency/2025' })
       .expect(409);
     expect(refused.body.message).toMatch(
@@ -341,7 +341,7 @@ describe('region editions', () => {
     const chosen = await t
       .http()
       .put('/region-sets/current')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .send({ set: 'constituency/2025', allowUnassigned: true })
       .expect(200);
     expect(chosen.body.change).toEqual(move);
@@ -352,7 +352,7 @@ describe('region editions', () => {
     const back = await t
       .http()
       .put('/region-sets/current')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .send({ set: 'constituency/2021' })
       .expect(200);
     expect(back.body.change).toEqual({
@@ -365,15 +365,10 @@ describe('region editions', () => {
     await t
       .http()
       .put('/region-sets/current')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .send({ set: 'constituency/2021' })
       .expect(403);
-    await t
-      .http()
-      .put('/region-sets/current')
-      .set(bearer(t.tokens.strategist))
-      .send({ set: 'x y' })
-      .expect(422);
+    await t.http().put('/region-sets/current').set(t.as('strategist')).send({ set: 'x y' }).expect(422);
 
     // A chosen set stays current when another edition is imported.
     const again = await runImport(t.db.dataSource, 'regions', NEWER);
@@ -390,8 +385,7 @@ describe('region editions', () => {
 
   it('keeps a segmentation on the set it was made with, naming its set and the days of its values', async () => {
     await runImport(t.db.dataSource, 'regions', OLDER);
-    const post = (body: object) =>
-      t.http().post('/segmentations').set(bearer(t.tokens.strategist)).send(body);
+    const post = (body: object) => t.http().post('/segmentations').set(t.as('strategist')).send(body);
     const body = { features: ['population_k', 'foreigners_pct', 'area_km2'], k: '2', logScaled: [] };
     const old = (await post(body).expect(201)).body;
     expect(old).toMatchObject({
@@ -403,7 +397,7 @@ describe('region editions', () => {
     await t
       .http()
       .put('/region-sets/current')
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .send({ set: 'constituency/2025' })
       .expect(200);
     const current = (await post(body).expect(201)).body;
@@ -416,13 +410,13 @@ describe('region editions', () => {
     const compared = await t
       .http()
       .get(`/segmentations/${old.id}/compare/${current.id}`)
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .expect(400);
     expect(compared.body.message).toMatch(/different region sets \(constituency\/2021, constituency\/2025\)/);
 
     // A wave over the old segments is refused now that contacts live in the 2025 districts.
     const wave = await peaceSmsWave(t, 'old districts', { runId: old.id, segmentIds: [old.segments[0].id] });
-    const preview = await t.http().post(`/waves/${wave.id}/preview`).set(bearer(t.tokens.staff));
+    const preview = await t.http().post(`/waves/${wave.id}/preview`).set(t.as('staff'));
     expect(preview.status).toBe(409);
     expect(preview.body.message).toMatch(
       /segments are regions of constituency\/2021, but contacts are now assigned to constituency\/2025/,

@@ -16,7 +16,7 @@ function sessionCookie(res: Response): string | undefined {
 
 describe('a second factor for staff sign-in (MFA_REQUIRED_ROLES=admin)', () => {
   let t: TestApp;
-  const admin = () => ({ Authorization: `Bearer ${t.tokens.admin}` });
+  const admin = () => t.as('admin');
 
   beforeAll(async () => {
     t = await startTestApp({ MFA_REQUIRED_ROLES: 'admin' });

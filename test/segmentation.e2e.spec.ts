@@ -53,7 +53,7 @@ describe('segmentation runs', () => {
     const inFirst = await t
       .http()
       .get(`/contacts?segmentId=${run.segments[0].id}&perPage=1`)
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .expect(200);
     expect(inFirst.body.total).toBe(run.segments[0].contacts);
     const [{ n }] = await t.db.dataSource.query(
@@ -79,14 +79,14 @@ describe('segmentation runs', () => {
     const same = await t
       .http()
       .get(`/segmentations/${a.id}/compare/${b.id}`)
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .expect(200);
     expect(same.body).toMatchObject({ target: 'regions', compared: 24, ari: 1, movedCount: 0, moved: [] });
     const c = (await post({ ...body, k: '5', seed: 8 }).expect(201)).body;
     const other = await t
       .http()
       .get(`/segmentations/${a.id}/compare/${c.id}`)
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .expect(200);
     expect(other.body.ari).toBeLessThan(1);
     expect(other.body.movedCount).toBe(other.body.moved.length);
@@ -102,7 +102,7 @@ describe('segmentation runs', () => {
       from: { index: expect.any(Number) },
       to: { index: expect.any(Number) },
     });
-    const list = await t.http().get('/segmentations').set(bearer(t.tokens.strategist)).expect(200);
+    const list = await t.http().get('/segmentations').set(t.as('strategist')).expect(200);
     expect(list.body.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
   });
 
@@ -148,10 +148,9 @@ describe('segmentation runs', () => {
       .map((r: { k: number }) => r.k);
     expect(within.length).toBeGreaterThan(0);
     expect(run.nearTies).toEqual(within);
-    const stored = (await t.http().get(`/segmentations/${run.id}`).set(bearer(t.tokens.staff)).expect(200))
-      .body;
+    const stored = (await t.http().get(`/segmentations/${run.id}`).set(t.as('staff')).expect(200)).body;
     expect(stored).toMatchObject({ nearTies: within, silhouetteNoise: run.silhouetteNoise });
-    const listed = (await t.http().get('/segmentations').set(bearer(t.tokens.staff)).expect(200)).body;
+    const listed = (await t.http().get('/segmentations').set(t.as('staff')).expect(200)).body;
     expect(listed.find((r: { id: string }) => r.id === run.id).nearTies).toEqual(within);
 
     // Clearly separated districts leave no near tie.
@@ -197,7 +196,7 @@ describe('segmentation runs', () => {
     const firstSegment = await t
       .http()
       .get(`/contacts?segmentId=${run.segments[0].id}`)
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .expect(200);
     expect(firstSegment.body.total).toBe(30);
     expect(run.segments.map((s: { contacts: number }) => s.contacts).sort()).toEqual([30, 30]);
@@ -211,11 +210,7 @@ describe('segmentation runs', () => {
       await post({ target: 'contacts', features: ['rent_worry', 'commute_km'], k: '3', seed: 1 }).expect(201)
     ).body;
     const compared = (
-      await t
-        .http()
-        .get(`/segmentations/${run.id}/compare/${other.id}`)
-        .set(bearer(t.tokens.strategist))
-        .expect(200)
+      await t.http().get(`/segmentations/${run.id}/compare/${other.id}`).set(t.as('strategist')).expect(200)
     ).body;
     expect(compared).toMatchObject({ target: 'contacts', compared: 60 });
     expect(compared.ari).toBeLessThan(1);
@@ -228,7 +223,7 @@ describe('segmentation runs', () => {
     const mixed = await t
       .http()
       .get(`/segmentations/${run.id}/compare/${regionRun.id}`)
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .expect(400);
     expect(mixed.body.message).toMatch(/one run is over contacts, the other over regions/);
     await post({ target: 'contacts', features: ['shoe_size'], k: '2' }).expect(400);
@@ -242,11 +237,7 @@ describe('segmentation runs', () => {
 
   it("gives a run's segments × features in one answer: labels, units, days, means and standard scores", async () => {
     const run = (await post({ k: '3', seed: 2 }).expect(201)).body;
-    const res = await t
-      .http()
-      .get(`/segmentations/${run.id}/profile`)
-      .set(bearer(t.tokens.staff))
-      .expect(200);
+    const res = await t.http().get(`/segmentations/${run.id}/profile`).set(t.as('staff')).expect(200);
     const profile = res.body;
     expect(profile.features.map((f: { key: string }) => f.key)).toEqual(run.features);
     expect(profile.features[0]).toMatchObject({ label: expect.any(String), mean: expect.any(Number) });
@@ -267,7 +258,7 @@ describe('segmentation runs', () => {
     await t
       .http()
       .get('/segmentations/00000000-0000-4000-8000-000000000000/profile')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .expect(404);
   });
 
@@ -277,7 +268,7 @@ describe('segmentation runs', () => {
     const res = await t
       .http()
       .patch(`/segments/${id}`)
-      .set(bearer(t.tokens.strategist))
+      .set(t.as('strategist'))
       .send({ name: 'Städtische Mitte', notes: 'Haustür zuerst' })
       .expect(200);
     expect(res.body).toMatchObject({
@@ -286,7 +277,7 @@ describe('segmentation runs', () => {
       label: run.segments[0].label,
     });
     expect(run.segments[0].edited).toBeNull();
-    const again = await t.http().get(`/segmentations/${run.id}`).set(bearer(t.tokens.strategist)).expect(200);
+    const again = await t.http().get(`/segmentations/${run.id}`).set(t.as('strategist')).expect(200);
     expect(again.body.segments[0].name).toBe('Städtische Mitte');
     const strategist = await t.db.dataSource.query(`SELECT name FROM staff_users WHERE role = 'strategist'`);
     expect(again.body.segments[0].edited).toEqual({ by: strategist[0].name, at: expect.any(String) });
@@ -311,7 +302,7 @@ describe('segmentation runs', () => {
     const res = await t
       .http()
       .post('/segmentations')
-      .set({ Authorization: `Bearer ${t.tokens.strategist}` })
+      .set(t.as('strategist'))
       .send({ k: '3-8', seed: 42 })
       .expect(201);
     const sizes = res.body.segments.map((s: { size: number }) => s.size);

@@ -18,7 +18,7 @@ const PEOPLE = [
 describe('one rulebook: what the preview promises is what the dispatcher does', () => {
   let t: TestApp;
   let sms: FakeTwilio;
-  const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+  const staff = () => t.as('staff');
   const wave = (name: string, audience: object) => peaceSmsWave(t, name, audience);
 
   beforeAll(async () => {

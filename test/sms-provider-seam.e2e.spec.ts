@@ -78,11 +78,7 @@ describe('an SMS provider added in one file and one line: it sends, and its call
     });
     await loadWaveData(t, 12);
     waveId = (await peaceSmsWave(t, 'through acme')).id;
-    await t
-      .http()
-      .post(`/waves/${waveId}/launch`)
-      .set({ Authorization: `Bearer ${t.tokens.staff}` })
-      .expect(200);
+    await t.http().post(`/waves/${waveId}/launch`).set(t.as('staff')).expect(200);
     await waitFor(
       () => ledger(),
       (rows) => rows.length > 0 && rows.every((r) => r.status === 'sent'),

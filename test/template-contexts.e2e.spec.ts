@@ -6,7 +6,6 @@ import { createTestDatabase } from './database.js';
 import { runImport } from './imports.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../data-samples');
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe('templates and the waves they fit', () => {
   let t: TestApp;
@@ -21,7 +20,7 @@ describe('templates and the waves they fit', () => {
     t
       .http()
       .post('/waves')
-      .set(bearer(t.tokens.staff))
+      .set(t.as('staff'))
       .send({
         name: 'w',
         channel: 'email',
@@ -53,7 +52,7 @@ describe('templates and the waves they fit', () => {
       reasoning: 'A rally is for everyone, wherever they live.',
       content: { de: texts(text), en: texts(text) },
     });
-    const strategist = bearer(t.tokens.strategist);
+    const strategist = t.as('strategist');
     const made = await t.http().post('/templates').set(strategist).send(template('Come along.'));
     expect(made.body).toMatchObject({ key: 'rally' });
     const created = (await wave({ templateKey: 'rally' }).expect(201)).body;
@@ -73,10 +72,10 @@ describe('templates and the waves they fit', () => {
       .set(strategist)
       .expect(200, /"version":1/);
     expect((await edit('event').expect(200)).body).toMatchObject({ context: 'event', version: 2 });
-    const preview = await t.http().post(`/waves/${created.id}/preview`).set(bearer(t.tokens.staff));
+    const preview = await t.http().post(`/waves/${created.id}/preview`).set(t.as('staff'));
     expect(preview.status).toBe(409);
     expect(preview.body.message).toBe("the template 'rally' uses {{event_date}}, but this wave has no event");
-    const launch = await t.http().post(`/waves/${created.id}/launch`).set(bearer(t.tokens.staff));
+    const launch = await t.http().post(`/waves/${created.id}/launch`).set(t.as('staff'));
     expect(launch.status).toBe(409);
   });
 
@@ -85,9 +84,7 @@ describe('templates and the waves they fit', () => {
       await wave({ templateKey: 'housing', audience: { languages: ['pl'], regionIds: [] } }).expect(201)
     ).body;
     await t.db.dataSource.query(`DELETE FROM contacts WHERE language = 'pl'`);
-    const preview = (
-      await t.http().post(`/waves/${created.id}/preview`).set(bearer(t.tokens.staff)).expect(200)
-    ).body;
+    const preview = (await t.http().post(`/waves/${created.id}/preview`).set(t.as('staff')).expect(200)).body;
     expect(preview.final).toBe(0);
     expect(preview.samples).toEqual([
       expect.objectContaining({

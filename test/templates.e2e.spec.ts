@@ -28,7 +28,7 @@ const body = (overrides: object = {}) => ({
 
 describe('issue templates and matches', () => {
   let t: TestApp;
-  const auth = () => ({ Authorization: `Bearer ${t.tokens.strategist}` });
+  const auth = () => t.as('strategist');
   beforeAll(async () => {
     t = await startTestApp();
     await runImport(t.db.dataSource, 'regions', join(SAMPLES, 'regions.csv'));
@@ -239,7 +239,7 @@ describe('issue templates and matches', () => {
   });
 
   it('strategists write templates; staff read them (a wave needs their keys) but may not change them', async () => {
-    const staff = { Authorization: `Bearer ${t.tokens.staff}` };
+    const staff = t.as('staff');
     const list = await t.http().get('/templates').set(staff).expect(200);
     expect(list.body.map((x: { key: string }) => x.key)).toContain('housing');
     await t.http().put('/templates/housing').set(staff).send({}).expect(403);

@@ -24,7 +24,7 @@ interface Entry {
 
 describe('approve, change and launch sent together', () => {
   let t: TestApp;
-  const as = (role: 'staff' | 'strategist' | 'admin') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'staff' | 'strategist' | 'admin') => t.as(role);
 
   beforeAll(async () => {
     t = await startTestApp({ APPROVAL_THRESHOLD: '5', DISPATCH_IN_API: 'false', FREQUENCY_CAP: 'off' });

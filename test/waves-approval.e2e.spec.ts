@@ -22,7 +22,7 @@ describe('the approval of waves above APPROVAL_THRESHOLD, and the monitor', () =
   let t: TestApp;
   let smtp: TestSmtp;
   const ids = {} as Record<Role, string>;
-  const as = (role: Role) => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: Role) => t.as(role);
 
   beforeAll(async () => {
     smtp = await startSmtp();

@@ -9,7 +9,7 @@ const N = 60;
 describe('an approval is of the revision its approver saw', () => {
   let t: TestApp;
   const ids = {} as Record<Role, string>;
-  const as = (role: Role) => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: Role) => t.as(role);
   let runId: string;
   let segments: {
     segmentId: string;

@@ -8,7 +8,7 @@ describe('quiet hours, frequency cap and cut-off', () => {
   let t: TestApp;
   let smtp: TestSmtp;
   let sms: FakeTwilio;
-  const staff = () => ({ Authorization: `Bearer ${t.tokens.staff}` });
+  const staff = () => t.as('staff');
   /** Contacts `<name>@example.org` with the phone given, email and SMS consent confirmed, by a contacts import. */
   const importConfirmed = async (language: string, people: [string, string][]) =>
     runImport(
@@ -124,7 +124,7 @@ describe('quiet hours, frequency cap and cut-off', () => {
     await t
       .http()
       .post(`/contacts/${busy}/consent`)
-      .set({ Authorization: `Bearer ${t.tokens.admin}` })
+      .set(t.as('admin'))
       .send({ channel: 'sms', purposes: ['election-day'], action: 'requested', evidence: 'call 2026-11' })
       .expect(201);
     const asked = await t.http().post(`/contacts/${busy}/confirmation`).set(staff()).send({ channel: 'sms' });

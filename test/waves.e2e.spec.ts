@@ -10,7 +10,7 @@ describe('waves', () => {
   let t: TestApp;
   let smtp: TestSmtp;
   let sms: FakeTwilio;
-  const as = (role: 'staff' | 'strategist') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'staff' | 'strategist') => t.as(role);
   let runId: string;
   let segmentIds: string[];
 

@@ -88,7 +88,7 @@ export async function peaceSmsWave(t: TestApp, name: string, audience: object = 
   const res = await t
     .http()
     .post('/waves')
-    .set({ Authorization: `Bearer ${t.tokens.staff}` })
+    .set(t.as('staff'))
     .send({
       name,
       channel: 'sms',

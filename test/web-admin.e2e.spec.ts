@@ -35,7 +35,7 @@ describe('the admins’ screens in a real browser: accounts, API keys, retention
     await t?.close();
   });
 
-  const admin = () => ({ Authorization: `Bearer ${t.tokens.admin}` });
+  const admin = () => t.as('admin');
   const get = async (path: string) => (await t.http().get(path).set(admin()).expect(200)).body;
   const login = (email: string, password: string) => t.http().post('/auth/login').send({ email, password });
   const noHorizontalScroll = (page: Page) =>
@@ -335,11 +335,7 @@ describe('the admins’ screens in a real browser: accounts, API keys, retention
     await page.goto(`${b.url}/app/#/retention`);
     await expect(page.locator('.notice').innerText()).resolves.toContain('„Aufbewahrung“');
     for (const path of ['/audit', '/retention-rules', '/auth/api-keys', '/staff-users'])
-      await t
-        .http()
-        .get(path)
-        .set({ Authorization: `Bearer ${t.tokens.staff}` })
-        .expect(403);
+      await t.http().get(path).set(t.as('staff')).expect(403);
     await context.close();
   });
 

@@ -71,12 +71,7 @@ describe('the contacts screens, one contact and the contacts upload in a real br
       ['geometry', 'geometry.geojson'],
     ] as const)
       expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
-    await t
-      .http()
-      .post('/segmentations')
-      .set({ Authorization: `Bearer ${t.tokens.strategist}` })
-      .send({ k: '3', seed: 1 })
-      .expect(201);
+    await t.http().post('/segmentations').set(t.as('strategist')).send({ k: '3', seed: 1 }).expect(201);
     b = await startBrowser(t);
   }, 180_000);
   afterAll(async () => {
@@ -84,7 +79,7 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     await t?.close();
   });
 
-  const as = (role: 'admin' | 'staff' | 'strategist') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'admin' | 'staff' | 'strategist') => t.as(role);
   const get = async (path: string, role: 'admin' | 'staff' = 'staff') =>
     (await t.http().get(path).set(as(role)).expect(200)).body;
   const findContact = async (q: string) =>

@@ -23,7 +23,7 @@ describe('every screen fits a 390 px phone, in German and English', () => {
       ['contacts', 'contacts.csv'],
     ] as const)
       expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
-    const admin = { Authorization: `Bearer ${t.tokens.admin}` };
+    const admin = t.as('admin');
     const run = (await t.http().post('/segmentations').set(admin).send({ k: '3', seed: 1 }).expect(201)).body;
     const wave = (
       await t

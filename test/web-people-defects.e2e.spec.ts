@@ -48,7 +48,7 @@ describe('what a new user hit on the contacts, data and admin screens, in a real
     await t?.close();
   });
 
-  const as = (role: 'admin' | 'staff') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'admin' | 'staff') => t.as(role);
   const get = async (path: string, role: 'admin' | 'staff' = 'admin') =>
     (await t.http().get(path).set(as(role)).expect(200)).body;
   const pageWidth = (page: Page) => page.locator('html').evaluate((html) => html.scrollWidth);

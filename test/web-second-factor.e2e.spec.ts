@@ -31,7 +31,7 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
       await t
         .http()
         .post('/staff-users')
-        .set({ Authorization: `Bearer ${t.tokens.admin}` })
+        .set(t.as('admin'))
         .send({ name, email: `${name}@example.org`, password: `${name}-password-long`, role })
         .expect(201);
     b = await startBrowser(t);
@@ -75,13 +75,10 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
     expect(b.consoleErrors).toEqual([]);
     await context.close();
 
-    const users = (
-      await t
-        .http()
-        .get('/staff-users')
-        .set({ Authorization: `Bearer ${t.tokens.admin}` })
-        .expect(200)
-    ).body as { email: string; secondFactor: boolean }[];
+    const users = (await t.http().get('/staff-users').set(t.as('admin')).expect(200)).body as {
+      email: string;
+      secondFactor: boolean;
+    }[];
     expect(users.find((u) => u.email === 'zweiter@example.org')?.secondFactor).toBe(true);
   });
 
@@ -158,11 +155,7 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
     await context.close();
 
     const audit = (
-      await t
-        .http()
-        .get('/audit?action=staff-user.second-factor.reset')
-        .set({ Authorization: `Bearer ${t.tokens.admin}` })
-        .expect(200)
+      await t.http().get('/audit?action=staff-user.second-factor.reset').set(t.as('admin')).expect(200)
     ).body as { items: { staffUser: { name: string } }[] };
     expect(audit.items.map((e) => e.staffUser.name)).toEqual(['zweiter']);
     // A staff role needs no factor: after the reset, the password alone signs in again.

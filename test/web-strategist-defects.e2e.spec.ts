@@ -22,7 +22,7 @@ describe('the strategist’s screens, as a new user reads them', () => {
   let b: BrowserTest;
   let runId: string;
   let otherId: string;
-  const as = () => ({ Authorization: `Bearer ${t.tokens.strategist}` });
+  const as = () => t.as('strategist');
   const api = async (path: string) => (await t.http().get(path).set(as()).expect(200)).body;
 
   beforeAll(async () => {

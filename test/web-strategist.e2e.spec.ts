@@ -34,7 +34,7 @@ describe('the strategist’s screens in a real browser', () => {
   /** k 3, seed 1 over the sample districts: an "average" segment no template fits, beside ones that clearly fit. */
   let runId: string;
   let strategistName: string;
-  const as = (role: 'strategist' | 'staff') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'strategist' | 'staff') => t.as(role);
   const api = async (path: string) => (await t.http().get(path).set(as('strategist')).expect(200)).body;
 
   beforeAll(async () => {

@@ -34,7 +34,7 @@ describe('the template library and editor in a real browser', () => {
     await t?.close();
   });
 
-  const asStrategist = () => ({ Authorization: `Bearer ${t.tokens.strategist}` });
+  const asStrategist = () => t.as('strategist');
   const templateFromApi = async (key: string) =>
     (await t.http().get(`/templates/${key}`).set(asStrategist()).expect(200)).body;
 

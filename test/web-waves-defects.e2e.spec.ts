@@ -26,7 +26,7 @@ describe('the waves screens, as a new user found them', () => {
   let smtp: TestSmtp;
   let b: BrowserTest;
   const ids = {} as Record<'staff' | 'strategist' | 'admin', string>;
-  const as = (role: 'staff' | 'strategist' | 'admin') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'staff' | 'strategist' | 'admin') => t.as(role);
 
   beforeAll(async () => {
     smtp = await startSmtp();

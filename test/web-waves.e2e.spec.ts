@@ -64,7 +64,7 @@ describe('the waves screens in a real browser', () => {
   let runId: string;
   let segmentCount: number;
   const ids = {} as Record<'staff' | 'strategist', string>;
-  const as = (role: 'staff' | 'strategist') => ({ Authorization: `Bearer ${t.tokens[role]}` });
+  const as = (role: 'staff' | 'strategist') => t.as(role);
 
   beforeAll(async () => {
     smtp = await startSmtp();

@@ -39,12 +39,7 @@ describe('the web app in a real browser', () => {
       ['contacts', 'contacts.csv'],
     ] as const)
       expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
-    await t
-      .http()
-      .post('/segmentations')
-      .set({ Authorization: `Bearer ${t.tokens.strategist}` })
-      .send({ k: '4', seed: 42 })
-      .expect(201);
+    await t.http().post('/segmentations').set(t.as('strategist')).send({ k: '4', seed: 42 }).expect(201);
     b = await startBrowser(t);
     url = b.url;
   }, 180_000);
@@ -132,11 +127,7 @@ describe('the web app in a real browser', () => {
     const history = page.locator('section[aria-labelledby="imports"] tbody tr');
     await history.first().waitFor();
     const files = await history.evaluateAll((rows) => rows.map((r) => r.querySelector('td')?.textContent));
-    const jobs = await t
-      .http()
-      .get('/imports')
-      .set({ Authorization: `Bearer ${t.tokens.staff}` })
-      .expect(200);
+    const jobs = await t.http().get('/imports').set(t.as('staff')).expect(200);
     expect(files).toEqual(jobs.body.items.map((j: { fileName: string }) => j.fileName));
     expect([...files].sort()).toEqual(['contacts.csv', 'geometry.geojson', 'postcodes.csv', 'regions.csv']);
     await expectAccessible(page);
