@@ -1,5 +1,5 @@
 import { api, ok } from './client';
-import { done } from './contacts';
+import { done } from './client';
 import type { components, operations } from './schema';
 
 /** The admins' calls: staff accounts, API keys, retention rules and the audit log. */

@@ -31,3 +31,9 @@ export async function ok<T>(
     throw new ApiError(response.status, messageOf(error, response));
   return data;
 }
+
+/** An answer without a body (204): nothing, or an ApiError with the API's message. */
+export async function done(call: Promise<{ error?: unknown; response: Response }>): Promise<void> {
+  const { error, response } = await call;
+  if (!response.ok) throw new ApiError(response.status, messageOf(error, response));
+}

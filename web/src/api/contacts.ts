@@ -1,4 +1,4 @@
-import { api, ApiError, ok } from './client';
+import { api, done, ok } from './client';
 import { serverConfig } from '../lib/config.svelte';
 import type { components, operations } from './schema';
 
@@ -68,20 +68,6 @@ export const recordConsent = (id: string, body: RecordConsent) =>
 
 export const exportContact = (id: string) =>
   ok(api.GET('/contacts/{id}/export', { params: { path: { id } } }));
-
-/** The API's message from an error body, or the status line (as `ok` does). */
-function messageOf(error: unknown, response: Response): string {
-  const message = (error as { message?: unknown } | undefined)?.message;
-  if (typeof message === 'string') return message;
-  if (Array.isArray(message)) return message.join('; ');
-  return `${response.status} ${response.statusText}`;
-}
-
-/** An answer without a body (204): nothing, or an ApiError with the API's message. */
-export async function done(call: Promise<{ error?: unknown; response: Response }>): Promise<void> {
-  const { error, response } = await call;
-  if (!response.ok) throw new ApiError(response.status, messageOf(error, response));
-}
 
 /** Art. 17: the contact goes; its addresses are kept only as hashes that keep later imports from reviving it. */
 export const eraseContact = (id: string) => done(api.DELETE('/contacts/{id}', { params: { path: { id } } }));
