@@ -89,7 +89,7 @@ describe('the web app in a real browser', () => {
       .getAttribute('value');
     await colourBy.selectOption(option);
     await expect(page.locator('.legend .unit').textContent()).resolves.toMatch(
-      /EW je km² · Stand \d{4}-\d{2}-\d{2}/,
+      /EW je km² · Stand \d{2}\.\d{2}\.\d{4}/,
     );
     await page.locator('.map svg path[fill^="rgb"]').first().click({ force: true });
     const panel = page.locator('.region');
