@@ -165,7 +165,7 @@ describe('honest proposals: no clear match', () => {
     const p = await preview(first.id);
     expect(excludedBy(p)).toMatchObject({ 'no-clear-match': skippedPeople.length, 'no-template': 0 });
     expect(p.steps.find((s) => s.reason === 'no-clear-match')!.meaning).toMatch(
-      /no template fits the segment clearly .*MATCH_MIN_SCORE.* no strategist chose one by hand/,
+      /no template fits the segment clearly .*clear-match threshold.* no strategist chose one by hand/,
     );
     // Its step comes right before the one for segments nobody decided on.
     const order = p.steps.map((s) => s.reason);

@@ -68,7 +68,7 @@ describe('one rulebook: what the preview promises is what the dispatcher does', 
     expect(preview.audience).toBe(9);
     expect(step('frequency-cap')).toMatchObject({
       excluded: 4,
-      meaning: expect.stringContaining('FREQUENCY_CAP'),
+      meaning: expect.stringContaining('frequency cap'),
     });
     expect(preview.final).toBe(5);
     expect(preview.deferred).toMatchObject({ reason: 'quiet-hours', count: 2 });
