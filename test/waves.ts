@@ -34,6 +34,22 @@ export function waveContacts(count: number, prefix = 'w'): string {
   return lines.join('\n') + '\n';
 }
 
+const SAMPLE_FILES = {
+  regions: 'regions.csv',
+  postcodes: 'postcodes.csv',
+  geometry: 'geometry.geojson',
+  contacts: 'contacts.csv',
+} as const;
+
+/** Imports the sample files of these kinds from data-samples/, in this order; each import must complete. */
+export async function importSamples(t: TestApp, ...kinds: (keyof typeof SAMPLE_FILES)[]) {
+  for (const kind of kinds) {
+    const job = await runImport(t.db.dataSource, kind, join(SAMPLES, SAMPLE_FILES[kind]));
+    if (job.status !== 'completed')
+      throw new Error(`sample ${kind}: ${job.status} ${JSON.stringify(job.errors)}`);
+  }
+}
+
 export async function loadWaveData(t: TestApp, contacts: number) {
   await runImport(t.db.dataSource, 'regions', join(SAMPLES, 'regions.csv'));
   const job = await runImport(t.db.dataSource, 'contacts', await tempFile(waveContacts(contacts)));

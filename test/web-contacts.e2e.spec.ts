@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
   expectAccessible,
@@ -11,9 +12,7 @@ import {
   until,
   type BrowserTest,
 } from './browser.js';
-import { runImport } from './imports.js';
 
-const SAMPLES = resolve(import.meta.dirname, '../data-samples');
 const FORMULA = '=HYPERLINK("x")';
 const FILE_NAME = 'mitglieder-2026.csv';
 const HEADER =
@@ -65,12 +64,7 @@ describe('the contacts screens, one contact and the contacts upload in a real br
 
   beforeAll(async () => {
     t = await startTestApp({ DISPATCH_IN_API: 'false' });
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['postcodes', 'postcodes.csv'],
-      ['geometry', 'geometry.geojson'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'postcodes', 'geometry');
     await t.http().post('/segmentations').set(t.as('strategist')).send({ k: '3', seed: 1 }).expect(201);
     b = await startBrowser(t);
   }, 180_000);

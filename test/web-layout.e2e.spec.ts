@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { runImport } from './imports.js';
 import { startTestApp, type TestApp } from './app.js';
 import { SCREENSHOTS, signIn, startBrowser, unexpected, type BrowserTest } from './browser.js';
-import { SAMPLES } from './waves.js';
+import { importSamples } from './waves.js';
 
 /** How wide the page is beyond the window, in CSS pixels (0: it fits). */
 const overflow = (page: Page) => page.locator('html').evaluate((html) => html.scrollWidth - html.clientWidth);
@@ -16,13 +15,7 @@ describe('every screen fits a 390 px phone, in German and English', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ DISPATCH_IN_API: 'false' });
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['postcodes', 'postcodes.csv'],
-      ['geometry', 'geometry.geojson'],
-      ['contacts', 'contacts.csv'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'postcodes', 'geometry', 'contacts');
     const admin = t.as('admin');
     const run = (await t.http().post('/segmentations').set(admin).send({ k: '3', seed: 1 }).expect(201)).body;
     const wave = (

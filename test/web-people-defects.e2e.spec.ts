@@ -1,11 +1,11 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { searchConditions } from '../src/contacts/contact-search.js';
+import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import { expectAccessible, SCREENSHOTS, signIn, startBrowser, until, type BrowserTest } from './browser.js';
 import { runImport, tempFile } from './imports.js';
 
-const SAMPLES = resolve(import.meta.dirname, '../data-samples');
 const WIDTHS = [1280, 390] as const;
 const LANGS = ['de', 'en'] as const;
 type Lang = (typeof LANGS)[number];
@@ -35,11 +35,7 @@ describe('what a new user hit on the contacts, data and admin screens, in a real
 
   beforeAll(async () => {
     t = await startTestApp({ DISPATCH_IN_API: 'false' });
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['postcodes', 'postcodes.csv'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'postcodes');
     expect((await runImport(t.db.dataSource, 'contacts', await tempFile(PEOPLE))).rejected).toBe(0);
     b = await startBrowser(t);
   }, 180_000);

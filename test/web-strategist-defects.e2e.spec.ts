@@ -1,5 +1,6 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
   expectAccessible,
@@ -9,9 +10,7 @@ import {
   unexpected,
   type BrowserTest,
 } from './browser.js';
-import { runImport } from './imports.js';
 
-const SAMPLES = resolve(import.meta.dirname, '../data-samples');
 const LANGUAGES = ['de', 'en'] as const;
 const WIDTHS = [1280, 390] as const;
 type Language = (typeof LANGUAGES)[number];
@@ -27,13 +26,7 @@ describe('the strategist’s screens, as a new user reads them', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['postcodes', 'postcodes.csv'],
-      ['geometry', 'geometry.geojson'],
-      ['contacts', 'contacts.csv'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'postcodes', 'geometry', 'contacts');
     const post = (body: object) => t.http().post('/segmentations').set(as()).send(body).expect(201);
     runId = (await post({ k: '3', seed: 1 })).body.id;
     otherId = (await post({ k: '5', seed: 3 })).body.id;

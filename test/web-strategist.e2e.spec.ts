@@ -1,5 +1,6 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
   expectAccessible,
@@ -10,9 +11,6 @@ import {
   until,
   type BrowserTest,
 } from './browser.js';
-import { runImport } from './imports.js';
-
-const SAMPLES = resolve(import.meta.dirname, '../data-samples');
 
 interface MatrixSegment {
   segmentId: string;
@@ -39,13 +37,7 @@ describe('the strategist’s screens in a real browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['postcodes', 'postcodes.csv'],
-      ['geometry', 'geometry.geojson'],
-      ['contacts', 'contacts.csv'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'postcodes', 'geometry', 'contacts');
     runId = (
       await t.http().post('/segmentations').set(as('strategist')).send({ k: '3', seed: 1 }).expect(201)
     ).body.id;

@@ -1,5 +1,6 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
   expectAccessible,
@@ -10,9 +11,7 @@ import {
   until,
   type BrowserTest,
 } from './browser.js';
-import { runImport } from './imports.js';
 
-const SAMPLES = resolve(import.meta.dirname, '../data-samples');
 const REFUSED = 'refuses to save an unknown placeholder';
 
 describe('the template library and editor in a real browser', () => {
@@ -21,12 +20,7 @@ describe('the template library and editor in a real browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['postcodes', 'postcodes.csv'],
-      ['geometry', 'geometry.geojson'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'postcodes', 'geometry');
     b = await startBrowser(t);
   }, 180_000);
   afterAll(async () => {

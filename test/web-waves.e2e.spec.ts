@@ -12,7 +12,7 @@ import {
 } from './browser.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { isCampaign, ledgerId, recipient, SAMPLES, waveContacts } from './waves.js';
+import { isCampaign, ledgerId, recipient, waveContacts, importSamples } from './waves.js';
 
 /** 40 contacts with confirmed email consent (see waveContacts), in de, en and tr. */
 const N = 100;
@@ -78,11 +78,7 @@ describe('the waves screens in a real browser', () => {
       QUIET_HOURS_SMS: 'off',
       FREQUENCY_CAP: 'off',
     });
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['geometry', 'geometry.geojson'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'geometry');
     const contacts = await runImport(t.db.dataSource, 'contacts', await tempFile(waveContacts(N)));
     expect(contacts.rejected).toBe(0);
     const run = (

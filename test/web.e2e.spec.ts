@@ -1,5 +1,6 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
   expectAccessible,
@@ -10,9 +11,7 @@ import {
   until,
   type BrowserTest,
 } from './browser.js';
-import { runImport } from './imports.js';
 
-const SAMPLES = resolve(import.meta.dirname, '../data-samples');
 const SEGMENT_COLOURS = [
   '#0072b2',
   '#e69f00',
@@ -32,13 +31,7 @@ describe('the web app in a real browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const [kind, file] of [
-      ['regions', 'regions.csv'],
-      ['postcodes', 'postcodes.csv'],
-      ['geometry', 'geometry.geojson'],
-      ['contacts', 'contacts.csv'],
-    ] as const)
-      expect((await runImport(t.db.dataSource, kind, join(SAMPLES, file))).status).toBe('completed');
+    await importSamples(t, 'regions', 'postcodes', 'geometry', 'contacts');
     await t.http().post('/segmentations').set(t.as('strategist')).send({ k: '4', seed: 42 }).expect(201);
     b = await startBrowser(t);
     url = b.url;
