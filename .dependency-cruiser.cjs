@@ -8,7 +8,7 @@ const LAYERS = [
   ['audit', 'auth', 'links', 'consent', 'channels', 'templates'],
   ['regions', 'contacts'],
   ['imports', 'segmentation', 'messaging'],
-  ['waves', 'public', 'privacy', 'webhooks', 'health', 'synthetic', 'app-config'],
+  ['waves', 'events', 'public', 'privacy', 'webhooks', 'health', 'synthetic', 'app-config'],
 ];
 const folders = (layers) => `^src/(${layers.flat().join('|')})/`;
 

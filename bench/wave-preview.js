@@ -16,7 +16,7 @@ const { values } = parseArgs({
 const contacts = Number(values.contacts ?? (values.smoke ? 1000 : 1000000));
 const database = await benchDatabase('preview');
 try {
-  const { app, waves, db } = await waveContext(database.url);
+  const { app, waves, previews, db } = await waveContext(database.url);
   let t = performance.now();
   await seedContacts(db, contacts);
   await db.query(
@@ -30,7 +30,7 @@ try {
   let preview;
   for (let i = 0; i < 3; i++) {
     t = performance.now();
-    preview = await waves.preview(wave.id);
+    preview = await previews.preview(wave.id);
     times.push((performance.now() - t) / 1000);
   }
   const previewS = [...times].sort((a, b) => a - b)[1];

@@ -11,7 +11,7 @@ const messages = Number(values.messages ?? (values.smoke ? 1000 : 1000000));
 const POLL_S = 2;
 const database = await benchDatabase('progress');
 try {
-  const { app, waves, db } = await waveContext(database.url);
+  const { app, waves, monitor, db } = await waveContext(database.url);
   await seedContacts(db, messages, 0);
   const wave = await waves.create(fixedWave('email'), null);
   await approve(db, waves, wave.id);
@@ -39,7 +39,7 @@ try {
     }
     return { median: [...runs].sort((a, b) => a - b)[2], runs, answer };
   };
-  const progress = await time(() => waves.progress(wave.id));
+  const progress = await time(() => monitor.progress(wave.id));
   const detail = await time(() => waves.get(wave.id));
   await app.close();
   const p = progress.answer;

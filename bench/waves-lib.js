@@ -11,6 +11,8 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '../dist/config/config.js';
 import { startEmbeddedPostgres } from '../dist/database/embedded-postgres.js';
 import { ensureDefaultTemplates } from '../dist/templates/templates.service.js';
+import { WaveMonitor } from '../dist/waves/monitor.service.js';
+import { WavePreview } from '../dist/waves/wave-preview.js';
 import { WavesService } from '../dist/waves/waves.service.js';
 import { WorkerModule } from '../dist/worker.js';
 
@@ -30,7 +32,7 @@ export async function benchDatabase(name) {
   };
 }
 
-/** The wave services on the database, without dispatching (workers are separate processes). */
+/** The wave services (lifecycle, preview, monitor) on the database, without dispatching (workers are separate processes). */
 export async function waveContext(url, env = {}) {
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DISPATCH_IN_API: 'false', ...env });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, url), {
@@ -38,7 +40,7 @@ export async function waveContext(url, env = {}) {
   });
   const waves = app.get(WavesService);
   await ensureDefaultTemplates(waves.db.manager);
-  return { app, waves, db: waves.db };
+  return { app, waves, previews: app.get(WavePreview), monitor: app.get(WaveMonitor), db: waves.db };
 }
 
 /** `count` contacts with confirmed email and SMS consent for campaign-news, `withdrawn` of them withdrawn per
@@ -72,7 +74,7 @@ export async function approve(db, waves, waveId) {
     `INSERT INTO staff_users (name, email, password_hash, role)
      VALUES ('bench approver', 'approver-' || gen_random_uuid() || '@example.org', '!', 'strategist') RETURNING id`,
   );
-  await waves.approve(waveId, id, (await waves.find(waveId)).revision);
+  await waves.approve(waveId, id, (await waves.get(waveId)).revision);
 }
 
 /** Seeds `messages` contacts, all consenting, and launches a fixed-template wave to them; sends nothing itself. */

@@ -15,6 +15,7 @@ import { PrivacyModule } from './privacy/privacy.module.js';
 import { PublicModule } from './public/public.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WavesModule } from './waves/waves.module.js';
+import { EventsModule } from './events/events.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { SegmentationModule } from './segmentation/segmentation.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         PrivacyModule,
         WebhooksModule,
         WavesModule,
+        EventsModule,
       ],
       controllers: [HealthController, AppConfigController],
       providers: [

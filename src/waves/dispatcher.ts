@@ -18,6 +18,7 @@ import { Wave } from './wave.entities.js';
 import type { TemplateContent } from '../templates/default-templates.js';
 import type { Localized } from '../templates/template.entities.js';
 import { placeholders } from '../templates/placeholders.js';
+import { refOf, templateContents } from '../templates/template-content.js';
 import {
   COMPLETE_WAVES_SQL,
   handOverSql,
@@ -273,11 +274,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async readContents(rows: HandedOver[]) {
-    const missing = rows.filter(
-      (r) => r.template_key && !this.contents.has(`${r.template_key}@${r.template_version}`),
-    );
+    const missing = rows.filter((r) => r.template_key && !this.contents.has(refOf(r)));
     if (missing.length === 0) return;
-    for (const [ref, content] of await this.waves.contents(missing)) this.contents.set(ref, content);
+    for (const [ref, content] of await templateContents(this.db.manager, missing))
+      this.contents.set(ref, content);
   }
 
   /**
@@ -318,7 +318,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         const email = { ...this.confirmations.email(source, address), id: row.id };
         return { go: () => this.email.send(email) };
       }
-      const content = this.contents.get(`${row.template_key}@${row.template_version}`)![row.language];
+      const content = this.contents.get(refOf(row))![row.language];
       const values = placeholders(row);
       if (channel === 'sms') {
         const body = renderMessage(content, values).sms;

@@ -4,6 +4,8 @@ import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import type { Env } from '../config/config.js';
 import { DataSource } from 'typeorm';
+import { WavePreview } from './wave-preview.js';
+import { WaveViews } from './wave-views.js';
 import { WavesService } from './waves.service.js';
 import type { CreateWaveDto } from './waves.dto.js';
 
@@ -78,7 +80,7 @@ export async function waveCommand(env: Env, args: string[], open: OpenContext): 
         return 0;
       }
       case 'preview': {
-        const p = await waves.preview(need(id));
+        const p = await app.get(WavePreview).preview(need(id));
         print(p, () => {
           console.log(`${p.wave.name} (${p.wave.channel}, ${p.wave.purpose}): audience ${p.audience}`);
           for (const s of p.steps)
@@ -137,7 +139,8 @@ async function send(
   as: string | undefined,
 ): Promise<number> {
   const waves = app.get(WavesService);
-  if ((await waves.find(id)).status === 'draft') await waves.launch(id, await actingFor(app, as));
+  if ((await app.get(WaveViews).find(id)).status === 'draft')
+    await waves.launch(id, await actingFor(app, as));
   const bar =
     process.stderr.isTTY && !json
       ? new SingleBar({

@@ -11,6 +11,7 @@ import {
   type Relation,
 } from 'typeorm';
 import type { Channel } from '../consent/consent.js';
+import { CampaignEvent } from '../events/event.entity.js';
 
 /** `needs-approval`: a scheduled wave whose approval no longer held when its time came; it waits for a new one. */
 export const WAVE_STATUSES = [
@@ -44,36 +45,6 @@ export interface ResolvedTemplate {
   template: string | null;
   version: number | null;
   handChoice: boolean;
-}
-
-/** Something to remind people of: a rally, a canvass, election day. Reminders stop at the cut-off. */
-@Entity('campaign_events')
-export class CampaignEvent {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('text')
-  name: string;
-
-  @Column('timestamptz', { name: 'starts_at' })
-  startsAt: Date;
-
-  @Column('text', { nullable: true })
-  place: string | null;
-
-  /** The regions it concerns (and their sub-regions' contacts); empty: everyone. */
-  @Column('uuid', { name: 'region_ids', array: true, default: () => "'{}'" })
-  regionIds: string[];
-
-  /** No reminder for this event goes out after this moment (e.g. polls closed), whatever the backlog. */
-  @Column('timestamptz', { name: 'cutoff_at' })
-  cutoffAt: Date;
-
-  @Column('uuid', { name: 'created_by', nullable: true })
-  createdBy: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }
 
 @Entity('waves')

@@ -5,11 +5,8 @@ import { ApiErrors } from '../common/api-docs.js';
 import { PageDto } from '../common/pagination.js';
 import {
   ApproveWaveDto,
-  CreateEventDto,
   TemplateUsesDto,
   CreateWaveDto,
-  EventDetailDto,
-  EventDto,
   MessagesQuery,
   UpdateWaveDto,
   WaveDetailDto,
@@ -19,6 +16,8 @@ import {
   WavePreviewDto,
   WavesQuery,
 } from './waves.dto.js';
+import { WaveMonitor } from './monitor.service.js';
+import { WavePreview } from './wave-preview.js';
 import { WavesService } from './waves.service.js';
 import { WaveRevisions } from './wave-revisions.js';
 
@@ -32,6 +31,8 @@ const NOT_NOW =
 export class WavesController {
   constructor(
     private readonly waves: WavesService,
+    private readonly previews: WavePreview,
+    private readonly monitor: WaveMonitor,
     private readonly revisions: WaveRevisions,
   ) {}
 
@@ -89,7 +90,7 @@ export class WavesController {
   @ApiOkResponse({ type: WaveMonitorDto })
   @ApiErrors(400, 404)
   progress(@Param('id', ParseUUIDPipe) id: string) {
-    return this.waves.progress(id);
+    return this.monitor.progress(id);
   }
 
   /** The dry run: audience, every exclusion step, the final count per segment, template and language, samples. */
@@ -100,7 +101,7 @@ export class WavesController {
   @ApiOkResponse({ type: WavePreviewDto })
   @ApiErrors(400, 404, { 409: NOT_NOW })
   preview(@Param('id', ParseUUIDPipe) id: string) {
-    return this.waves.preview(id);
+    return this.previews.preview(id);
   }
 
   @Post('waves/:id/approve')
@@ -194,31 +195,5 @@ export class WavesController {
   @ApiErrors(404)
   uses(@Param('key') key: string) {
     return this.revisions.usesOf(key);
-  }
-
-  @Post('events')
-  @Roles('staff')
-  @ApiOperation({ summary: 'Create an event, with its reminder waves scheduled at once' })
-  @ApiCreatedResponse({ type: EventDetailDto })
-  @ApiErrors({ 400: 'A reminder that cannot be made (details.problems)' }, 422)
-  createEvent(@Body() dto: CreateEventDto, @CurrentStaff() staff: StaffPrincipal) {
-    return this.waves.createEvent(dto, staff.id);
-  }
-
-  @Get('events')
-  @Roles('staff', 'strategist')
-  @ApiOperation({ summary: 'List the events' })
-  @ApiOkResponse({ type: [EventDto], description: 'By start' })
-  events() {
-    return this.waves.listEvents();
-  }
-
-  @Get('events/:id')
-  @Roles('staff', 'strategist')
-  @ApiOperation({ summary: 'Show an event with its reminder waves' })
-  @ApiOkResponse({ type: EventDetailDto })
-  @ApiErrors(400, 404)
-  event(@Param('id', ParseUUIDPipe) id: string) {
-    return this.waves.getEvent(id);
   }
 }

@@ -3,6 +3,10 @@ import { MessagingModule } from '../messaging/messaging.module.js';
 import { TemplateUsers } from '../templates/template-users.js';
 import { Dispatcher } from './dispatcher.js';
 import { WavesController } from './waves.controller.js';
+import { WaveMonitor } from './monitor.service.js';
+import { WaveAudience } from './wave-audience.js';
+import { WavePreview } from './wave-preview.js';
+import { WaveViews } from './wave-views.js';
 import { WavesService } from './waves.service.js';
 import { WaveRevisions } from './wave-revisions.js';
 
@@ -13,10 +17,14 @@ import { WaveRevisions } from './wave-revisions.js';
   controllers: [WavesController],
   providers: [
     WavesService,
+    WaveAudience,
+    WaveViews,
+    WavePreview,
+    WaveMonitor,
     Dispatcher,
     WaveRevisions,
     { provide: TemplateUsers, useExisting: WaveRevisions },
   ],
-  exports: [WavesService, Dispatcher, TemplateUsers],
+  exports: [WavesService, WaveViews, Dispatcher, TemplateUsers],
 })
 export class WavesModule {}
