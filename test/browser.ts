@@ -2,7 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import sparticuz from '@sparticuz/chromium';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { TestApp } from './app.js';
 
 export const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
@@ -65,9 +65,34 @@ export async function expectAccessible(page: Page) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+/** Waits until `condition` holds; on timeout, the error names the condition it waited for. */
 export async function until(condition: () => Promise<boolean>, ms = 20_000) {
   for (const start = Date.now(); !(await condition());) {
-    if (Date.now() - start > ms) throw new Error('timed out waiting for the page');
+    if (Date.now() - start > ms)
+      throw new Error(`waited ${ms / 1000} s for ${String(condition).replace(/\s+/g, ' ')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Waits until the element shows `expected`: exactly this text (trimmed), or text matching this pattern. On timeout,
+ * the error says what it expected and what the element showed, or that it was not on the page.
+ */
+export async function shows(locator: Locator, expected: string | RegExp, ms = 20_000) {
+  const matches = (text: string) =>
+    typeof expected === 'string' ? text.trim() === expected : expected.test(text);
+  let seen = 'nothing: it is not on the page';
+  for (const start = Date.now(); Date.now() - start <= ms;) {
+    const text = await locator.textContent({ timeout: 1000 }).catch((e: Error) => {
+      if (!e.message.includes('Timeout')) seen = e.message.split('\n')[0];
+      return null;
+    });
+    if (text !== null && matches(text)) return;
+    if (text !== null) seen = JSON.stringify(text.trim());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`expected ${String(locator)} to show ${String(expected)}; it showed ${seen}`);
+}
+
+/** A pattern matching text that contains `text` as it is. */
+export const containing = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { runImport } from './imports.js';
 import { startTestApp, type TestApp } from './app.js';
-import { SCREENSHOTS, signIn, startBrowser, unexpected, type BrowserTest } from './browser.js';
+import { SCREENSHOTS, shows, signIn, startBrowser, unexpected, until, type BrowserTest } from './browser.js';
 import { SAMPLES } from './waves.js';
 
 /**
@@ -46,6 +46,23 @@ describe('the web kit in a real browser', () => {
       page.getByText('Für dieses Set gibt es noch keine Grenzen der Regionen').waitFor(),
     ).resolves.toBeUndefined();
     await page.waitForLoadState('networkidle');
+    await context.close();
+  });
+
+  it('a browser test that fails says what it expected and what the page showed', async () => {
+    const { context, page } = await signedIn('strategist');
+    const heading = page.getByRole('heading', { level: 1 });
+    await shows(heading, /\S/);
+    const shown = ((await heading.textContent()) ?? '').trim();
+    await expect(shows(heading, 'Eine andere Überschrift', 500)).rejects.toThrow(
+      `to show Eine andere Überschrift; it showed ${JSON.stringify(shown)}`,
+    );
+    await expect(shows(page.getByRole('dialog'), 'Hallo', 500)).rejects.toThrow(
+      'it showed nothing: it is not on the page',
+    );
+    await expect(until(() => Promise.resolve(1 > 2), 300)).rejects.toThrow(
+      'waited 0.3 s for () => Promise.resolve(1 > 2)',
+    );
     await context.close();
   });
 

@@ -3,12 +3,14 @@ import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './app.js';
 import {
+  type BrowserTest,
+  containing,
   expectAccessible,
   SCREENSHOTS,
+  shows,
   signIn,
   startBrowser,
   unexpected,
-  type BrowserTest,
 } from './browser.js';
 
 /** The code an authenticator app shows now, or `steps` periods of 30 s later (one step either side is accepted). */
@@ -70,7 +72,7 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
     for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
     await page.getByRole('button', { name: 'Weiter' }).click();
     await signedIn(page);
-    await expect(page.locator('.who').textContent()).resolves.toContain('zweiter');
+    await shows(page.locator('.who'), containing('zweiter'));
     // Not even the API's 401 before sign-in: the app's first question is GET /auth/session.
     expect(b.consoleErrors).toEqual([]);
     await context.close();
@@ -117,9 +119,7 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
     // Who is signed in opens their own account.
     await page.getByRole('link', { name: 'Angemeldet als freiwillig (staff)' }).click();
     await page.getByRole('heading', { level: 1, name: 'Mein Zugang' }).waitFor();
-    await expect(page.getByTestId('second-factor-status').textContent()).resolves.toContain(
-      'nicht eingerichtet',
-    );
+    await shows(page.getByTestId('second-factor-status'), containing('nicht eingerichtet'));
     await page.getByRole('button', { name: 'Zweiten Faktor einrichten' }).click();
     const own = (await page.getByTestId('totp-secret').textContent())!.trim();
     await expectAccessible(page);
@@ -145,7 +145,7 @@ describe('signing in with a second factor in a real browser (MFA_REQUIRED_ROLES=
     await signedIn(page);
     await page.getByRole('navigation').getByRole('link', { name: 'Zugänge', exact: true }).click();
     const row = page.locator('table.users tr', { hasText: 'freiwillig@example.org' });
-    await expect(row.locator('td').nth(4).textContent()).resolves.toBe('eingerichtet');
+    await shows(row.locator('td').nth(4), 'eingerichtet');
     await row.getByRole('button', { name: /Zweiten Faktor zurücksetzen/ }).click();
     await page
       .getByRole('status')

@@ -3,12 +3,13 @@ import type { Page } from 'playwright-core';
 import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
+  type BrowserTest,
   expectAccessible,
   SCREENSHOTS,
+  shows,
   signIn,
   startBrowser,
   unexpected,
-  type BrowserTest,
 } from './browser.js';
 
 const LANGUAGES = ['de', 'en'] as const;
@@ -78,7 +79,7 @@ describe('the strategist’s screens, as a new user reads them', () => {
           'Arbeitslosenquote - insgesamt (%)',
         );
         await page.locator('.as-table summary').click();
-        await expect(table.textContent()).resolves.toMatch(language === 'de' ? /\d,\d+ %/ : /\d\.\d+ %/);
+        await shows(table, language === 'de' ? /\d,\d+ %/ : /\d\.\d+ %/);
         await expectAccessible(page);
         await shoot(page, 'run-heatmap-labels', language, width);
         await context.close();

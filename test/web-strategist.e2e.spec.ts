@@ -3,13 +3,15 @@ import type { Page } from 'playwright-core';
 import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
+  type BrowserTest,
+  containing,
   expectAccessible,
   SCREENSHOTS,
+  shows,
   signIn,
   startBrowser,
   unexpected,
   until,
-  type BrowserTest,
 } from './browser.js';
 
 interface MatrixSegment {
@@ -76,7 +78,7 @@ describe('the strategist’s screens in a real browser', () => {
     );
     const ties = (await page.locator('.k-chart svg text').allTextContents()).filter((x) => x === 'gleichauf');
     expect(ties).toHaveLength(run.nearTies.length);
-    await expect(page.locator('.k-table tr.chosen td').first().textContent()).resolves.toBe(String(run.k));
+    await shows(page.locator('.k-table tr.chosen td').first(), String(run.k));
     await expect(page.locator('article.segment').count()).resolves.toBe(run.k);
 
     const card = page.locator('article.segment').first();
@@ -86,11 +88,9 @@ describe('the strategist’s screens in a real browser', () => {
     await card.getByRole('status').waitFor();
     await page.reload();
     const renamed = page.locator('article.segment').first();
-    await expect(renamed.locator('h3').textContent()).resolves.toContain('Innenstadt-Ring');
+    await shows(renamed.locator('h3'), containing('Innenstadt-Ring'));
     await expect(renamed.getByLabel('Notizen').inputValue()).resolves.toBe('Haustür zuerst');
-    await expect(renamed.locator('.edited').textContent()).resolves.toContain(
-      `Zuletzt geändert von ${strategistName}`,
-    );
+    await shows(renamed.locator('.edited'), containing(`Zuletzt geändert von ${strategistName}`));
     const audit = await t.db.dataSource.query(
       `SELECT a.details, s.name FROM audit_log a JOIN staff_users s ON s.id = a.staff_user_id
        WHERE a.action = 'segment.update' AND a.entity_id = $1`,
@@ -131,18 +131,14 @@ describe('the strategist’s screens in a real browser', () => {
     await choices.first().waitFor();
     await expect(choices.count()).resolves.toBe(before.length);
     const nameOf = (s: MatrixSegment) => s.name ?? s.label.de;
-    await expect(choices.filter({ hasText: nameOf(unclear) }).textContent()).resolves.toContain(
-      'kein klarer Treffer',
-    );
+    await shows(choices.filter({ hasText: nameOf(unclear) }), containing('kein klarer Treffer'));
     await choices.filter({ hasText: nameOf(unclear) }).click();
-    await expect(page.locator('.no-match').textContent()).resolves.toContain('Kein klarer Treffer');
+    await shows(page.locator('.no-match'), containing('Kein klarer Treffer'));
 
     await choices.filter({ hasText: nameOf(clear) }).click();
-    await expect(page.locator('.segment-detail h2').textContent()).resolves.toBe(nameOf(clear));
+    await shows(page.locator('.segment-detail h2'), nameOf(clear));
     const proposedName = clear.ranked.find((r) => r.template === clear.proposed)!.name.de;
-    await expect(page.locator('.segment-detail').textContent()).resolves.toContain(
-      `Vorschlag: ${proposedName}`,
-    );
+    await shows(page.locator('.segment-detail'), containing(`Vorschlag: ${proposedName}`));
     await page.waitForSelector('.waterfall svg path[fill="#7a1f3d"]');
     const parts = (await page.locator('td.contribution').allTextContents()).map(fromGerman);
     const score = fromGerman((await page.locator('td.score').textContent())!);
@@ -154,13 +150,14 @@ describe('the strategist’s screens in a real browser', () => {
 
     const other = clear.ranked[3];
     await page.getByRole('radio', { name: other.name.de }).check();
-    await expect(page.locator('#waterfall').textContent()).resolves.toContain(other.name.de);
-    await expect(page.locator('td.score').textContent()).resolves.toBe(
+    await shows(page.locator('#waterfall'), containing(other.name.de));
+    await shows(
+      page.locator('td.score'),
       other.score.toLocaleString('de', { minimumFractionDigits: 3, maximumFractionDigits: 3 }),
     );
     await page.getByLabel('Kommentar').fill('Haustürgespräche zuerst');
     await page.getByRole('button', { name: 'Diese Vorlage wählen' }).click();
-    await expect(page.getByRole('status').textContent()).resolves.toBe('Wahl gespeichert.');
+    await shows(page.getByRole('status'), 'Wahl gespeichert.');
     await page.reload();
     await page
       .locator('button.segment-choice')
@@ -212,9 +209,7 @@ describe('the strategist’s screens in a real browser', () => {
     expect(listed).toEqual(
       compared.moved.map((m: { code: string; name: string }) => `${m.name} (${m.code})`),
     );
-    await expect(page.locator('.ari').textContent()).resolves.toContain(
-      `${compared.movedCount} von ${compared.compared} Regionen`,
-    );
+    await shows(page.locator('.ari'), containing(`${compared.movedCount} von ${compared.compared} Regionen`));
     await page.waitForSelector('.sankey svg path');
     // Staff read the run; renaming is the strategists'.
     await expect(page.getByRole('button', { name: 'Speichern' }).count()).resolves.toBe(0);

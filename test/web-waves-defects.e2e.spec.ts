@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './app.js';
 import {
+  type BrowserTest,
   expectAccessible,
   SCREENSHOTS,
+  shows,
   signIn,
   startBrowser,
   unexpected,
   until,
-  type BrowserTest,
 } from './browser.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 import { runImport } from './imports.js';
@@ -131,7 +132,7 @@ describe('the waves screens, as a new user found them', () => {
     await page.getByRole('button', { name: 'Starten', exact: true }).click();
     const expected = page.locator('.monitor dd[data-figure="expectedEnd"] time');
     await expected.waitFor({ timeout: 20_000 });
-    await expect(expected.textContent()).resolves.toMatch(/^\d{2}:\d{2}$/);
+    await shows(expected, /^\d{2}:\d{2}$/);
     const promised = new Date((await expected.getAttribute('datetime'))!);
     await until(async () => (await statusOf(page)) === 'completed', 60_000);
     const wave = (await t.http().get(`/waves/${id}`).set(as('staff')).expect(200)).body;
@@ -140,15 +141,14 @@ describe('the waves screens, as a new user found them', () => {
     expect(Math.abs(promised.getTime() - ended.getTime())).toBeLessThan(8000);
     const end = page.locator('.monitor dd[data-figure="endedAt"]');
     await end.waitFor();
-    await expect(end.textContent()).resolves.toBe(
-      new Intl.DateTimeFormat('de-DE', { timeStyle: 'short' }).format(ended),
-    );
+    await shows(end, new Intl.DateTimeFormat('de-DE', { timeStyle: 'short' }).format(ended));
     await context.close();
     for (const lang of LANGUAGES)
       for (const width of WIDTHS) {
         const opened = await openAs('staff', `waves/${id}`, width, lang);
         await opened.page.locator('.monitor dd[data-figure="endedAt"]').waitFor();
-        await expect(opened.page.locator('.monitor dd[data-figure="endedAt"]').textContent()).resolves.toBe(
+        await shows(
+          opened.page.locator('.monitor dd[data-figure="endedAt"]'),
           new Intl.DateTimeFormat(LOCALES[lang], { timeStyle: 'short' }).format(ended),
         );
         await shoot(opened.page, 'wave-monitor-end', lang, width);
@@ -203,7 +203,8 @@ describe('the waves screens, as a new user found them', () => {
         await page.locator('header select').selectOption(lang);
         const section = page.locator('section.awaiting');
         await section.waitFor();
-        await expect(section.locator('h2').textContent()).resolves.toBe(
+        await shows(
+          section.locator('h2'),
           lang === 'de' ? 'Wellen warten auf deine Freigabe (2)' : 'Waves awaiting your approval (2)',
         );
         await expect(section.locator('li a').allTextContents()).resolves.toEqual([
@@ -211,12 +212,13 @@ describe('the waves screens, as a new user found them', () => {
           'Wartet auf Freigabe',
         ]);
         const link = page.getByRole('navigation').getByRole('link', { name: /^(Wellen|Waves)/ });
-        await expect(link.textContent()).resolves.toBe(
+        await shows(
+          link,
           lang === 'de'
             ? 'Wellen2: 2 Wellen warten auf deine Freigabe'
             : 'Waves2: 2 waves await your approval',
         );
-        await expect(link.locator('.badge').textContent()).resolves.toBe('2');
+        await shows(link.locator('.badge'), '2');
         expect(await pageWidth(page)).toBeLessThanOrEqual(width);
         await expectAccessible(page);
         await shoot(page, 'start-awaiting-approval', lang, width);

@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './app.js';
 import {
+  type BrowserTest,
+  containing,
   expectAccessible,
   SCREENSHOTS,
+  shows,
   signIn,
   startBrowser,
   unexpected,
   until,
-  type BrowserTest,
 } from './browser.js';
 import { runImport, tempFile } from './imports.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
@@ -226,9 +228,7 @@ describe('the waves screens in a real browser', () => {
     await until(async () => (await checked()) === 1);
     // The others from the list.
     for (let i = 0; i < segmentCount; i++) await boxes.nth(i).check();
-    await expect(page.locator('.segments .chosen').textContent()).resolves.toBe(
-      `${segmentCount} Segmente gewählt`,
-    );
+    await shows(page.locator('.segments .chosen'), `${segmentCount} Segmente gewählt`);
 
     await page.getByLabel('Deutsch (de)', { exact: true }).check();
     await page.getByLabel('die freigegebene Zuordnung jedes Segments').check();
@@ -265,12 +265,12 @@ describe('the waves screens in a real browser', () => {
     await expect(page.locator('iframe[sandbox=""]').first().getAttribute('title')).resolves.toMatch(
       /^Beispiel-E-Mail /,
     );
-    await expect(page.locator('.approval-state').textContent()).resolves.toBe('Freigabe fehlt.');
+    await shows(page.locator('.approval-state'), 'Freigabe fehlt.');
 
     // Staff created it: they have no approval to give (the API refuses it), and the screen says so.
     await t.http().post(`/waves/${waveId}/approve`).set(as('staff')).send({ revision: 1 }).expect(403);
     await expect(page.getByRole('button', { name: 'Freigeben' }).count()).resolves.toBe(0);
-    await expect(page.locator('.not-yours').textContent()).resolves.toContain('nicht du');
+    await shows(page.locator('.not-yours'), containing('nicht du'));
 
     // The page knows the launch would be refused: „Starten“ rests, and says why in words.
     const start = page.getByRole('button', { name: 'Starten' });
@@ -347,7 +347,7 @@ describe('the waves screens in a real browser', () => {
     await page.locator('.monitor').waitFor();
     await expect(page.getByRole('status').filter({ hasText: 'Gestartet.' }).count()).resolves.toBe(1);
     await until(async () => (await statusOnScreen(page)) === 'completed', 60_000);
-    await expect(page.locator('.fact-status').textContent()).resolves.toBe('abgeschlossen');
+    await shows(page.locator('.fact-status'), 'abgeschlossen');
     const sent = await ledger(waveId);
     expect(received(sent)).toBe(preview.final);
     // The uploaded supporters who confirmed are among them (the seven kept, each with a region of a segment).
@@ -357,9 +357,7 @@ describe('the waves screens in a real browser', () => {
     for (let i = 1; i <= 7; i++) expect(recipients).toContain(`upload${i}@example.org`);
     expect(await figure(page, 'handedOver')).toBe(preview.final);
     expect(await figure(page, 'left')).toBe(0);
-    await expect(page.locator('.monitor tr[data-status="sent"] td').textContent()).resolves.toBe(
-      String(preview.final),
-    );
+    await shows(page.locator('.monitor tr[data-status="sent"] td'), String(preview.final));
     await page.locator('.rate-chart svg path[stroke="#7a1f3d"]').first().waitFor({ state: 'attached' });
     await expect(page.getByRole('button', { name: /Pausieren|Fortsetzen|Abbrechen/ }).count()).resolves.toBe(
       0,
@@ -445,9 +443,7 @@ describe('the waves screens in a real browser', () => {
     const { context, page } = await openAs('staff', `waves/${id}`);
     await page.waitForSelector('table.steps');
     await expectFunnel(page, preview);
-    await expect(page.locator('.approval-state').textContent()).resolves.toMatch(
-      /^Freigegeben von strategist/,
-    );
+    await shows(page.locator('.approval-state'), /^Freigegeben von strategist/);
     await page.getByRole('button', { name: 'Starten' }).click();
     await page.locator('.monitor').waitFor();
     const rows = await ledger(id);
@@ -457,7 +453,7 @@ describe('the waves screens in a real browser', () => {
     const atPause = received(rows);
     expect(atPause).toBeLessThan(preview.final);
     await expect(page.getByRole('button', { name: 'Fortsetzen' }).isEnabled()).resolves.toBe(true);
-    await expect(page.locator('.fact-status').textContent()).resolves.toBe('pausiert');
+    await shows(page.locator('.fact-status'), 'pausiert');
 
     await sleep(1500);
     const afterInFlight = received(rows);
@@ -534,12 +530,12 @@ describe('the waves screens in a real browser', () => {
     expect(wave).toMatchObject({ offsetMinutes: 1440, templateKey: 'housing-reminder', status: 'scheduled' });
 
     const item = page.locator(`.timeline li[data-event="${event.id}"]`);
-    await expect(item.locator('h3').textContent()).resolves.toBe('Kundgebung am Marktplatz');
+    await shows(item.locator('h3'), 'Kundgebung am Marktplatz');
     await expect(item.locator('.when time').getAttribute('datetime')).resolves.toBe(startIso);
     await expect(item.locator('.cutoff time').getAttribute('datetime')).resolves.toBe(cutoffIso);
     const listed = item.locator('.reminders li');
     await expect(listed.count()).resolves.toBe(1);
-    await expect(listed.getByRole('link').textContent()).resolves.toBe(wave.name);
+    await shows(listed.getByRole('link'), wave.name);
     await expect(listed.getByRole('link').getAttribute('href')).resolves.toBe(`#/waves/${wave.id}`);
     const text = (await listed.textContent()) ?? '';
     expect(text).toContain('1 Tag vorher');
@@ -591,14 +587,14 @@ describe('the waves screens in a real browser', () => {
     const uses = editor.page.locator('section.uses');
     await uses.waitFor();
     const latest = approved + 1;
-    await expect(uses.locator('h2').textContent()).resolves.toBe(`Wo v${latest} noch nicht ankommt`);
+    await shows(uses.locator('h2'), `Wo v${latest} noch nicht ankommt`);
     const name = segment.name ?? segment.label.de;
     const match = uses.locator('.uses-matches a', { hasText: name });
-    await expect(match.textContent()).resolves.toBe(`${name}: v${approved} freigegeben`);
+    await shows(match, `${name}: v${approved} freigegeben`);
     await expect(match.getAttribute('href')).resolves.toBe(`#/segmentations/${runId}/matches`);
     const waveLink = uses.locator('.uses-waves li', { hasText: 'Versionen' });
     await expect(waveLink.getByRole('link').getAttribute('href')).resolves.toBe(`#/waves/${id}`);
-    await expect(waveLink.textContent()).resolves.toContain('(Entwurf, freigegeben)');
+    await shows(waveLink, containing('(Entwurf, freigegeben)'));
     await expectAccessible(editor.page);
     await editor.context.close();
     // A new version does not reach a match by itself: the wave and its approval stay as they were.
@@ -619,28 +615,23 @@ describe('the waves screens in a real browser', () => {
     const cell = page1.page
       .locator('table.groups td.group-template', { hasText: `${key} v${approved}` })
       .first();
-    await expect(cell.textContent()).resolves.toMatch(
-      new RegExp(`${key} v${approved}\\s*· v${latest} gespeichert am .+, nicht freigegeben`),
-    );
-    await expect(page1.page.locator('.fact-revision').textContent()).resolves.toBe('1');
-    await expect(page1.page.locator('.wave-templates').textContent()).resolves.toContain(
-      `${key} v${approved}`,
-    );
+    await shows(cell, new RegExp(`${key} v${approved}\\s*· v${latest} gespeichert am .+, nicht freigegeben`));
+    await shows(page1.page.locator('.fact-revision'), '1');
+    await shows(page1.page.locator('.wave-templates'), containing(`${key} v${approved}`));
     await page1.page.screenshot({ path: join(SCREENSHOTS, 'wave-versions-1280.png'), fullPage: true });
     await page1.context.close();
 
     // The matches screen says so per segment, and approves the newer version in one place.
     const { context, page } = await openAs('strategist', `segmentations/${runId}/matches`);
     const choice = page.locator('.segment-choice', { hasText: name });
-    await expect(choice.locator('.newer-version').textContent()).resolves.toMatch(
+    await shows(
+      choice.locator('.newer-version'),
       new RegExp(`^v${latest} gespeichert am .+, v${approved} freigegeben$`),
     );
     await choice.click();
     await page.getByRole('button', { name: `v${latest} ansehen und freigeben` }).click();
     const review = page.getByRole('region', { name: new RegExp(`Version ${latest}$`) });
-    await expect(review.locator('.sms').first().textContent()).resolves.toBe(
-      `${template.content.de.sms} Neu.`,
-    );
+    await shows(review.locator('.sms').first(), `${template.content.de.sms} Neu.`);
     await expectAccessible(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'matches-newer-version-1280.png'), fullPage: true });
     await review.getByRole('button', { name: `v${latest} freigeben` }).click();
@@ -648,7 +639,7 @@ describe('the waves screens in a real browser', () => {
       .getByRole('status')
       .filter({ hasText: `v${latest} freigegeben.` })
       .waitFor();
-    await expect(choice.locator('.version').textContent()).resolves.toBe(`v${latest}`);
+    await shows(choice.locator('.version'), `v${latest}`);
     await context.close();
 
     // Approving it changed what the wave sends: a new revision, its approval withdrawn, the new version shown.
@@ -656,14 +647,15 @@ describe('the waves screens in a real browser', () => {
     expect(after).toMatchObject({ revision: 2, approval: null });
     const page2 = await openAs('strategist', `waves/${id}`);
     await page2.page.waitForSelector('table.groups');
-    await expect(page2.page.locator('.fact-revision').textContent()).resolves.toBe('2');
-    await expect(page2.page.locator('.preview-revision').textContent()).resolves.toBe(
+    await shows(page2.page.locator('.fact-revision'), '2');
+    await shows(
+      page2.page.locator('.preview-revision'),
       'Vorschau der Revision 2: freigegeben wird genau, was sie zeigt.',
     );
     await expect(
       page2.page.locator('table.groups td.group-template', { hasText: `${key} v${latest}` }).count(),
     ).resolves.toBeGreaterThan(0);
-    await expect(page2.page.locator('.approval-state').textContent()).resolves.toBe('Freigabe fehlt.');
+    await shows(page2.page.locator('.approval-state'), 'Freigabe fehlt.');
     await page2.context.close();
   }, 120_000);
 

@@ -3,13 +3,15 @@ import type { Page } from 'playwright-core';
 import { importSamples } from './waves.js';
 import { startTestApp, type TestApp } from './app.js';
 import {
+  type BrowserTest,
+  containing,
   expectAccessible,
   SCREENSHOTS,
+  shows,
   signIn,
   startBrowser,
   unexpected,
   until,
-  type BrowserTest,
 } from './browser.js';
 
 const SEGMENT_COLOURS = [
@@ -48,7 +50,7 @@ describe('the web app in a real browser', () => {
   it('says so when the password is wrong', async () => {
     const { context, page } = await open();
     await signIn(page, 'strategist', 'not-the-password');
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong email or password');
+    await shows(page.getByRole('alert'), containing('Wrong email or password'));
     await expectAccessible(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-1280.png') });
     await context.close();
@@ -81,13 +83,11 @@ describe('the web app in a real browser', () => {
       .first()
       .getAttribute('value');
     await colourBy.selectOption(option);
-    await expect(page.locator('.legend .unit').textContent()).resolves.toMatch(
-      /EW je km² · Stand \d{2}\.\d{2}\.\d{4}/,
-    );
+    await shows(page.locator('.legend .unit'), /EW je km² · Stand \d{2}\.\d{2}\.\d{4}/);
     await page.locator('.map svg path[fill^="rgb"]').first().click({ force: true });
     const panel = page.locator('.region');
     await panel.waitFor();
-    await expect(panel.locator('h2').textContent()).resolves.toMatch(/\S+ \(\d+\)/);
+    await shows(panel.locator('h2'), /\S+ \(\d+\)/);
     await expect(panel.locator('tr').count()).resolves.toBeGreaterThan(5);
     await expectAccessible(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'map-feature-1280.png'), fullPage: true });
@@ -104,7 +104,7 @@ describe('the web app in a real browser', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await districts.selectOption({ index: 2 });
-    await expect(page.locator('.region h2').textContent()).resolves.toContain(second!);
+    await shows(page.locator('.region h2'), containing(second!));
     await context.close();
   });
 
@@ -113,9 +113,7 @@ describe('the web app in a real browser', () => {
     await signIn(page, 'staff');
     await page.waitForSelector('.legend li');
     await page.getByRole('link', { name: /Daten|Data/ }).click();
-    await expect(page.locator('section[aria-labelledby="sets"] td').first().textContent()).resolves.toBe(
-      'constituency/2026',
-    );
+    await shows(page.locator('section[aria-labelledby="sets"] td').first(), 'constituency/2026');
     // The import history lists the four imports of the samples, newest first, as GET /imports has them.
     const history = page.locator('section[aria-labelledby="imports"] tbody tr');
     await history.first().waitFor();
@@ -134,8 +132,8 @@ describe('the web app in a real browser', () => {
     await page.waitForSelector('.legend li');
     await expect(page.getByRole('link', { name: /Zugänge|Accounts/ }).count()).resolves.toBe(0);
     await page.goto(`${url}/app/#/users`);
-    await expect(page.locator('.notice').textContent()).resolves.toContain('nicht freigegeben');
-    await expect(page.locator('.notice .error').textContent()).resolves.toContain('403');
+    await shows(page.locator('.notice'), containing('nicht freigegeben'));
+    await shows(page.locator('.notice .error'), containing('403'));
     await expectAccessible(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'forbidden-1280.png') });
     await context.close();
