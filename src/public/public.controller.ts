@@ -62,7 +62,13 @@ export class PublicController {
     summary:
       'A tracked link: counts the click for its wave, segment, template and language (not for a person) and redirects',
   })
-  @ApiResponse({ status: 302, description: 'On to the address the template version links to (Location)' })
+  @ApiResponse({
+    status: 302,
+    description: 'On to the address the template version links to',
+    headers: {
+      Location: { description: 'The address saved with the template version', schema: { type: 'string' } },
+    },
+  })
   @ApiHtmlResponse(404, 'The link is not valid (the same page whatever is wrong with it); no Location')
   @ApiHtmlResponse(410, 'The link has expired; no Location')
   async click(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
@@ -77,7 +83,10 @@ export class PublicController {
     const claims = this.links.verifyClick(token);
     const outcome = claims ? await this.clicks.record(claims) : ({ refused: 'unknown' } as const);
     if ('url' in outcome && /^https?:\/\//i.test(outcome.url)) {
-      res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(302, outcome.url);
+      res
+        .status(302)
+        .set({ Location: outcome.url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+        .end();
       return;
     }
     if (!(await this.allowed(req, res))) return;
