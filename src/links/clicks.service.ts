@@ -32,38 +32,53 @@ const TARGETS_SQL = `WITH g AS (
          AND t.template_key = g.template_key AND t.template_version = g.template_version AND t.language = g.language`;
 
 /**
- * One click, in one statement and so one transaction: the address saved with the group's template version for the
- * link's number, and, if the group's links still live, the click appended, its nonce added to the link's set and
- * the link's counts raised (a distinct clicker only when the nonce was new). Nothing is counted that is not also in
- * `link_clicks`, so the counts cannot drift from it, and a crash loses a click only before its answer.
- * `$1` target, `$2` link, `$3` nonce, `$4` the message (only with the analytics consent; gone if erased since).
+ * A batch of clicks, in one statement and so one transaction: for each, the address saved with its group's template
+ * version for the link's number, and, if the group's links still live, the click appended, its nonce added to the
+ * link's set, and the link's counts raised once per batch (distinct clickers by the nonces that were new). Nothing is
+ * counted that is not also in `link_clicks`, so the counts cannot drift from it; a click is answered only once its
+ * batch is committed, so a crash loses none that was followed. Rows are locked in key order, so that two batches
+ * never wait for each other in a circle. Parameters: the clicks' order in the batch, target, link, nonce and message
+ * (only with the analytics consent; null if erased since).
  */
-const CLICK_SQL = `WITH t AS (
-         SELECT ct.id, ct.wave_id, ct.segment_id, ct.template_key, ct.template_version, ct.language,
-           ct.expires_at > now() AS live, v.links ->> $2::int AS url
-         FROM click_targets ct JOIN issue_templates it ON it.key = ct.template_key
+const CLICKS_SQL = `WITH c AS (
+         SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[], $5::uuid[])
+           AS c(ord, target_id, link_index, nonce, message_id)
+       ), t AS (
+         SELECT c.*, ct.wave_id, ct.segment_id, ct.template_key, ct.template_version, ct.language,
+           ct.expires_at > now() AS live, v.links ->> c.link_index AS url
+         FROM c JOIN click_targets ct ON ct.id = c.target_id JOIN issue_templates it ON it.key = ct.template_key
          JOIN issue_template_versions v ON v.template_id = it.id AND v.version = ct.template_version
-         WHERE ct.id = $1::int
-       ), hit AS (
+       ), hit AS MATERIALIZED (
          SELECT * FROM t WHERE live AND url IS NOT NULL
        ), clicked AS (
          INSERT INTO link_clicks (target_id, wave_id, segment_id, template_key, template_version, language,
            link_index, nonce, message_id)
-         SELECT id, wave_id, segment_id, template_key, template_version, language, $2::int, $3::bigint,
-           (SELECT m.id FROM messages m WHERE m.id = $4::uuid)
-         FROM hit
+         SELECT target_id, wave_id, segment_id, template_key, template_version, language, link_index, nonce,
+           (SELECT m.id FROM messages m WHERE m.id = hit.message_id)
+         FROM hit ORDER BY ord
        ), seen AS (
-         INSERT INTO link_click_nonces (target_id, link_index, nonce) SELECT id, $2::int, $3::bigint FROM hit
-         ON CONFLICT DO NOTHING RETURNING 1
+         INSERT INTO link_click_nonces (target_id, link_index, nonce)
+         SELECT DISTINCT target_id, link_index, nonce FROM hit ORDER BY 1, 2, 3
+         ON CONFLICT DO NOTHING RETURNING target_id, link_index
        ), counted AS (
          INSERT INTO link_click_counts (target_id, link_index, wave_id, segment_id, template_key, template_version,
            language, clicks, unique_clicks)
-         SELECT id, $2::int, wave_id, segment_id, template_key, template_version, language, 1,
-           (SELECT count(*) FROM seen) FROM hit
-         ON CONFLICT (target_id, link_index) DO UPDATE SET clicks = link_click_counts.clicks + 1,
+         SELECT h.target_id, h.link_index, h.wave_id, h.segment_id, h.template_key, h.template_version, h.language,
+           count(*), (SELECT count(*) FROM seen s WHERE s.target_id = h.target_id AND s.link_index = h.link_index)
+         FROM hit h GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2
+         ON CONFLICT (target_id, link_index) DO UPDATE SET clicks = link_click_counts.clicks + excluded.clicks,
            unique_clicks = link_click_counts.unique_clicks + excluded.unique_clicks
        )
-       SELECT url, live FROM t`;
+       SELECT ord, url, live FROM t`;
+
+/** Clicks that arrive while a batch is being written wait for the next one (at most this many). */
+const MAX_BATCH = 500;
+
+interface Pending {
+  claims: ClickClaims;
+  done: (outcome: ClickOutcome) => void;
+  failed: (e: unknown) => void;
+}
 
 export type ClickOutcome = { url: string } | { refused: 'unknown' | 'expired' };
 
@@ -71,8 +86,10 @@ export type ClickOutcome = { url: string } | { refused: 'unknown' | 'expired' };
 @Injectable()
 export class ClicksService implements OnApplicationShutdown {
   private readonly logger = new Logger('Clicks');
-  /** Its own small pool: one prepared statement per click, never waiting behind the API's queries. */
+  /** Its own connection for the click batches, one prepared statement, never waiting behind the API's queries. */
   private pool?: pg.Pool;
+  private waiting: Pending[] = [];
+  private writing = false;
 
   constructor(
     private readonly env: Env,
@@ -114,24 +131,58 @@ export class ClicksService implements OnApplicationShutdown {
     );
   }
 
-  /** Counts a genuine token's click and answers where it leads, or why it leads nowhere. */
-  async record(claims: ClickClaims): Promise<ClickOutcome> {
-    const { rows } = await this.connection().query<{ url: string | null; live: boolean }>({
-      name: 'record-click',
-      text: CLICK_SQL,
-      values: [claims.target, claims.link, claims.nonce, claims.messageId ?? null],
+  /**
+   * Counts a genuine token's click and answers where it leads, or why it leads nowhere. Clicks are written in
+   * batches, one at a time: the clicks that come in while one batch commits go together in the next. A link followed
+   * by thousands at once so costs one commit per batch, not a wait for every click before it on the same counter.
+   */
+  record(claims: ClickClaims): Promise<ClickOutcome> {
+    return new Promise((done, failed) => {
+      this.waiting.push({ claims, done, failed });
+      if (!this.writing) void this.write();
     });
-    const [row] = rows;
-    if (!row || row.url === null) return { refused: 'unknown' };
-    if (!row.live) return { refused: 'expired' };
-    return { url: row.url };
+  }
+
+  private async write() {
+    this.writing = true;
+    while (this.waiting.length) {
+      const batch = this.waiting.splice(0, MAX_BATCH);
+      try {
+        const { rows } = await this.connection().query<{ ord: number; url: string | null; live: boolean }>({
+          name: 'record-clicks',
+          text: CLICKS_SQL,
+          values: [
+            batch.map((_, i) => i),
+            batch.map((p) => p.claims.target),
+            batch.map((p) => p.claims.link),
+            batch.map((p) => p.claims.nonce),
+            batch.map((p) => p.claims.messageId ?? null),
+          ],
+        });
+        const found = new Map(rows.map((r) => [r.ord, r]));
+        batch.forEach((p, i) => {
+          const row = found.get(i);
+          p.done(
+            !row || row.url === null
+              ? { refused: 'unknown' }
+              : row.live
+                ? { url: row.url }
+                : { refused: 'expired' },
+          );
+        });
+      } catch (e) {
+        this.logger.error(`clicks not recorded: ${String(e)}`);
+        for (const p of batch) p.failed(e);
+      }
+    }
+    this.writing = false;
   }
 
   private connection(): pg.Pool {
     if (!this.pool) {
       this.pool = new pg.Pool({
         connectionString: (this.db.options as { url: string }).url,
-        max: 4,
+        max: 1,
         options: '-c plan_cache_mode=force_generic_plan',
       });
       this.pool.on('error', (e) => this.logger.warn(`database connection lost: ${e.message}`));
