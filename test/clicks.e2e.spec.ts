@@ -1,5 +1,5 @@
 import type { ParsedMail } from 'mailparser';
-import { ConsentService } from '../src/consent/consent.service.js';
+import { LinkService } from '../src/links/link.service.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, twilioEnv, type FakeTwilio } from './fake-twilio.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
@@ -121,12 +121,52 @@ describe('clicks counted per group, never per person without consent', () => {
       )
     ).map((r) => ({ ...r }));
 
+  /** The person's own tick in the preference centre, reached by the link in their mails. */
+  async function giveAnalyticsConsent(contactId: string) {
+    const path = new URL(
+      t.app.get(LinkService).url('preferences', { contactId, channel: 'email', purpose: '*' }),
+    ).pathname;
+    const page = await t.http().get(path).expect(200);
+    expect(page.text).toMatch(/<input type="checkbox" name="email:analytics" value="on">/);
+    await t
+      .http()
+      .post(path)
+      .type('form')
+      .send({
+        'email:campaign-news': 'on',
+        'email:analytics': 'on',
+        'sms:campaign-news': 'on',
+        language: 'de',
+      })
+      .expect(200);
+    const states = await t.db.dataSource.query(
+      `SELECT channel, status FROM consent_current WHERE contact_id = $1 AND purpose = 'analytics'`,
+      [contactId],
+    );
+    expect(states).toEqual([{ channel: 'email', status: 'confirmed' }]);
+  }
+
+  it('the analytics consent is off by default: nobody has it until they tick it themselves', async () => {
+    const given = await t.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM consent_current WHERE purpose = 'analytics'`,
+    );
+    expect(given).toEqual([{ n: 0 }]);
+    const signup = await t.http().get('/signup?lang=en').expect(200);
+    expect(signup.text).toMatch(/<input type="checkbox" name="purposes" value="analytics">/);
+    // Alone it is no sign-up: it comes only beside a purpose to be written for.
+    await t
+      .http()
+      .post('/signup')
+      .type('form')
+      .send({ email: 'only.clicks@example.org', purposes: 'analytics' })
+      .expect(422);
+  });
+
   it('an email wave: every link rewritten, clicks counted per segment × template × language, nobody named', async () => {
-    const consent = t.app.get(ConsentService);
     const [analytics] = await t.db.dataSource.query<{ id: string }[]>(
       `SELECT id FROM contacts WHERE external_id = 'w0'`,
     );
-    await consent.change(analytics.id, 'email', ['analytics'], 'confirmed', { source: 'admin' });
+    await giveAnalyticsConsent(analytics.id);
 
     const { waveId, rows } = await sendWave('email');
     expect(rows.length).toBe(16);

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../common/auth.decorators.js';
 import { ApiHtmlResponse } from '../common/api-docs.js';
 import { consentPurposes, Env } from '../config/config.js';
+import { ANALYTICS_PURPOSE } from '../consent/consent.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { ClicksService } from '../links/clicks.service.js';
@@ -262,7 +263,7 @@ export class PublicController {
     return signupPage(
       language,
       t,
-      consentPurposes(this.env),
+      [...consentPurposes(this.env), ANALYTICS_PURPOSE],
       consentText,
       this.env.CONSENT_TEXT_VERSION,
       problems,
@@ -274,7 +275,7 @@ export class PublicController {
     const { language, t } = stringsFor(contact.language);
     // A box is ticked only for what the person confirmed: one only asked for is not given yet, and a save must not
     // confirm it unless the person ticks it.
-    const rows = (await this.consent.states(contact.id)).map((s) => ({
+    const rows = (await this.supporters.preferenceStates(contact.id)).map((s) => ({
       channel: s.channel,
       purpose: s.purpose,
       on: s.status === 'confirmed',

@@ -116,15 +116,13 @@ export class TemplatesService implements OnApplicationBootstrap {
       const template = await manager
         .getRepository(IssueTemplate)
         .save({ ...pick(dto, context), key: dto.key, version: 1 });
-      await manager
-        .getRepository(IssueTemplateVersion)
-        .save({
-          templateId: template.id,
-          version: 1,
-          snapshot: pick(dto, context),
-          links: numberLinks(pick(dto, context).content),
-          createdBy: staffId,
-        });
+      await manager.getRepository(IssueTemplateVersion).save({
+        templateId: template.id,
+        version: 1,
+        snapshot: pick(dto, context),
+        links: numberLinks(pick(dto, context).content),
+        createdBy: staffId,
+      });
       await this.audit.record(staffId, 'template.create', 'template', dto.key, { version: 1 }, manager);
       return template;
     });
@@ -147,15 +145,13 @@ export class TemplatesService implements OnApplicationBootstrap {
         .findOne({ where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
       const version = current!.version + 1;
       await manager.getRepository(IssueTemplate).update(found.id, { ...pick(dto, context), version });
-      await manager
-        .getRepository(IssueTemplateVersion)
-        .save({
-          templateId: found.id,
-          version,
-          snapshot: pick(dto, context),
-          links: numberLinks(pick(dto, context).content),
-          createdBy: staffId,
-        });
+      await manager.getRepository(IssueTemplateVersion).save({
+        templateId: found.id,
+        version,
+        snapshot: pick(dto, context),
+        links: numberLinks(pick(dto, context).content),
+        createdBy: staffId,
+      });
       await this.audit.record(staffId, 'template.update', 'template', key, { version }, manager);
       await this.users?.templatesChanged(
         manager,
