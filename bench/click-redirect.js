@@ -5,6 +5,7 @@
 // [--connections 32] [--smoke (2 s)]
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { clearInterval, setInterval } from 'node:timers';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
