@@ -32,6 +32,7 @@ import {
   SegmentMember,
 } from './segmentation/segmentation.entities.js';
 import { IssueTemplate, IssueTemplateVersion } from './templates/template.entities.js';
+import { ClickTarget, LinkClick, LinkClickCount, LinkClickNonce } from './links/click.entities.js';
 
 export const ENTITIES = [
   RegionSet,
@@ -60,6 +61,10 @@ export const ENTITIES = [
   IssueTemplateVersion,
   SegmentMatch,
   Message,
+  ClickTarget,
+  LinkClick,
+  LinkClickNonce,
+  LinkClickCount,
   MessageEvent,
   Suppression,
   AppSecret,

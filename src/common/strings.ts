@@ -47,6 +47,8 @@ export const STRINGS = {
       'campaign-news': 'Neuigkeiten aus der Kampagne',
       'event-reminders': 'Erinnerungen an Veranstaltungen',
       'election-day': 'Erinnerung am Wahltag',
+      analytics:
+        'Freiwillig: meine Klicks auf Links persönlich auswerten (ohne dies zählen wir Klicks nur anonym, je Gruppe)',
     } as Record<string, string>,
     confirmSubject: 'Bitte bestätigen Sie Ihre Anmeldung',
     confirmText:
@@ -105,6 +107,8 @@ export const STRINGS = {
       'campaign-news': 'Campaign news',
       'event-reminders': 'Event reminders',
       'election-day': 'Election day reminder',
+      analytics:
+        'Optional: analyse my own clicks on links (without this, clicks are counted only anonymously, per group)',
     } as Record<string, string>,
     confirmSubject: 'Please confirm your subscription',
     confirmText:

@@ -1,6 +1,12 @@
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * The consent to per-person click records: separate from every messaging purpose, off unless the person gives it.
+ * Without it a click is counted for the message's group only (see README, "Clicks").
+ */
+export const ANALYTICS_PURPOSE = 'analytics';
+
 export const CONSENT_ACTIONS = ['requested', 'confirmed', 'withdrawn'] as const;
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
 

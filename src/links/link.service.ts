@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Env, publicUrl } from '../config/config.js';
+import { signClick, verifyClick, type ClickClaims } from './click-token.js';
 import {
   parseKeys,
   signLink,
@@ -45,6 +46,16 @@ export class LinkService implements OnModuleInit {
     const days = action === 'confirm' ? CONFIRM_TTL_DAYS : this.env.LINK_TTL_DAYS;
     const expires = Math.floor(Date.now() / 1000) + days * DAY;
     return `${publicUrl(this.env)}/${action}/${signLink({ ...claims, action, expires }, this.keys)}`;
+  }
+
+  /** A tracked link: `/l/<token>`, signed with the same keys as the other links, so it rotates with them. */
+  clickUrl(claims: ClickClaims): string {
+    return `${publicUrl(this.env)}/l/${signClick(claims, this.keys)}`;
+  }
+
+  /** A tracked link's claims when it is genuine; null for anything else. */
+  verifyClick(token: string): ClickClaims | null {
+    return verifyClick(token, this.keys);
   }
 
   /** The claims when the token is genuine, unexpired and made for this action; otherwise null. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -7,8 +7,10 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../common/auth.decorators.js';
 import { ApiHtmlResponse } from '../common/api-docs.js';
 import { consentPurposes, Env } from '../config/config.js';
+import { ANALYTICS_PURPOSE } from '../consent/consent.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
+import { ClicksService } from '../links/clicks.service.js';
 import { LinkService } from '../links/link.service.js';
 import type { LinkAction, LinkClaims } from '../links/signed-links.js';
 import { SupporterService } from './supporter.service.js';
@@ -46,8 +48,55 @@ export class PublicController {
     private readonly links: LinkService,
     private readonly consent: ConsentService,
     private readonly supporters: SupporterService,
+    private readonly clicks: ClicksService,
   ) {
     this.limiter = new RateLimiterMemory({ points: env.PUBLIC_REQUESTS_PER_MINUTE, duration: 60 });
+  }
+
+  /**
+   * A tracked link in a campaign message: counted for its group, then on to the address saved with the template
+   * version, never to one taken from the request. Genuine clicks are not rate-limited (a whole office behind one
+   * address may follow a link at once); refused tokens are, so nobody can try tokens by the thousand.
+   */
+  @Get('l/:token')
+  @ApiOperation({
+    summary:
+      'A tracked link: counts the click for its wave, segment, template and language (not for a person) and redirects',
+  })
+  @ApiResponse({
+    status: 302,
+    description: 'On to the address the template version links to',
+    headers: {
+      Location: { description: 'The address saved with the template version', schema: { type: 'string' } },
+    },
+  })
+  @ApiHtmlResponse(404, 'The link is not valid (the same page whatever is wrong with it); no Location')
+  @ApiHtmlResponse(410, 'The link has expired; no Location')
+  async click(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
+    const ip = req.ip ?? 'unknown';
+    const tried = await this.limiter.get(ip);
+    if (
+      tried &&
+      tried.consumedPoints >= this.env.PUBLIC_REQUESTS_PER_MINUTE &&
+      !(await this.allowed(req, res))
+    )
+      return;
+    const claims = this.links.verifyClick(token);
+    const outcome = claims ? await this.clicks.record(claims) : ({ refused: 'unknown' } as const);
+    if ('url' in outcome && /^https?:\/\//i.test(outcome.url)) {
+      res
+        .status(302)
+        .set({ Location: outcome.url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+        .end();
+      return;
+    }
+    if (!(await this.allowed(req, res))) return;
+    const { language, t } = stringsFor(req.acceptsLanguages('de', 'en') || 'en');
+    this.html(
+      res,
+      'refused' in outcome && outcome.refused === 'expired' ? 410 : 404,
+      invalidLinkPage(language, t),
+    );
   }
 
   /** Shows what the link confirms and a button; opening the link alone changes nothing. */
@@ -214,7 +263,7 @@ export class PublicController {
     return signupPage(
       language,
       t,
-      consentPurposes(this.env),
+      [...consentPurposes(this.env), ANALYTICS_PURPOSE],
       consentText,
       this.env.CONSENT_TEXT_VERSION,
       problems,
@@ -226,7 +275,7 @@ export class PublicController {
     const { language, t } = stringsFor(contact.language);
     // A box is ticked only for what the person confirmed: one only asked for is not given yet, and a save must not
     // confirm it unless the person ticks it.
-    const rows = (await this.consent.states(contact.id)).map((s) => ({
+    const rows = (await this.supporters.preferenceStates(contact.id)).map((s) => ({
       channel: s.channel,
       purpose: s.purpose,
       on: s.status === 'confirmed',

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
-import { PAGE_LANGUAGES, type Strings } from '../common/strings.js';
+import { PAGE_LANGUAGES, purposeName, type Strings } from '../common/strings.js';
 import { consentPurposes, Env } from '../config/config.js';
-import { CHANNELS, type Channel } from '../consent/consent.js';
+import { ANALYTICS_PURPOSE, CHANNELS, type Channel } from '../consent/consent.js';
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { normaliseEmail, parsePhone } from '../contacts/addresses.js';
@@ -50,7 +50,7 @@ export class SupporterService {
    * may still come), and only the person's own tick confirms it.
    */
   async savePreferences(contact: Contact, linkChannel: Channel, body: Form, evidence: Evidence) {
-    const all = await this.consent.states(contact.id);
+    const all = await this.preferenceStates(contact.id);
     for (const channel of CHANNELS) {
       const states = all.filter((s) => s.channel === channel);
       const wanted = states.filter((s) => body?.[`${channel}:${s.purpose}`] === 'on').map((s) => s.purpose);
@@ -73,6 +73,18 @@ export class SupporterService {
       await this.db.getRepository(Contact).update(contact.id, { language });
       contact.language = language;
     }
+  }
+
+  /** What the preference centre offers: every purpose on each channel, and the analytics consent, off until given. */
+  async preferenceStates(contactId: string) {
+    const all = await this.consent.states(contactId);
+    const missing = CHANNELS.filter(
+      (c) => !all.some((s) => s.channel === c && s.purpose === ANALYTICS_PURPOSE),
+    );
+    return [
+      ...all,
+      ...missing.map((channel) => ({ channel, purpose: ANALYTICS_PURPOSE, status: 'none' as const })),
+    ];
   }
 
   /** Reads a sign-up form: the address it gives, the purposes chosen, or what is wrong in the page's words. */
@@ -98,8 +110,14 @@ export class SupporterService {
     }
     if (!email && !phone && !problems.length) problems.push(`${t.email} / ${t.phone}`);
     const given = ([] as string[]).concat(body?.purposes ?? []);
-    const purposes = consentPurposes(this.env).filter((p) => given.includes(p));
-    if (purposes.length === 0) problems.push(Object.values(t.purposes).join(' / '));
+    // The analytics consent comes only beside a purpose to be written for, never on its own.
+    const purposes = [...consentPurposes(this.env), ANALYTICS_PURPOSE].filter((p) => given.includes(p));
+    if (!purposes.some((p) => p !== ANALYTICS_PURPOSE))
+      problems.push(
+        consentPurposes(this.env)
+          .map((p) => purposeName(t, p))
+          .join(' / '),
+      );
     if (!problems.length) return { ok: true, email, phone, purposes, text };
     const values: Record<string, string> = Object.fromEntries(
       ['firstName', 'lastName', 'email', 'phone', 'postalCode'].map((k) => [k, text(k)]),

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { messageLanguage } from '../common/languages.js';
 import type { Channel } from '../consent/consent.js';
 import type { TemplateContent } from './default-templates.js';
+import { numberLinks } from './link-numbers.js';
 import { placeholders, placeholdersIn, SAMPLE_FIRST_NAME, sampleOptOutLink } from './placeholders.js';
 import { renderMessage } from './render-message.js';
 import type { Localized } from './template.entities.js';
@@ -26,6 +27,35 @@ export async function templateContents(
     [[...new Set(refs.map(refOf))]],
   );
   return new Map(rows.map((r) => [r.ref, r.content]));
+}
+
+/**
+ * The numbered links per `key@version` (index → address). A version saved before links were numbered is numbered
+ * here, once, and keeps that list: the redirect reads the targets from it.
+ */
+export async function templateLinks(m: EntityManager, refs: TemplateRef[]): Promise<Map<string, string[]>> {
+  const rows: {
+    ref: string;
+    id: string;
+    version: number;
+    links: string[] | null;
+    content: Localized<TemplateContent>;
+  }[] = await m.query(
+    `SELECT t.key || '@' || v.version AS ref, v.template_id AS id, v.version, v.links, v.snapshot -> 'content' AS content
+       FROM issue_templates t JOIN issue_template_versions v ON v.template_id = t.id
+       WHERE t.key || '@' || v.version = ANY($1)`,
+    [[...new Set(refs.map(refOf))]],
+  );
+  for (const row of rows.filter((r) => r.links === null)) {
+    // COALESCE: two workers numbering the same version at once both keep the first list written.
+    const [[saved]]: [[{ links: string[] }], number] = await m.query(
+      `UPDATE issue_template_versions SET links = COALESCE(links, $3::jsonb) WHERE template_id = $1 AND version = $2
+       RETURNING links`,
+      [row.id, row.version, JSON.stringify(numberLinks(row.content))],
+    );
+    row.links = saved.links;
+  }
+  return new Map(rows.map((r) => [r.ref, r.links!]));
 }
 
 /**

@@ -69,6 +69,11 @@ export class IssueTemplateVersion {
   @Column('jsonb')
   snapshot: Pick<IssueTemplate, 'name' | 'weights' | 'reasoning' | 'content'> & { context?: TemplateContext };
 
+  /** The links it counts clicks on, index → address (`numberLinks`); empty before it was first sent, in versions
+   * saved before links were numbered. */
+  @Column('jsonb', { nullable: true })
+  links: string[] | null;
+
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;
 

@@ -12,6 +12,7 @@ import {
   SAMPLE_FIRST_NAME,
   sampleOptOutLink,
 } from './placeholders.js';
+import { numberLinks } from './link-numbers.js';
 import { renderMessage } from './render-message.js';
 import { FIELDS, LANGUAGES, templateProblems } from './template-check.js';
 import { smsSegments } from './sms-segments.js';
@@ -45,13 +46,25 @@ export async function ensureDefaultTemplates(manager: EntityManager): Promise<vo
     const found = existing.get(t.key);
     if (!found) {
       const saved = await templates.save({ key: t.key, ...fields });
-      await versions.save({ templateId: saved.id, version: 1, snapshot: fields, createdBy: null });
+      await versions.save({
+        templateId: saved.id,
+        version: 1,
+        snapshot: fields,
+        links: numberLinks(fields.content),
+        createdBy: null,
+      });
       continue;
     }
     const untouched = found.version === 1;
     if (untouched && eventPlaceholdersIn(found.content).length && !eventPlaceholdersIn(t.content).length) {
       await templates.update(found.id, { ...fields, version: 2 });
-      await versions.save({ templateId: found.id, version: 2, snapshot: fields, createdBy: null });
+      await versions.save({
+        templateId: found.id,
+        version: 2,
+        snapshot: fields,
+        links: numberLinks(fields.content),
+        createdBy: null,
+      });
     }
   }
 }
@@ -103,9 +116,13 @@ export class TemplatesService implements OnApplicationBootstrap {
       const template = await manager
         .getRepository(IssueTemplate)
         .save({ ...pick(dto, context), key: dto.key, version: 1 });
-      await manager
-        .getRepository(IssueTemplateVersion)
-        .save({ templateId: template.id, version: 1, snapshot: pick(dto, context), createdBy: staffId });
+      await manager.getRepository(IssueTemplateVersion).save({
+        templateId: template.id,
+        version: 1,
+        snapshot: pick(dto, context),
+        links: numberLinks(pick(dto, context).content),
+        createdBy: staffId,
+      });
       await this.audit.record(staffId, 'template.create', 'template', dto.key, { version: 1 }, manager);
       return template;
     });
@@ -128,9 +145,13 @@ export class TemplatesService implements OnApplicationBootstrap {
         .findOne({ where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
       const version = current!.version + 1;
       await manager.getRepository(IssueTemplate).update(found.id, { ...pick(dto, context), version });
-      await manager
-        .getRepository(IssueTemplateVersion)
-        .save({ templateId: found.id, version, snapshot: pick(dto, context), createdBy: staffId });
+      await manager.getRepository(IssueTemplateVersion).save({
+        templateId: found.id,
+        version,
+        snapshot: pick(dto, context),
+        links: numberLinks(pick(dto, context).content),
+        createdBy: staffId,
+      });
       await this.audit.record(staffId, 'template.update', 'template', key, { version }, manager);
       await this.users?.templatesChanged(
         manager,

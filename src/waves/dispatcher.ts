@@ -9,6 +9,7 @@ import { SmsChannel } from '../channels/sms.channel.js';
 import { failed, type SendOutcome } from '../channels/delivery.js';
 import { Env } from '../config/config.js';
 import type { Channel } from '../consent/consent.js';
+import { ClicksService } from '../links/clicks.service.js';
 import { LinkService } from '../links/link.service.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
@@ -29,6 +30,7 @@ import {
   type Answer,
   type HandedOver,
 } from './ledger.js';
+import { TrackedLinks } from './tracked-links.js';
 import { WavesService } from './waves.service.js';
 
 const IDLE_MS = 200;
@@ -86,6 +88,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private housekeeping?: Promise<void>;
   /** Template versions never change, so their content is read once. */
   private readonly contents = new Map<string, Localized<TemplateContent>>();
+  private readonly tracked: TrackedLinks;
 
   constructor(
     private readonly env: Env,
@@ -96,7 +99,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly links: LinkService,
     private readonly email: EmailChannel,
     private readonly sms: SmsChannel,
+    clicks: ClicksService,
   ) {
+    this.tracked = new TrackedLinks(db.manager, clicks, links);
     this.worker = env.WORKER_NAME ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   }
 
@@ -275,9 +280,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async readContents(rows: HandedOver[]) {
     const missing = rows.filter((r) => r.template_key && !this.contents.has(refOf(r)));
-    if (missing.length === 0) return;
-    for (const [ref, content] of await templateContents(this.db.manager, missing))
-      this.contents.set(ref, content);
+    if (missing.length)
+      for (const [ref, content] of await templateContents(this.db.manager, missing))
+        this.contents.set(ref, content);
+    await this.tracked.load(rows, this.contents);
   }
 
   /**
@@ -318,7 +324,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         const email = { ...this.confirmations.email(source, address), id: row.id };
         return { go: () => this.email.send(email) };
       }
-      const content = this.contents.get(refOf(row))![row.language];
+      const content = this.tracked.rewrite(row, this.contents.get(refOf(row))![row.language]);
       const values = placeholders(row);
       if (channel === 'sms') {
         const body = renderMessage(content, values).sms;

@@ -5,7 +5,7 @@
  */
 import type { Env } from '../config/config.js';
 import { addressSql } from '../consent/addresses.js';
-import type { Channel } from '../consent/consent.js';
+import { ANALYTICS_PURPOSE, type Channel } from '../consent/consent.js';
 import {
   frequencyCapCountsSql,
   inQuietHoursSql,
@@ -28,6 +28,9 @@ export interface HandedOver extends PlaceholderSource {
   purpose: string;
   template_key: string | null;
   template_version: number | null;
+  segment_id: string | null;
+  /** A campaign message to a person who gave the analytics consent on its channel: its clicks name it. */
+  analytics: boolean;
   /** A confirmation's purposes still requested. */
   requested: string[] | null;
   language: 'de' | 'en';
@@ -143,7 +146,9 @@ export function handOverSql(env: Env, channel: Channel, want: number): string {
                    WHERE x.contact_id = m.contact_id AND ${frequencyCapCountsSql('x', String(cap.days))}) END`
                : 'NULL::bigint'
            } AS recent,
-           ${localTimeSql('c.time_zone')} AS local
+           ${localTimeSql('c.time_zone')} AS local,
+           m.kind = 'campaign' AND EXISTS (SELECT 1 FROM consent_state a WHERE a.contact_id = c.id
+             AND a.channel = m.channel AND a.purpose = '${ANALYTICS_PURPOSE}' AND a.status = 'confirmed') AS analytics
          FROM due JOIN messages m ON m.id = due.id LEFT JOIN waves w ON w.id = m.wave_id
          LEFT JOIN campaign_events e ON e.id = w.event_id
          LEFT JOIN contacts c ON c.id = m.contact_id
@@ -171,7 +176,7 @@ export function handOverSql(env: Env, channel: Channel, want: number): string {
          updated_at = now()
        FROM decided d WHERE m.id = d.id
        RETURNING m.id, m.wave_id, m.kind, m.contact_id, m.purpose, m.template_key, m.template_version, m.language,
-         m.attempts, m.lease_until::text AS lease, d.decision, d.address, d.first_name, d.region, d.starts_at, d.place, d.requested`;
+         m.segment_id, d.analytics, m.attempts, m.lease_until::text AS lease, d.decision, d.address, d.first_name, d.region, d.starts_at, d.place, d.requested`;
 }
 
 /** The parameters of `handOverSql`. */
