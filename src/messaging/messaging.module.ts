@@ -5,10 +5,27 @@ import { ConsentService } from '../consent/consent.service.js';
 import { LinkService } from '../links/link.service.js';
 import { ConfirmationService } from './confirmation.service.js';
 import { MessagingService } from './messaging.service.js';
+import { OptOutsService } from './opt-outs.service.js';
 
 /** Consent, the channels and the ledger's single messages: what decides and queues a message. */
 @Module({
-  providers: [ConsentService, LinkService, EmailChannel, SmsChannel, MessagingService, ConfirmationService],
-  exports: [ConsentService, MessagingService, ConfirmationService, LinkService, EmailChannel, SmsChannel],
+  providers: [
+    ConsentService,
+    LinkService,
+    EmailChannel,
+    SmsChannel,
+    MessagingService,
+    ConfirmationService,
+    OptOutsService,
+  ],
+  exports: [
+    ConsentService,
+    MessagingService,
+    ConfirmationService,
+    LinkService,
+    EmailChannel,
+    SmsChannel,
+    OptOutsService,
+  ],
 })
 export class MessagingModule {}

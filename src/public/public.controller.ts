@@ -136,7 +136,7 @@ export class PublicController {
     const { claims, contact, language, t } = found;
     const purposes = this.purposesOf(claims);
     const oneClick = body?.['List-Unsubscribe'] === 'One-Click';
-    await this.consent.change(contact.id, claims.channel, purposes, 'withdrawn', {
+    await this.supporters.unsubscribe(claims, purposes, oneClick ? 'one-click' : 'link', {
       ...this.evidence(req, 'link'),
       details: { via: oneClick ? 'list-unsubscribe-one-click' : 'unsubscribe-page' },
     });
