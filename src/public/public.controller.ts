@@ -133,7 +133,7 @@ export class PublicController {
   ) {
     const found = await this.open(token, 'unsubscribe', req, res);
     if (!found) return;
-    const { claims, contact, language, t } = found;
+    const { claims, language, t } = found;
     const purposes = this.purposesOf(claims);
     const oneClick = body?.['List-Unsubscribe'] === 'One-Click';
     await this.supporters.unsubscribe(claims, purposes, oneClick ? 'one-click' : 'link', {
