@@ -287,6 +287,10 @@ describe('opt-outs attributable to a wave, and on the contact’s timeline', () 
         reported: 'Complaint',
       },
     ]);
+    const exported = (await t.http().get(`/contacts/${contactId}/export`).set(t.as('admin')).expect(200))
+      .body;
+    expect(exported.optOuts).toEqual(after.optOuts);
+    expect(exported.complaints).toEqual(after.complaints);
     const complaint = {
       de: /E-Mail, campaign-news: als Spam gemeldet \(laut Bericht des Anbieters\) · Nachricht der Welle Herbst Mieten/,
       en: /Email, campaign-news: marked as spam \(as the provider reported\) · message of the wave Herbst Mieten/,

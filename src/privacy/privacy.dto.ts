@@ -199,6 +199,11 @@ export class ContactExportDto {
   @ApiProperty({ type: [ExportedMessageDto] }) messages: ExportedMessageDto[];
   @ApiProperty({ type: [ExportedSegmentDto], description: 'The segments of every run the contact is in' })
   segments: ExportedSegmentDto[];
+  // Lazily: these classes are declared further down, beside the contact's other views.
+  @ApiProperty({ type: () => [ContactOptOutDto], description: 'Opt-outs that counted for a wave' })
+  optOuts: ContactOptOutDto[];
+  @ApiProperty({ type: () => [ContactComplaintDto], description: 'Complaints about its messages' })
+  complaints: ContactComplaintDto[];
 }
 
 export class RetentionRuleDto {

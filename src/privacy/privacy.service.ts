@@ -118,6 +118,7 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
       [contactId],
     );
     if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+    const outcomes = await this.optOuts.ofContact(contactId);
     const [consentEvents, messages, segments] = await Promise.all<Record<string, unknown>[]>([
       this.db.query(
         `SELECT channel, purpose, action, source, occurred_at, recorded_at, ip, user_agent, text_version,
@@ -138,7 +139,7 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
       ),
     ]);
     await this.audit.record(staffId, 'contact.export', 'contact', contactId);
-    return { exportedAt: new Date(), contact, consentEvents, messages, segments };
+    return { exportedAt: new Date(), contact, consentEvents, messages, segments, ...outcomes };
   }
 
   /**
