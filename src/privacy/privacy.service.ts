@@ -144,7 +144,8 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * Erasure: the contact row goes (memberships with it); its consent events stay, stripped of everything that
-   * points to the person; messages lose their address and their link to the contact; email and phone go on the suppression list as salted
+   * points to the person; messages lose their address and their link to the contact, and opt-outs counted for a wave
+   * lose their message; email and phone go on the suppression list as salted
    * hashes, so no later import can make them sendable again.
    */
   async erase(contactId: string, staffId: string | null, reason = 'erasure request'): Promise<void> {
