@@ -12,6 +12,7 @@ import { ConsentCurrent } from './consent/consent-current.entity.js';
 import { ConsentState } from './consent/consent-state.entity.js';
 import { Contact } from './contacts/contact.entity.js';
 import { Message, MessageEvent } from './messaging/message.entity.js';
+import { WaveOptOut } from './messaging/wave-opt-out.entity.js';
 import { AppSecret, RetentionRule, Suppression } from './privacy/privacy.entities.js';
 import { CampaignEvent } from './events/event.entity.js';
 import { RateWindow, Wave } from './waves/wave.entities.js';
@@ -66,6 +67,7 @@ export const ENTITIES = [
   LinkClickNonce,
   LinkClickCount,
   MessageEvent,
+  WaveOptOut,
   Suppression,
   AppSecret,
   RetentionRule,

@@ -145,8 +145,13 @@ export class ConsentService {
    * Withdraws what the person had given on the channel (requested or confirmed), and nothing else: a purpose never
    * given stays *none*. The events are marked restorable, so that a START can bring back exactly these.
    */
-  async withdrawGiven(contactId: string, channel: Channel, evidence: Evidence): Promise<string[]> {
-    return this.db.transaction(async (m) => {
+  async withdrawGiven(
+    contactId: string,
+    channel: Channel,
+    evidence: Evidence,
+    manager?: EntityManager,
+  ): Promise<string[]> {
+    const run = async (m: EntityManager) => {
       await this.lock(m, contactId);
       const given = await this.purposesIn(contactId, channel, ['requested', 'confirmed'], m);
       return this.change(
@@ -157,7 +162,8 @@ export class ConsentService {
         { ...evidence, details: { ...evidence.details, restorable: true } },
         m,
       );
-    });
+    };
+    return manager ? run(manager) : this.db.transaction(run);
   }
 
   /**

@@ -69,6 +69,22 @@ describe('signed links', () => {
     expect(tried).toBe((token.length - 1) * 6);
   });
 
+  it('carries the message a link came in, signed like the rest; a link without one has none', () => {
+    const messageId = '0b7e6a7c-2f7e-4a43-9d55-5b1c1f0e9a01';
+    const token = signLink({ ...claims, messageId }, current);
+    expect(verifyLink(token, current)).toEqual({ ok: true, keyId: 'k2', claims: { ...claims, messageId } });
+    expect(verifyLink(signLink(claims, current), current)).toEqual({ ok: true, keyId: 'k2', claims });
+    const [payload, signature] = token.split('.');
+    const fields = Buffer.from(payload, 'base64url').toString().split('|');
+    for (const changed of [
+      [...fields.slice(0, 6), '00000000-0000-4000-8000-000000000000'],
+      fields.slice(0, 6),
+    ]) {
+      const altered = `${Buffer.from(changed.join('|')).toString('base64url')}.${signature}`;
+      expect(verifyLink(altered, current)).toEqual({ ok: false, reason: 'forged' });
+    }
+  });
+
   it('refuses an expired link', () => {
     const old = signLink({ ...claims, expires: 1_000 }, current);
     expect(verifyLink(old, current)).toEqual({ ok: false, reason: 'expired' });

@@ -12,6 +12,8 @@ export interface LinkClaims {
   action: LinkAction;
   /** Unix seconds. */
   expires: number;
+  /** The campaign message the link came in, so that an opt-out through it counts for its wave; older links lack it. */
+  messageId?: string;
 }
 
 export interface SigningKey {
@@ -22,15 +24,16 @@ export interface SigningKey {
 export type LinkCheck =
   { ok: true; claims: LinkClaims; keyId: string } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
 
-const FIELDS = 6;
+/** Without and with the message id: links written before it was added keep working. */
+const FIELD_COUNTS = [6, 7];
 
 function mac(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
 /**
- * `base64url(contact|channel|purpose|action|expires|keyId).base64url(HMAC-SHA256(key, first part))`. The first key
- * signs; verification accepts any listed key, so a key can be rotated out while its links still work.
+ * `base64url(contact|channel|purpose|action|expires|keyId[|message]).base64url(HMAC-SHA256(key, first part))`. The
+ * first key signs; verification accepts any listed key, so a key can be rotated out while its links still work.
  */
 export function signLink(claims: LinkClaims, keys: SigningKey[]): string {
   const key = keys[0];
@@ -41,6 +44,7 @@ export function signLink(claims: LinkClaims, keys: SigningKey[]): string {
     claims.action,
     String(claims.expires),
     key.id,
+    ...(claims.messageId ? [claims.messageId] : []),
   ];
   const payload = Buffer.from(fields.join('|')).toString('base64url');
   return `${payload}.${mac(key.secret, payload).toString('base64url')}`;
@@ -57,8 +61,8 @@ export function verifyLink(token: string, keys: SigningKey[], now = Date.now()):
   if (payloadBytes.toString('base64url') !== payload || given.toString('base64url') !== signature)
     return { ok: false, reason: 'forged' };
   const fields = payloadBytes.toString('utf8').split('|');
-  if (fields.length !== FIELDS) return { ok: false, reason: 'malformed' };
-  const [contactId, channel, purpose, action, expires, keyId] = fields;
+  if (!FIELD_COUNTS.includes(fields.length)) return { ok: false, reason: 'malformed' };
+  const [contactId, channel, purpose, action, expires, keyId, messageId] = fields;
   const key = keys.find((k) => k.id === keyId);
   if (!key) return { ok: false, reason: 'forged' };
   const expected = mac(key.secret, payload);
@@ -74,7 +78,14 @@ export function verifyLink(token: string, keys: SigningKey[], now = Date.now()):
   return {
     ok: true,
     keyId,
-    claims: { contactId, channel, purpose, action: action as LinkAction, expires: Number(expires) },
+    claims: {
+      contactId,
+      channel,
+      purpose,
+      action: action as LinkAction,
+      expires: Number(expires),
+      ...(messageId ? { messageId } : {}),
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { ClicksService } from '../links/clicks.service.js';
 import { LinkService } from '../links/link.service.js';
 import { ConfirmationService } from './confirmation.service.js';
 import { MessagingService } from './messaging.service.js';
+import { OptOutsService } from './opt-outs.service.js';
 
 /** Consent, the channels and the ledger's single messages: what decides and queues a message. */
 @Module({
@@ -17,6 +18,7 @@ import { MessagingService } from './messaging.service.js';
     SmsChannel,
     MessagingService,
     ConfirmationService,
+    OptOutsService,
   ],
   exports: [
     ConsentService,
@@ -26,6 +28,7 @@ import { MessagingService } from './messaging.service.js';
     ClicksService,
     EmailChannel,
     SmsChannel,
+    OptOutsService,
   ],
 })
 export class MessagingModule {}

@@ -27,6 +27,7 @@ import {
 import { RegionRefDto, StaffRefDto } from '../common/api-docs.js';
 import { ContactQuery } from '../contacts/contacts.dto.js';
 import { RELEASE_SOURCES, type ReleaseSource } from '../messaging/confirmation-release.entity.js';
+import { OPT_OUT_VIAS, type OptOutVia } from '../messaging/wave-opt-out.entity.js';
 import { FailureCountDto, SkipCountDto, WaveProgressDto } from '../waves/waves.dto.js';
 import { ConsentHistoryDto, ConsentStateDto } from '../consent/consent.dto.js';
 import { REFUSALS, type Refusal } from '../consent/send-rules.js';
@@ -198,6 +199,11 @@ export class ContactExportDto {
   @ApiProperty({ type: [ExportedMessageDto] }) messages: ExportedMessageDto[];
   @ApiProperty({ type: [ExportedSegmentDto], description: 'The segments of every run the contact is in' })
   segments: ExportedSegmentDto[];
+  // Lazily: these classes are declared further down, beside the contact's other views.
+  @ApiProperty({ type: () => [ContactOptOutDto], description: 'Opt-outs that counted for a wave' })
+  optOuts: ContactOptOutDto[];
+  @ApiProperty({ type: () => [ContactComplaintDto], description: 'Complaints about its messages' })
+  complaints: ContactComplaintDto[];
 }
 
 export class RetentionRuleDto {
@@ -297,6 +303,31 @@ export class ContactMessagesDto {
   items: ContactMessageDto[];
 }
 
+/** An opt-out of this contact that counted for a wave. */
+export class ContactOptOutDto {
+  @ApiProperty({ type: 'string', description: 'Its row (a number as text)' }) id: string;
+  @ApiProperty({ description: 'To the minute' }) occurredAt: Date;
+  @ApiProperty({ type: WaveRefDto }) wave: WaveRefDto;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ description: 'The consent purpose of the message it came through' }) purpose: string;
+  @ApiProperty({
+    enum: OPT_OUT_VIAS,
+    description: "The unsubscribe page's button, a mail client's one-click, or an SMS STOP",
+  })
+  via: OptOutVia;
+}
+
+/** A provider's report that the contact complained about a message (marked it as spam). */
+export class ContactComplaintDto {
+  @ApiProperty({ type: 'string', description: 'Its report (a number as text)' }) id: string;
+  @ApiProperty() receivedAt: Date;
+  @ApiProperty({ type: WaveRefDto, nullable: true, description: 'null for a single message' })
+  wave: WaveRefDto | null;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ description: 'The consent purpose of the message' }) purpose: string;
+  @ApiProperty({ description: "The provider's own word for it" }) reported: string;
+}
+
 /** Everything a staff screen shows about one contact. */
 export class ContactDetailDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -333,6 +364,10 @@ export class ContactDetailDto {
   })
   consent: ConsentHistoryDto;
   @ApiProperty({ type: ContactMessagesDto }) messages: ContactMessagesDto;
+  @ApiProperty({ type: [ContactOptOutDto], description: 'Opt-outs that counted for a wave, oldest first' })
+  optOuts: ContactOptOutDto[];
+  @ApiProperty({ type: [ContactComplaintDto], description: 'Complaints about its messages, oldest first' })
+  complaints: ContactComplaintDto[];
 }
 
 /** Who a release of double opt-in requests is for: the contacts screen's filters (all of them when none is given). */

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
+import { OptOutsService } from '../messaging/opt-outs.service.js';
 import type { RecordConsentDto, SendMessageDto } from './privacy.dto.js';
 import { RetentionRule } from './privacy.entities.js';
 
@@ -28,6 +29,7 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
     private readonly audit: AuditService,
     private readonly consent: ConsentService,
     private readonly messaging: MessagingService,
+    private readonly optOuts: OptOutsService,
   ) {}
 
   onApplicationBootstrap() {
@@ -44,7 +46,8 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * One contact as a staff screen shows it: the contact, its region, its segment in the latest run over its
-   * region's set, its consent now with every event and its evidence, and the latest messages it was sent.
+   * region's set, its consent now with every event and its evidence, the latest messages it was sent, its opt-outs
+   * that counted for a wave and the complaints about its messages.
    */
   async contact(contactId: string) {
     const [contact]: Record<string, unknown>[] = await this.db.query(
@@ -65,7 +68,7 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
       [contactId],
     );
     if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
-    const [consent, [{ total }], items] = await Promise.all([
+    const [consent, [{ total }], items, outcomes] = await Promise.all([
       this.consent.timeline(contactId),
       this.db.query<{ total: number }[]>(
         `SELECT count(*)::int AS total FROM messages WHERE contact_id = $1`,
@@ -82,8 +85,9 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
          WHERE m.contact_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT 100`,
         [contactId],
       ),
+      this.optOuts.ofContact(contactId),
     ]);
-    return { ...contact, consent, messages: { total, items } };
+    return { ...contact, consent, messages: { total, items }, ...outcomes };
   }
 
   /** A consent given outside the product (a paper form, a phone call), with its evidence; audited. */
@@ -114,6 +118,7 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
       [contactId],
     );
     if (!contact) throw new AppError(ErrorCode.NotFound, 'No contact with this id');
+    const outcomes = await this.optOuts.ofContact(contactId);
     const [consentEvents, messages, segments] = await Promise.all<Record<string, unknown>[]>([
       this.db.query(
         `SELECT channel, purpose, action, source, occurred_at, recorded_at, ip, user_agent, text_version,
@@ -134,12 +139,13 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
       ),
     ]);
     await this.audit.record(staffId, 'contact.export', 'contact', contactId);
-    return { exportedAt: new Date(), contact, consentEvents, messages, segments };
+    return { exportedAt: new Date(), contact, consentEvents, messages, segments, ...outcomes };
   }
 
   /**
    * Erasure: the contact row goes (memberships with it); its consent events stay, stripped of everything that
-   * points to the person; messages lose their address and their link to the contact; email and phone go on the suppression list as salted
+   * points to the person; messages lose their address and their link to the contact, and opt-outs counted for a wave
+   * lose their message; email and phone go on the suppression list as salted
    * hashes, so no later import can make them sendable again.
    */
   async erase(contactId: string, staffId: string | null, reason = 'erasure request'): Promise<void> {
@@ -171,6 +177,11 @@ export class PrivacyService implements OnApplicationBootstrap, OnApplicationShut
     await m.query(
       `UPDATE consent_events SET ip = NULL, user_agent = NULL, import_file = NULL, import_line = NULL, details = '{}'
        WHERE contact_id IN (SELECT id FROM erasing)`,
+    );
+    // An opt-out stays counted for its wave, but no longer leads to its message (nor so to the provider's records).
+    await m.query(
+      `UPDATE wave_opt_outs SET message_id = NULL
+       WHERE message_id IN (SELECT id FROM messages WHERE contact_id IN (SELECT id FROM erasing))`,
     );
     await m.query(
       `UPDATE messages SET address = NULL, contact_id = NULL WHERE contact_id IN (SELECT id FROM erasing)`,

@@ -182,10 +182,10 @@ export class PublicController {
   ) {
     const found = await this.open(token, 'unsubscribe', req, res);
     if (!found) return;
-    const { claims, contact, language, t } = found;
+    const { claims, language, t } = found;
     const purposes = this.purposesOf(claims);
     const oneClick = body?.['List-Unsubscribe'] === 'One-Click';
-    await this.consent.change(contact.id, claims.channel, purposes, 'withdrawn', {
+    await this.supporters.unsubscribe(claims, purposes, oneClick ? 'one-click' : 'link', {
       ...this.evidence(req, 'link'),
       details: { via: oneClick ? 'list-unsubscribe-one-click' : 'unsubscribe-page' },
     });

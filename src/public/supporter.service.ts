@@ -8,7 +8,10 @@ import { ANALYTICS_PURPOSE, CHANNELS, type Channel } from '../consent/consent.js
 import { ConsentService, type Evidence } from '../consent/consent.service.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { normaliseEmail, parsePhone } from '../contacts/addresses.js';
+import type { LinkClaims } from '../links/signed-links.js';
 import { ConfirmationService } from '../messaging/confirmation.service.js';
+import { OptOutsService } from '../messaging/opt-outs.service.js';
+import type { OptOutVia } from '../messaging/wave-opt-out.entity.js';
 
 type Form = Record<string, string | string[] | undefined>;
 
@@ -31,7 +34,20 @@ export class SupporterService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly consent: ConsentService,
     private readonly confirmations: ConfirmationService,
+    private readonly optOuts: OptOutsService,
   ) {}
+
+  /**
+   * An opt-out through a link: withdraws the link's purposes and, when the link came in a wave's message and the
+   * consent changed, counts it for that wave in the same transaction.
+   */
+  async unsubscribe(claims: LinkClaims, purposes: string[], via: OptOutVia, evidence: Evidence) {
+    await this.db.transaction(async (m) => {
+      const { contactId, channel, messageId } = claims;
+      const changed = await this.consent.change(contactId, channel, purposes, 'withdrawn', evidence, m);
+      if (changed.length && messageId) await this.optOuts.throughLink(m, messageId, contactId, via);
+    });
+  }
 
   /** The person's button: confirms what is requested on the channel, with the text version it was asked with. */
   async confirm(contactId: string, channel: Channel, evidence: Evidence): Promise<string[]> {

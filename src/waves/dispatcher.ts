@@ -330,10 +330,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         const body = renderMessage(content, values).sms;
         return { go: () => this.sms.send(address, body) };
       }
+      // A wave's message names itself in its opt-out link, so that an opt-out through it counts for the wave.
       const unsubscribeUrl = this.links.url('unsubscribe', {
         contactId: row.contact_id,
         channel: 'email',
         purpose: row.purpose,
+        ...(row.wave_id ? { messageId: row.id } : {}),
       });
       const { subject, html, text } = renderMessage(content, { ...values, opt_out_link: unsubscribeUrl });
       const email = { id: row.id, to: address, subject, html, text, unsubscribeUrl, language: row.language };

@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { InboundMessage } from '../channels/callbacks.js';
 import { fill, PAGE_LANGUAGES, STRINGS, stringsFor } from '../common/strings.js';
 import { Env } from '../config/config.js';
-import { ConsentService } from '../consent/consent.service.js';
+import { ConsentService, type Evidence } from '../consent/consent.service.js';
+import { OptOutsService } from '../messaging/opt-outs.service.js';
 import { keywordIntent } from './sms-keywords.js';
 
 /** The replies that say nothing about the number: the same for every number, known or not. */
@@ -26,6 +27,7 @@ export class InboundSmsService {
     private readonly env: Env,
     @InjectDataSource() private readonly db: DataSource,
     private readonly consent: ConsentService,
+    private readonly optOuts: OptOutsService,
   ) {}
 
   async handle(sms: InboundMessage): Promise<string | null> {
@@ -37,8 +39,8 @@ export class InboundSmsService {
           sms.from,
         ])
       : [];
-    const evidence = {
-      source: 'sms-keyword' as const,
+    const evidence: Evidence = {
+      source: 'sms-keyword',
       details: { keyword: sms.body.trim().slice(0, 40), messageSid: sms.providerId },
     };
     // Several contacts may share a number (a household): each one's own consent changes, and the reply is in the
@@ -47,13 +49,22 @@ export class InboundSmsService {
     for (const c of contacts) {
       const purposes =
         intent === 'stop'
-          ? await this.consent.withdrawGiven(c.id, 'sms', evidence)
+          ? await this.stop(c.id, evidence)
           : await this.consent.restoreStopped(c.id, 'sms', evidence);
       if (purposes.length) replyLanguage ??= c.language;
     }
     if (replyLanguage === null) return this.neutral(intent === 'stop' ? 'smsStopNothing' : 'smsStartNothing');
     const { t } = stringsFor(replyLanguage);
     return fill(intent === 'stop' ? t.smsStopped : t.smsStarted, { sender: this.env.SENDER_NAME });
+  }
+
+  /** Withdraws what the contact had given by SMS and, if that changed anything, counts it for the wave it answers. */
+  private stop(contactId: string, evidence: Evidence): Promise<string[]> {
+    return this.db.transaction(async (m) => {
+      const purposes = await this.consent.withdrawGiven(contactId, 'sms', evidence, m);
+      if (purposes.length) await this.optOuts.throughStop(m, contactId, purposes);
+      return purposes;
+    });
   }
 
   /** A neutral reply in every language we write, one line each. */

@@ -22,6 +22,7 @@ import { StaffSecondFactor1796900000010 } from './1796900000010-staff-second-fac
 import { WaveJudgedCount1797000000100 } from './1797000000100-wave-judged-count.js';
 import { FoldedSearch1797000000200 } from './1797000000200-folded-search.js';
 import { ClickCounts1797000001000 } from './1797000001000-click-counts.js';
+import { WaveOptOuts1797000003000 } from './1797000003000-wave-opt-outs.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   WaveJudgedCount1797000000100,
   FoldedSearch1797000000200,
   ClickCounts1797000001000,
+  WaveOptOuts1797000003000,
 ];

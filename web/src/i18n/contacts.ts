@@ -97,8 +97,19 @@ export const contactsDe = {
   consentNowTable: 'Einwilligung je Zweck und Kanal',
   timeline: 'Verlauf der Einwilligung',
   timelineHint:
-    'Jedes Ereignis mit seinem Nachweis, ältestes zuerst. Ereignisse werden nie geändert, nur ergänzt.',
+    'Jedes Ereignis mit seinem Nachweis, ältestes zuerst. Ereignisse werden nie geändert, nur ergänzt. Abmeldungen, die einer Welle zugerechnet werden, und Beschwerden über Nachrichten stehen mit darin.',
   noEvents: 'Noch keine Einwilligungsereignisse.',
+  optedOut: 'abgemeldet',
+  optOutVia: {
+    link: 'über den Abmeldelink der Nachricht',
+    'one-click': 'per Ein-Klick-Abmeldung im E-Mail-Programm',
+    stop: 'per SMS-Antwort „STOP“',
+  } as Record<string, string>,
+  countsFor: 'zählt für die Welle',
+  complained: 'als Spam gemeldet',
+  complaintReported: 'laut Bericht des Anbieters',
+  aboutWave: 'Nachricht der Welle',
+  aboutSingle: 'einzelne Nachricht',
   actions: {
     requested: 'angefragt',
     confirmed: 'bestätigt',
@@ -363,8 +374,20 @@ export const contactsEn: typeof contactsDe = {
   consentNow: 'Consent now',
   consentNowTable: 'Consent per purpose and channel',
   timeline: 'Consent timeline',
-  timelineHint: 'Every event with its evidence, oldest first. Events are never changed, only added.',
+  timelineHint:
+    'Every event with its evidence, oldest first. Events are never changed, only added. Opt-outs counted for a wave and complaints about messages appear here too.',
   noEvents: 'No consent events yet.',
+  optedOut: 'opted out',
+  optOutVia: {
+    link: 'through the unsubscribe link in the message',
+    'one-click': 'with the one-click unsubscribe of the mail program',
+    stop: 'by replying “STOP” to the SMS',
+  },
+  countsFor: 'counted for the wave',
+  complained: 'marked as spam',
+  complaintReported: 'as the provider reported',
+  aboutWave: 'message of the wave',
+  aboutSingle: 'single message',
   actions: { requested: 'requested', confirmed: 'confirmed', withdrawn: 'withdrawn' },
   sources: {
     import: 'import',
