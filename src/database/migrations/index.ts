@@ -21,6 +21,7 @@ import { WaveRevisions1796800000001 } from './1796800000001-wave-revisions.js';
 import { StaffSecondFactor1796900000010 } from './1796900000010-staff-second-factor.js';
 import { WaveJudgedCount1797000000100 } from './1797000000100-wave-judged-count.js';
 import { FoldedSearch1797000000200 } from './1797000000200-folded-search.js';
+import { WaveCounters1797000002000 } from './1797000002000-wave-counters.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   StaffSecondFactor1796900000010,
   WaveJudgedCount1797000000100,
   FoldedSearch1797000000200,
+  WaveCounters1797000002000,
 ];
