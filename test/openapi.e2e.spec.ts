@@ -460,6 +460,16 @@ describe('the OpenAPI document against real answers', () => {
       as: 'strategist',
       status: 200,
     });
+    await call('get', '/waves/{id}/results', {
+      url: `/waves/${approved}/results`,
+      as: 'strategist',
+      status: 200,
+    });
+    await call('get', '/waves/{id}/results.csv', {
+      url: `/waves/${approved}/results.csv`,
+      as: 'strategist',
+      status: 200,
+    });
     const ledger = await call('get', '/waves/{id}/messages', {
       url: `/waves/${approved}/messages?perPage=10`,
       as: 'staff',

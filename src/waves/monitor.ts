@@ -1,6 +1,6 @@
 /**
  * A wave's progress from the groups of its ledger rows (`PROGRESS_SQL`): counts by status, the achieved rate and
- * the expected end, the messages handed to the provider per time bucket, the failures by code and the skips by
+ * the expected end (with the messages handed over lately from `SentBucket`s when the groups do not carry them), the messages handed to the provider per time bucket, the failures by code and the skips by
  * reason, each with its meaning in words.
  */
 import { failureMeaning } from '../channels/failure-meanings.js';
@@ -13,6 +13,15 @@ export interface LedgerGroup {
   status: MessageStatus;
   code: string | null;
   /** Start (epoch seconds) of the bucket in which they were handed to the provider; null: not handed over. */
+  bucket: number | null;
+  n: number;
+  /** Of them, handed over in the last minute. */
+  recent: number;
+}
+
+/** Messages handed to the provider in one time bucket (`SENT_BUCKETS_SQL`). */
+export interface SentBucket {
+  /** Its start, in epoch seconds. */
   bucket: number | null;
   n: number;
   /** Of them, handed over in the last minute. */
@@ -49,15 +58,16 @@ export const expectedEnd = (left: number, ratePerSecond: number, now: Date): Dat
  * Counts by status, what is left, the rate achieved lately and the end expected at that rate. The rate is measured
  * over the sending from `sending.from` to `sending.to` (the wave's end, or now), so a finished wave keeps its own.
  */
-export function progressOf(groups: LedgerGroup[], now: Date, sending: { from: Date | null; to: Date }) {
+export function progressOf(
+  groups: LedgerGroup[],
+  now: Date,
+  sending: { from: Date | null; to: Date },
+  recent = groups.reduce((s, g) => s + g.recent, 0),
+) {
   const byStatus: Partial<Record<MessageStatus, number>> = {};
   for (const g of groups) byStatus[g.status] = (byStatus[g.status] ?? 0) + g.n;
   const left = (byStatus.queued ?? 0) + (byStatus.sending ?? 0);
-  const rate = achievedRate(
-    groups.reduce((s, g) => s + g.recent, 0),
-    sending.from,
-    sending.to,
-  );
+  const rate = achievedRate(recent, sending.from, sending.to);
   return {
     total: groups.reduce((s, g) => s + g.n, 0),
     byStatus,
@@ -71,7 +81,7 @@ export function progressOf(groups: LedgerGroup[], now: Date, sending: { from: Da
  * Messages handed to the provider per bucket of `size` seconds, every bucket from the one the wave started
  * sending in (`from`; null: not yet) to the one of `to`, empty ones included.
  */
-export function sentSeries(groups: LedgerGroup[], size: number, from: Date | null, to: Date) {
+export function sentSeries(groups: SentBucket[], size: number, from: Date | null, to: Date) {
   const sent = new Map<number, number>();
   for (const g of groups) if (g.bucket !== null) sent.set(g.bucket, (sent.get(g.bucket) ?? 0) + g.n);
   const floor = (d: Date) => Math.floor(d.getTime() / 1000 / size) * size;

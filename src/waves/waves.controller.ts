@@ -1,5 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentStaff, Roles, type StaffPrincipal } from '../common/auth.decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
 import { PageDto } from '../common/pagination.js';
@@ -17,6 +35,8 @@ import {
   WavesQuery,
 } from './waves.dto.js';
 import { WaveMonitor } from './monitor.service.js';
+import { WaveResultsDto } from './results.dto.js';
+import { WaveResults } from './results.service.js';
 import { WavePreview } from './wave-preview.js';
 import { WavesService } from './waves.service.js';
 import { WaveRevisions } from './wave-revisions.js';
@@ -34,6 +54,7 @@ export class WavesController {
     private readonly previews: WavePreview,
     private readonly monitor: WaveMonitor,
     private readonly revisions: WaveRevisions,
+    private readonly resultsOf: WaveResults,
   ) {}
 
   @Post('waves')
@@ -81,7 +102,7 @@ export class WavesController {
     return this.waves.update(id, dto, staff.id);
   }
 
-  /** Cheap enough to poll every few seconds: one pass over the wave's ledger rows. */
+  /** Cheap enough to poll every few seconds: it reads the wave's counters, not its ledger rows. */
   @Get('waves/:id/progress')
   @Roles('staff', 'strategist')
   @ApiOperation({
@@ -91,6 +112,33 @@ export class WavesController {
   @ApiErrors(400, 404)
   progress(@Param('id', ParseUUIDPipe) id: string) {
     return this.monitor.progress(id);
+  }
+
+  @Get('waves/:id/results')
+  @Roles('staff', 'strategist')
+  @ApiOperation({
+    summary:
+      "A wave's results per segment, template, version and language: counts, rates with 95 % intervals, over time",
+  })
+  @ApiOkResponse({ type: WaveResultsDto })
+  @ApiErrors(400, 404)
+  results(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
+    return this.resultsOf.results(id, staff.role);
+  }
+
+  @Get('waves/:id/results.csv')
+  @Roles('staff', 'strategist')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="wave-results.csv"')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: "A wave's results per group as CSV, safe to open in a spreadsheet" })
+  @ApiOkResponse({
+    schema: { type: 'string' },
+    description: 'One row per group, small groups withheld as in the JSON',
+  })
+  @ApiErrors(400, 404)
+  resultsCsv(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
+    return this.resultsOf.csv(id, staff.role);
   }
 
   /** The dry run: audience, every exclusion step, the final count per segment, template and language, samples. */

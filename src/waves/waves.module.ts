@@ -4,6 +4,7 @@ import { TemplateUsers } from '../templates/template-users.js';
 import { Dispatcher } from './dispatcher.js';
 import { WavesController } from './waves.controller.js';
 import { WaveMonitor } from './monitor.service.js';
+import { WaveResults } from './results.service.js';
 import { WaveAudience } from './wave-audience.js';
 import { WavePreview } from './wave-preview.js';
 import { WaveViews } from './wave-views.js';
@@ -21,6 +22,7 @@ import { WaveRevisions } from './wave-revisions.js';
     WaveViews,
     WavePreview,
     WaveMonitor,
+    WaveResults,
     Dispatcher,
     WaveRevisions,
     { provide: TemplateUsers, useExisting: WaveRevisions },

@@ -11,6 +11,9 @@ export type WaveChange = components['schemas']['UpdateWaveDto'];
 export type Audience = components['schemas']['AudienceDto'];
 export type WavePreview = components['schemas']['WavePreviewDto'];
 export type WaveMonitor = components['schemas']['WaveMonitorDto'];
+export type WaveResults = components['schemas']['WaveResultsDto'];
+export type ResultGroup = components['schemas']['ResultGroupDto'];
+export type Rate = components['schemas']['RateDto'];
 export type MessageStatus = keyof components['schemas']['MessageCountsDto'];
 export type CampaignEvent = components['schemas']['EventDto'];
 export type EventDetail = components['schemas']['EventDetailDto'];
@@ -116,6 +119,9 @@ export const pauseWave = (id: string) => ok(api.POST('/waves/{id}/pause', path(i
 export const resumeWave = (id: string) => ok(api.POST('/waves/{id}/resume', path(id)));
 export const cancelWave = (id: string) => ok(api.POST('/waves/{id}/cancel', path(id)));
 export const waveProgress = (id: string) => ok(api.GET('/waves/{id}/progress', path(id)));
+export const waveResults = (id: string) => ok(api.GET('/waves/{id}/results', path(id)));
+/** The results as CSV: a plain link, so the browser downloads it with the session's cookie. */
+export const waveResultsCsv = (id: string) => `/waves/${encodeURIComponent(id)}/results.csv`;
 
 /** Where a template is decided: matches approved at an older version, and the waves not yet launched that send it. */
 export const templateUses = (key: string) =>

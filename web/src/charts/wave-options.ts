@@ -122,3 +122,55 @@ export function rateOption(
     ],
   };
 }
+
+/** A wave's messages handed over, delivered and bounced per minute or hour, one line each. */
+export function resultsOption(
+  buckets: { at: string; handedOver: number; delivered: number; bounced: number }[],
+  step: 'minute' | 'hour',
+  words: { handedOver: string; delivered: string; bounced: string },
+  language: string,
+): EChartsCoreOption {
+  const times = buckets.map((b) =>
+    step === 'minute'
+      ? new Date(b.at).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' })
+      : new Date(b.at).toLocaleString(language, { day: 'numeric', month: 'short', hour: '2-digit' }),
+  );
+  const line = (name: string, color: string, data: number[]) => ({
+    name,
+    type: 'line',
+    showSymbol: buckets.length < 40,
+    itemStyle: { color },
+    lineStyle: { color, width: 2 },
+    data,
+  });
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, textStyle: { color: '#1a1a1a' } },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: {
+      type: 'category',
+      data: times,
+      boundaryGap: buckets.length < 2,
+      axisLabel: { hideOverlap: true },
+    },
+    yAxis: { type: 'value', min: 0, minInterval: 1 },
+    series: [
+      line(
+        words.handedOver,
+        KEPT,
+        buckets.map((b) => b.handedOver),
+      ),
+      line(
+        words.delivered,
+        '#0072B2',
+        buckets.map((b) => b.delivered),
+      ),
+      line(
+        words.bounced,
+        DROPPED,
+        buckets.map((b) => b.bounced),
+      ),
+    ],
+  };
+}

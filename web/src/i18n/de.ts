@@ -1,6 +1,7 @@
 import { adminDe } from './admin';
 import { contactsDe } from './contacts';
 import { kitDe } from './kit';
+import { resultsDe } from './results';
 import { secondFactorDe } from './second-factor';
 import { templatesDe } from './templates';
 import { wavesDe } from './waves';
@@ -218,6 +219,7 @@ export const de = {
   },
   templates: templatesDe,
   waves: wavesDe,
+  results: resultsDe,
   contacts: contactsDe,
   admin: adminDe,
   secondFactor: secondFactorDe,

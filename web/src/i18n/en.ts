@@ -2,6 +2,7 @@ import type { Strings } from './de';
 import { adminEn } from './admin';
 import { contactsEn } from './contacts';
 import { kitEn } from './kit';
+import { resultsEn } from './results';
 import { secondFactorEn } from './second-factor';
 import { templatesEn } from './templates';
 import { wavesEn } from './waves';
@@ -217,6 +218,7 @@ export const en: Strings = {
   },
   templates: templatesEn,
   waves: wavesEn,
+  results: resultsEn,
   contacts: contactsEn,
   admin: adminEn,
   secondFactor: secondFactorEn,
