@@ -72,6 +72,7 @@ export class ResultSegmentDto {
 
 export class LinkClicksDto {
   @ApiProperty({ ...COUNT, description: "The link's number in its template version" }) link: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The address it leads to' }) url: string | null;
   @ApiProperty({ ...COUNT, description: 'Every click' }) clicks: number;
   @ApiProperty({ ...COUNT, description: 'Messages whose link was clicked at least once' })
   uniqueClicks: number;

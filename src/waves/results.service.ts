@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { mayReadContacts, type Role } from '../common/roles.js';
+import { COMPLAINT_REPORTS } from '../messaging/opt-outs.service.js';
 import { toCsv, type CsvCell } from '../csv/csv-writer.js';
 import { RESULT_COUNTS_SQL, RESULT_SERIES_SQL } from './ledger.js';
 import {
@@ -33,13 +34,15 @@ export class WaveResults {
     const at = new Date();
     const rows: CountRow[] = await this.db.query(RESULT_COUNTS_SQL, [id]);
     const { totals, groups } = groupCounts(rows);
-    const [optOuts, clicks] = await Promise.all([this.optOutsOf(id), this.clicksOf(id)]);
+    const [{ optOuts, complaints }, clicks] = await Promise.all([this.optOutsOf(id), this.clicksOf(id)]);
     const labels = await this.views.segmentLabels(
       groups.map((g) => g.key.segmentId).filter((s): s is string => s !== null),
     );
     for (const g of groups) {
       g.counts.optOuts = optOuts.get(groupKey(g.key)) ?? 0;
+      g.counts.complaints = complaints.get(groupKey(g.key)) ?? 0;
       totals.optOuts += g.counts.optOuts;
+      totals.complaints += g.counts.complaints;
     }
     const readsContacts = mayReadContacts(role);
     const step = seriesStep(wave.status === 'sending' || wave.status === 'paused');
@@ -104,15 +107,76 @@ export class WaveResults {
   }
 
   /**
-   * Opt-outs attributable to the wave, per group: an unsubscribe through one of its links, an SMS STOP within 72 h
-   * of its message. None are attributed yet.
+   * Opt-outs attributable to the wave, per group (`wave_opt_outs`: an unsubscribe through one of its links, an SMS
+   * STOP within 72 h of its message), and complaints about its messages (provider reports, few by nature).
    */
-  private optOutsOf(_waveId: string): Promise<Map<string, number>> {
-    return Promise.resolve(new Map<string, number>());
+  private async optOutsOf(waveId: string) {
+    const [optOuts, complaints]: {
+      segment_id: string | null;
+      template_key: string | null;
+      template_version: number | null;
+      language: string | null;
+      n: number;
+    }[][] = await Promise.all([
+      this.db.query(
+        `SELECT segment_id, template_key, template_version, language, count(*)::int AS n FROM wave_opt_outs
+           WHERE wave_id = $1 GROUP BY 1, 2, 3, 4`,
+        [waveId],
+      ),
+      this.db.query(
+        `SELECT m.segment_id, m.template_key, m.template_version, m.language, count(DISTINCT m.id)::int AS n
+           FROM message_events e JOIN messages m ON m.id = e.message_id
+           WHERE e.wave_id = $1 AND lower(e.reported) = ANY($2) GROUP BY 1, 2, 3, 4`,
+        [waveId, COMPLAINT_REPORTS],
+      ),
+    ]);
+    const byGroup = (rows: typeof optOuts) =>
+      new Map(
+        rows.map((r) => [
+          groupKey({
+            segmentId: r.segment_id,
+            template: r.template_key,
+            version: r.template_version,
+            language: r.language,
+          }),
+          r.n,
+        ]),
+      );
+    return { optOuts: byGroup(optOuts), complaints: byGroup(complaints) };
   }
 
-  /** Clicks per link of each group's template. None are counted yet. */
-  private clicksOf(_waveId: string): Promise<Map<string, LinkClicks[]>> {
-    return Promise.resolve(new Map<string, LinkClicks[]>());
+  /** Clicks per link of each group's template, with the address the link leads to (`link_click_counts`). */
+  private async clicksOf(waveId: string): Promise<Map<string, LinkClicks[]>> {
+    const rows: {
+      segment_id: string | null;
+      template_key: string;
+      template_version: number;
+      language: string;
+      link: number;
+      url: string | null;
+      clicks: number;
+      unique_clicks: number;
+    }[] = await this.db.query(
+      `SELECT c.segment_id, c.template_key, c.template_version, c.language, c.link_index AS link,
+         v.links ->> c.link_index AS url, c.clicks::int AS clicks, c.unique_clicks::int AS unique_clicks
+       FROM link_click_counts c JOIN issue_templates t ON t.key = c.template_key
+       JOIN issue_template_versions v ON v.template_id = t.id AND v.version = c.template_version
+       WHERE c.wave_id = $1 ORDER BY c.link_index`,
+      [waveId],
+    );
+    const clicks = new Map<string, LinkClicks[]>();
+    for (const r of rows) {
+      const key = groupKey({
+        segmentId: r.segment_id,
+        template: r.template_key,
+        version: r.template_version,
+        language: r.language,
+      });
+      clicks.set(key, [
+        ...(clicks.get(key) ?? []),
+        { link: r.link, url: r.url, clicks: r.clicks, uniqueClicks: r.unique_clicks },
+      ]);
+    }
+    return clicks;
   }
 }

@@ -25,6 +25,8 @@ export interface CountRow {
 /** Clicks on one link of a group's template. */
 export interface LinkClicks {
   link: number;
+  /** The address it leads to, as saved with the template version. */
+  url: string | null;
   clicks: number;
   uniqueClicks: number;
 }
