@@ -7,7 +7,7 @@ import type { Role } from '../src/common/roles.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startFakeTwilio, twilioEnv, twilioWebhook, type FakeTwilio } from './fake-twilio.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
-import { isCampaign, loadWaveData, PUBLIC, waitFor } from './waves.js';
+import { isCampaign, ledgerId, loadWaveData, PUBLIC, waitFor } from './waves.js';
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js');
 /** Contacts: two in five may get email, one in five SMS (see waveContacts), in 24 regions. */
@@ -204,6 +204,78 @@ describe("a wave's results, counted as the messages change", () => {
       }
     }
     smtp.refuse.clear();
+  });
+
+  it('the campaign view: per segment × issue over the waves of a segmentation, clickers counted by their mails', async () => {
+    // A second wave to the same segments, on another issue, with a link in each language.
+    const link = { de: 'https://mieten.example.org/de', en: 'https://rent.example.org/en' };
+    const content = (lang: 'de' | 'en') => ({
+      subject: 'Miete',
+      html: `<p><a href="${link[lang]}">Mieten</a></p><a href="{{opt_out_link}}">Abmelden</a>`,
+      text: `Mieten: ${link[lang]} Abmelden: {{opt_out_link}}`,
+      sms: `Mieten: ${link[lang]}`,
+    });
+    await t
+      .http()
+      .post('/templates')
+      .set(t.as('strategist'))
+      .send({
+        key: 'rent-links',
+        name: { de: 'Miete', en: 'Rent' },
+        weights: { density_per_km2: 0.1 },
+        reasoning: 'Rents rise fastest where people live closest together.',
+        content: { de: content('de'), en: content('en') },
+      })
+      .expect(201);
+    const rentWave = await launched({
+      name: 'results rent',
+      channel: 'email',
+      audience,
+      templateKey: 'rent-links',
+    });
+    const running = await worker();
+    await completed(rentWave);
+    await stop(running);
+
+    // Two mails of one segment follow their link, one of them twice: two clickers.
+    const [segment] = audience.segmentIds;
+    const rows: { id: string }[] = await t.db.dataSource.query(
+      `SELECT id FROM messages WHERE wave_id = $1 AND sent_at IS NOT NULL AND segment_id = $2`,
+      [rentWave, segment],
+    );
+    const mails = smtp.messages.filter(isCampaign).filter((m) => rows.some((r) => r.id === ledgerId(m)));
+    const [first, second] = mails.map((m) => /https?:\/\/[^"'\s]+\/l\/[\w-]+/.exec(m.html as string)![0]);
+    for (const url of [first, first, second]) await t.http().get(url.slice(PUBLIC.length)).expect(302);
+
+    const view = (role: Role) =>
+      t.http().get(`/segmentations/${audience.runId}/results`).set(t.as(role)).expect(200);
+    const { body } = await view('staff');
+    expect(body.segments.map((s: { id: string }) => s.id).sort()).toEqual([...audience.segmentIds].sort());
+    expect(body.waves.map((w: { name: string }) => w.name)).toEqual(['results email', 'results rent']);
+    expect(body.cells).toHaveLength(audience.segmentIds.length * 2);
+    // Each cell is its wave's groups of that segment, over versions and languages.
+    for (const [waveId, template] of [
+      [emailWave, 'housing'],
+      [rentWave, 'rent-links'],
+    ]) {
+      const { groups } = await results(waveId, 'staff');
+      for (const cell of body.cells.filter((c: { template: string }) => c.template === template)) {
+        const own = groups.filter((g) => g.segment?.id === cell.segment.id);
+        for (const figure of ['messages', 'handedOver', 'delivered', 'bounced', 'skipped', 'optOuts'])
+          expect([figure, cell[figure]]).toEqual([
+            figure,
+            own.reduce((n, g) => n + (g[figure] as number), 0),
+          ]);
+        expect(cell).toMatchObject({ merged: null, suppressed: false, waveIds: [waveId] });
+        expect(cell.rates.clicked.of).toBe(cell.handedOver);
+        expect(cell.clickers).toBe(template === 'rent-links' && cell.segment.id === segment ? 2 : 0);
+      }
+    }
+    // Every cell reaches more than 5 people: a strategist sees the same figures.
+    expect((await view('strategist')).body.cells).toEqual(body.cells);
+    await t.http().get(`/segmentations/${audience.runId}/results`).expect(401);
+    await t.http().get(`/segmentations/not-a-uuid/results`).set(t.as('staff')).expect(400);
+    await t.http().get(`/segmentations/${emailWave}/results`).set(t.as('staff')).expect(404);
   });
 
   it('after a worker killed mid-wave and a restart, the results still equal a count over the ledger', async () => {

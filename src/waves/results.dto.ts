@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANNELS, type Channel } from '../consent/consent.js';
 import { WAVE_STATUSES, type WaveStatus } from './wave.entities.js';
+import { LocalizedTextDto } from '../templates/templates.dto.js';
 
 const COUNT = { type: 'integer' } as const;
 const SHARE = { type: 'number', nullable: true, minimum: 0, maximum: 1 } as const;
@@ -135,4 +136,68 @@ export class WaveResultsDto {
   @ApiProperty({ type: [ResultGroupDto], description: 'Per segment, template, version and language' })
   groups: ResultGroupDto[];
   @ApiProperty({ type: ResultSeriesDto }) series: ResultSeriesDto;
+}
+
+export class CampaignRatesDto extends ResultRatesDto {
+  @ApiProperty({
+    type: RateDto,
+    description: 'Messages with a tracked link clicked, of the messages handed over',
+  })
+  clicked: RateDto;
+}
+
+export class CampaignSegmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The name a strategist gave it' }) name:
+    string | null;
+  @ApiProperty({ type: LocalizedTextDto, description: 'Its generated label' }) label: LocalizedTextDto;
+}
+
+/** One segment × issue over all the waves of a segmentation. */
+export class CampaignCellDto {
+  @ApiProperty({ type: CampaignSegmentDto, nullable: true }) segment: CampaignSegmentDto | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Template key (the issue); null for merged cells',
+  })
+  template: string | null;
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description:
+      'The issues of this segment put together because each reached fewer than 5 people (for roles that may not read contacts)',
+  })
+  merged: string[] | null;
+  @ApiProperty({ description: 'Even put together, fewer than 5 people: the counts are withheld' })
+  suppressed: boolean;
+  @ApiProperty({ type: [String], description: 'The waves that sent it' }) waveIds: string[];
+  @ApiPropertyOptional(COUNT) messages?: number;
+  @ApiPropertyOptional(COUNT) handedOver?: number;
+  @ApiPropertyOptional(COUNT) delivered?: number;
+  @ApiPropertyOptional(COUNT) bounced?: number;
+  @ApiPropertyOptional(COUNT) softBounces?: number;
+  @ApiPropertyOptional(COUNT) hardBounces?: number;
+  @ApiPropertyOptional(COUNT) failed?: number;
+  @ApiPropertyOptional(COUNT) complaints?: number;
+  @ApiPropertyOptional(COUNT) optOuts?: number;
+  @ApiPropertyOptional(COUNT) skipped?: number;
+  @ApiPropertyOptional(COUNT) pending?: number;
+  @ApiPropertyOptional({ ...COUNT, description: 'Messages with a tracked link clicked' }) clickers?: number;
+  @ApiPropertyOptional({ type: CampaignRatesDto }) rates?: CampaignRatesDto;
+}
+
+export class CampaignRunDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() createdAt: Date;
+}
+
+/** Which issue worked where: per segment × issue over all the launched waves of a segmentation. */
+export class CampaignResultsDto {
+  @ApiProperty({ type: CampaignRunDto }) run: CampaignRunDto;
+  @ApiProperty({ type: [CampaignSegmentDto], description: 'Every segment of the run, in its order' })
+  segments: CampaignSegmentDto[];
+  @ApiProperty({ type: [ResultWaveDto], description: 'The launched waves to its segments, oldest first' })
+  waves: ResultWaveDto[];
+  @ApiProperty({ type: [CampaignCellDto] }) cells: CampaignCellDto[];
 }

@@ -111,26 +111,27 @@ export class WaveResults {
    * STOP within 72 h of its message), and complaints about its messages (provider reports, few by nature).
    */
   private async optOutsOf(waveId: string) {
-    const [optOuts, complaints]: {
+    type Row = {
       segment_id: string | null;
       template_key: string | null;
       template_version: number | null;
       language: string | null;
       n: number;
-    }[][] = await Promise.all([
-      this.db.query(
+    };
+    const [optOuts, complaints] = await Promise.all([
+      this.db.query<Row[]>(
         `SELECT segment_id, template_key, template_version, language, count(*)::int AS n FROM wave_opt_outs
            WHERE wave_id = $1 GROUP BY 1, 2, 3, 4`,
         [waveId],
       ),
-      this.db.query(
+      this.db.query<Row[]>(
         `SELECT m.segment_id, m.template_key, m.template_version, m.language, count(DISTINCT m.id)::int AS n
            FROM message_events e JOIN messages m ON m.id = e.message_id
            WHERE e.wave_id = $1 AND lower(e.reported) = ANY($2) GROUP BY 1, 2, 3, 4`,
         [waveId, COMPLAINT_REPORTS],
       ),
     ]);
-    const byGroup = (rows: typeof optOuts) =>
+    const byGroup = (rows: Row[]) =>
       new Map(
         rows.map((r) => [
           groupKey({

@@ -142,3 +142,54 @@ export const withheld = (counts: Counts, mayReadContacts: boolean) =>
 
 /** Series buckets: per minute while a wave sends, per hour once it has stopped. */
 export const seriesStep = (sending: boolean): 'minute' | 'hour' => (sending ? 'minute' : 'hour');
+
+/** One cell of the campaign view: a segment × issue (template) over all the waves of a segmentation. */
+export interface CampaignCell {
+  segmentId: string | null;
+  template: string | null;
+  counts: Counts;
+  /** Messages with at least one tracked link clicked. */
+  clickers: number;
+  waveIds: string[];
+}
+
+/** A cell as a viewer sees it: `merged` names the issues of a segment put together because each was too small. */
+export type ShownCell = CampaignCell & { merged: string[] | null; suppressed: boolean };
+
+const recipients = (c: Counts) => c.messages - c.skipped;
+
+function sum(cells: CampaignCell[]): CampaignCell {
+  const counts = emptyCounts();
+  for (const c of cells) for (const k of Object.keys(counts) as (keyof Counts)[]) counts[k] += c.counts[k];
+  return {
+    segmentId: cells[0].segmentId,
+    template: null,
+    counts,
+    clickers: cells.reduce((s, c) => s + c.clickers, 0),
+    waveIds: [...new Set(cells.flatMap((c) => c.waveIds))],
+  };
+}
+
+/**
+ * The campaign view's cells for a viewer. One who may read contacts sees every cell. For anyone else, the cells of a
+ * segment with fewer than SMALL_CELL recipients are merged into one cell of that segment (`template` null, `merged`
+ * their issues); when even that one is too small, it is withheld (`suppressed`).
+ */
+export function campaignCells(cells: CampaignCell[], mayReadContacts: boolean): ShownCell[] {
+  if (mayReadContacts) return cells.map((c) => ({ ...c, merged: null, suppressed: false }));
+  const shown: ShownCell[] = [];
+  const small = new Map<string | null, CampaignCell[]>();
+  for (const c of cells) {
+    if (recipients(c.counts) >= SMALL_CELL) shown.push({ ...c, merged: null, suppressed: false });
+    else small.set(c.segmentId, [...(small.get(c.segmentId) ?? []), c]);
+  }
+  for (const group of small.values()) {
+    const merged = sum(group);
+    shown.push({
+      ...merged,
+      merged: group.map((c) => c.template ?? '').sort(),
+      suppressed: recipients(merged.counts) < SMALL_CELL,
+    });
+  }
+  return shown;
+}

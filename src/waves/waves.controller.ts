@@ -35,7 +35,8 @@ import {
   WavesQuery,
 } from './waves.dto.js';
 import { WaveMonitor } from './monitor.service.js';
-import { WaveResultsDto } from './results.dto.js';
+import { CampaignResultsDto, WaveResultsDto } from './results.dto.js';
+import { CampaignResults } from './campaign-results.service.js';
 import { WaveResults } from './results.service.js';
 import { WavePreview } from './wave-preview.js';
 import { WavesService } from './waves.service.js';
@@ -55,6 +56,7 @@ export class WavesController {
     private readonly monitor: WaveMonitor,
     private readonly revisions: WaveRevisions,
     private readonly resultsOf: WaveResults,
+    private readonly campaign: CampaignResults,
   ) {}
 
   @Post('waves')
@@ -112,6 +114,19 @@ export class WavesController {
   @ApiErrors(400, 404)
   progress(@Param('id', ParseUUIDPipe) id: string) {
     return this.monitor.progress(id);
+  }
+
+  @Get('segmentations/:id/results')
+  @ApiTags('segmentation')
+  @Roles('staff', 'strategist')
+  @ApiOperation({
+    summary:
+      'Which issue worked where: per segment × issue over all the launched waves of a segmentation, with rates and 95 % intervals',
+  })
+  @ApiOkResponse({ type: CampaignResultsDto })
+  @ApiErrors(400, 404)
+  campaignResults(@Param('id', ParseUUIDPipe) id: string, @CurrentStaff() staff: StaffPrincipal) {
+    return this.campaign.of(id, staff.role);
   }
 
   @Get('waves/:id/results')

@@ -3,6 +3,7 @@ import { MessagingModule } from '../messaging/messaging.module.js';
 import { TemplateUsers } from '../templates/template-users.js';
 import { Dispatcher } from './dispatcher.js';
 import { WavesController } from './waves.controller.js';
+import { CampaignResults } from './campaign-results.service.js';
 import { WaveMonitor } from './monitor.service.js';
 import { WaveResults } from './results.service.js';
 import { WaveAudience } from './wave-audience.js';
@@ -22,6 +23,7 @@ import { WaveRevisions } from './wave-revisions.js';
     WaveViews,
     WavePreview,
     WaveMonitor,
+    CampaignResults,
     WaveResults,
     Dispatcher,
     WaveRevisions,
