@@ -470,6 +470,16 @@ describe('the OpenAPI document against real answers', () => {
       as: 'strategist',
       status: 200,
     });
+    await call('get', '/segmentations/{id}/results', {
+      url: `/segmentations/${runId}/results`,
+      as: 'strategist',
+      status: 200,
+    });
+    await call('get', '/segmentations/{id}/results', {
+      url: `/segmentations/${approved}/results`,
+      as: 'staff',
+      status: 404,
+    });
     const ledger = await call('get', '/waves/{id}/messages', {
       url: `/waves/${approved}/messages?perPage=10`,
       as: 'staff',

@@ -25,6 +25,10 @@ const WORDS = {
     small: 'weniger als 5',
     csv: 'Als CSV herunterladen',
     of: 'von',
+    campaign: 'Was wo gewirkt hat',
+    cells: 'Ergebnisse je Segment und Thema',
+    metric: 'Zeigen',
+    optOutRate: 'Abmeldequote',
   },
   en: {
     title: 'Results: Ergebnis-Welle',
@@ -33,6 +37,10 @@ const WORDS = {
     small: 'fewer than 5',
     csv: 'Download as CSV',
     of: 'of',
+    campaign: 'What worked where',
+    cells: 'Results per segment and issue',
+    metric: 'Show',
+    optOutRate: 'Opt-out rate',
   },
 } as const;
 
@@ -46,6 +54,7 @@ describe("a wave's results page in a real browser", () => {
   let smtp: TestSmtp;
   let b: BrowserTest;
   let waveId: string;
+  let runId: string;
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -58,6 +67,7 @@ describe("a wave's results page in a real browser", () => {
     const run = (
       await t.http().post('/segmentations').set(t.as('strategist')).send({ k: '3', seed: 1 }).expect(201)
     ).body as { id: string; segments: { id: string }[] };
+    runId = run.id;
     const wave = (
       await t
         .http()
@@ -136,6 +146,41 @@ describe("a wave's results page in a real browser", () => {
       }
     // With 24 recipients in three segments and two languages, some groups are about fewer than five people.
     expect(withheld).toBeGreaterThan(0);
+    expect(unexpected(b.consoleErrors)).toEqual([]);
+  });
+
+  it('a strategist sees which issue worked where: a heatmap and a table per segment and issue, linked to the waves', async () => {
+    const view = (await t.http().get(`/segmentations/${runId}/results`).set(t.as('strategist')).expect(200))
+      .body as { cells: { suppressed: boolean; merged: string[] | null }[] };
+    for (const lang of LANGUAGES)
+      for (const width of WIDTHS) {
+        const words = WORDS[lang];
+        const { context, page } = await openAs('strategist', `segmentations/${runId}`, width, lang);
+        await page.getByRole('link', { name: words.campaign, exact: true }).click();
+        await page.getByRole('heading', { level: 1, name: words.campaign }).waitFor();
+        await page.getByRole('img', { name: new RegExp(`^Heatmap: `) }).waitFor();
+        const table = page.getByRole('table', { name: words.cells });
+        await table.waitFor();
+        expect(await table.locator('tbody tr').count()).toBe(view.cells.length);
+        expect(await table.getByRole('cell', { name: words.small, exact: true }).count()).toBe(
+          view.cells.filter((c) => c.suppressed).length,
+        );
+        await page.getByLabel(words.metric).selectOption({ label: words.optOutRate });
+        await page.getByRole('img', { name: new RegExp(`^Heatmap: ${words.optOutRate}`) }).waitFor();
+        await page.getByRole('columnheader', { name: new RegExp(`^${words.optOutRate}`) }).waitFor();
+        expect(await pageWidth(page)).toBeLessThanOrEqual(width);
+        await expectAccessible(page);
+        await page.screenshot({
+          path: join(SCREENSHOTS, `campaign-results-${lang}-${width}.png`),
+          fullPage: true,
+        });
+        // Each cell names the waves it comes from, and leads to their results.
+        if (lang === 'en' && width === 1280) {
+          await table.getByRole('link', { name: 'Ergebnis-Welle' }).first().click();
+          await page.getByRole('heading', { level: 1, name: words.title }).waitFor();
+        }
+        await context.close();
+      }
     expect(unexpected(b.consoleErrors)).toEqual([]);
   });
 

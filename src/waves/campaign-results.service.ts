@@ -83,8 +83,13 @@ export class CampaignResults {
     const named = new Map(
       segments.map((s) => [s.id, { id: s.id, name: s.name, label: { de: s.label_de, en: s.label_en } }]),
     );
+    const issues: { key: string; name: { de: string; en: string } }[] = await this.db.query(
+      `SELECT key, name FROM issue_templates WHERE key = ANY($1) ORDER BY key`,
+      [[...new Set(cells.map((c) => c.template).filter((k): k is string => k !== null))]],
+    );
     return {
       run: { id: run.id, createdAt: run.created_at },
+      issues,
       segments: [...named.values()],
       waves: waves.map((w) => ({ id: w.id, name: w.name, channel: w.channel, status: w.status })),
       cells: campaignCells(cells, mayReadContacts(role)).map((c) => ({

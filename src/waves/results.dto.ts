@@ -187,6 +187,11 @@ export class CampaignCellDto {
   @ApiPropertyOptional({ type: CampaignRatesDto }) rates?: CampaignRatesDto;
 }
 
+export class CampaignIssueDto {
+  @ApiProperty({ description: 'Template key' }) key: string;
+  @ApiProperty({ type: LocalizedTextDto }) name: LocalizedTextDto;
+}
+
 export class CampaignRunDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() createdAt: Date;
@@ -195,6 +200,8 @@ export class CampaignRunDto {
 /** Which issue worked where: per segment × issue over all the launched waves of a segmentation. */
 export class CampaignResultsDto {
   @ApiProperty({ type: CampaignRunDto }) run: CampaignRunDto;
+  @ApiProperty({ type: [CampaignIssueDto], description: 'The issues (templates) its waves sent, by key' })
+  issues: CampaignIssueDto[];
   @ApiProperty({ type: [CampaignSegmentDto], description: 'Every segment of the run, in its order' })
   segments: CampaignSegmentDto[];
   @ApiProperty({ type: [ResultWaveDto], description: 'The launched waves to its segments, oldest first' })

@@ -12,6 +12,8 @@ export type Audience = components['schemas']['AudienceDto'];
 export type WavePreview = components['schemas']['WavePreviewDto'];
 export type WaveMonitor = components['schemas']['WaveMonitorDto'];
 export type WaveResults = components['schemas']['WaveResultsDto'];
+export type CampaignResults = components['schemas']['CampaignResultsDto'];
+export type CampaignCell = CampaignResults['cells'][number];
 export type ResultGroup = components['schemas']['ResultGroupDto'];
 export type Rate = components['schemas']['RateDto'];
 export type MessageStatus = keyof components['schemas']['MessageCountsDto'];
@@ -120,6 +122,8 @@ export const resumeWave = (id: string) => ok(api.POST('/waves/{id}/resume', path
 export const cancelWave = (id: string) => ok(api.POST('/waves/{id}/cancel', path(id)));
 export const waveProgress = (id: string) => ok(api.GET('/waves/{id}/progress', path(id)));
 export const waveResults = (id: string) => ok(api.GET('/waves/{id}/results', path(id)));
+/** Which issue worked where: per segment × issue over the launched waves of a segmentation. */
+export const campaignResults = (runId: string) => ok(api.GET('/segmentations/{id}/results', path(runId)));
 /** The results as CSV: a plain link, so the browser downloads it with the session's cookie. */
 export const waveResultsCsv = (id: string) => `/waves/${encodeURIComponent(id)}/results.csv`;
 

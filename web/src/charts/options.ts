@@ -2,6 +2,8 @@ import type { EChartsCoreOption } from 'echarts/core';
 
 /** Blue below the mean, white at it, red above: for standard scores and template scores. */
 const DIVERGING = ['#4393c3', '#f7f7f7', '#d6604d'];
+/** From none to the most: light to the app's colour. */
+const SEQUENTIAL = ['#ffffff', '#f2c6d4', '#e0869f'];
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
@@ -67,7 +69,8 @@ export const heatmapHeight = (rows: number) => 8 + rows * HEATMAP_ROW + HEATMAP_
 
 /**
  * A matrix of scores as a heatmap: columns × rows, each cell labelled with its value. Names are never cut short:
- * they wrap (column names upright), and the tooltip says them whole.
+ * they wrap (column names upright), and the tooltip says them whole. Scores run from −limit to limit; `share`: they
+ * are shares from 0 to `limit`, shown as percentages, light to dark.
  */
 export function heatmapOption(
   columns: string[],
@@ -75,12 +78,18 @@ export function heatmapOption(
   cells: (number | null)[][],
   limit: number,
   language: string,
+  share = false,
 ): EChartsCoreOption {
   const data = cells.flatMap((row, i) =>
-    row.map((value, j) => [j, i, value === null ? '-' : round(value, 2)] as const),
+    row.map((value, j) => [j, i, value === null ? '-' : round(value, share ? 4 : 2)] as const),
   );
   const shown = (value: number | string) =>
-    typeof value === 'number' ? value.toLocaleString(language, { maximumFractionDigits: 2 }) : value;
+    typeof value !== 'number'
+      ? value
+      : value.toLocaleString(
+          language,
+          share ? { style: 'percent', maximumFractionDigits: 1 } : { maximumFractionDigits: 2 },
+        );
   return {
     animation: false,
     tooltip: {
@@ -108,16 +117,16 @@ export function heatmapOption(
       axisLabel: { width: HEATMAP_LEFT - 12, overflow: 'break', fontSize: 12, lineHeight: 14 },
     },
     visualMap: {
-      min: -limit,
+      min: share ? 0 : -limit,
       max: limit,
       calculable: false,
       orient: 'horizontal',
       left: 'center',
       bottom: 0,
       itemHeight: 120,
-      inRange: { color: DIVERGING },
+      inRange: { color: share ? SEQUENTIAL : DIVERGING },
       textStyle: { color: '#1a1a1a' },
-      formatter: (value: number) => shown(round(value, 2)),
+      formatter: (value: number) => shown(round(value, share ? 4 : 2)),
     },
     series: [
       {

@@ -16,6 +16,9 @@ export const resultsDe = {
   complaints: 'Beschwerden',
   optOuts: 'Abmeldungen',
   clicks: 'Klicks',
+  linksTitle: 'Klicks je Link',
+  linkColumn: 'Link',
+  uniqueClicks: 'Mails mit Klick',
   skipped: 'Nicht gesendet',
   pending: 'Noch offen',
   rate: (count: string, of: string, rate: string, low: string, high: string) =>
@@ -41,6 +44,31 @@ export const resultsDe = {
   noSeries: 'Noch nichts übergeben.',
   download: 'Als CSV herunterladen',
   asOf: (when: string) => `Stand ${when}`,
+  campaign: {
+    link: 'Was wo gewirkt hat',
+    title: 'Was wo gewirkt hat',
+    back: 'Zurück zur Segmentierung',
+    intro:
+      'Je Segment und Thema über alle gestarteten Wellen an die Segmente dieser Segmentierung – gezählt, nie je Person. Jede Quote steht mit ihren Zahlen und einem 95-%-Intervall.',
+    metric: 'Zeigen',
+    metrics: {
+      clicked: 'Klickquote (Mails mit einem Klick)',
+      optOuts: 'Abmeldequote',
+      delivered: 'Zustellquote',
+      bounced: 'Unzustellbar',
+    },
+    chartLabel: (metric: string) =>
+      `Heatmap: ${metric} je Segment (Zeilen) und Thema (Spalten), darunter als Tabelle`,
+    cells: 'Je Segment und Thema',
+    cellsLabel: 'Ergebnisse je Segment und Thema',
+    issue: 'Thema',
+    merged: (issues: string) => `zusammengefasst: ${issues}`,
+    mergedHint:
+      'Themen, die in einem Segment weniger als 5 Menschen erreicht haben, sind zusammengefasst; bleibt auch das unter 5, fehlen die Zahlen.',
+    clickers: 'Mails mit Klick',
+    waves: 'Wellen',
+    noWaves: 'An die Segmente dieser Segmentierung ist noch keine Welle gestartet.',
+  },
 };
 
 export const resultsEn: typeof resultsDe = {
@@ -60,6 +88,9 @@ export const resultsEn: typeof resultsDe = {
   complaints: 'Complaints',
   optOuts: 'Opt-outs',
   clicks: 'Clicks',
+  linksTitle: 'Clicks per link',
+  linkColumn: 'Link',
+  uniqueClicks: 'Mails with a click',
   skipped: 'Not sent',
   pending: 'Still to go',
   rate: (count, of, rate, low, high) => `${count} of ${of} · ${rate} (${low}–${high})`,
@@ -83,4 +114,28 @@ export const resultsEn: typeof resultsDe = {
   noSeries: 'Nothing handed over yet.',
   download: 'Download as CSV',
   asOf: (when) => `As of ${when}`,
+  campaign: {
+    link: 'What worked where',
+    title: 'What worked where',
+    back: 'Back to the segmentation',
+    intro:
+      'Per segment and issue over every launched wave to the segments of this segmentation – counted, never per person. Every rate comes with its counts and a 95 % interval.',
+    metric: 'Show',
+    metrics: {
+      clicked: 'Click rate (mails with a click)',
+      optOuts: 'Opt-out rate',
+      delivered: 'Delivery rate',
+      bounced: 'Bounced',
+    },
+    chartLabel: (metric) => `Heatmap: ${metric} per segment (rows) and issue (columns), as a table below`,
+    cells: 'Per segment and issue',
+    cellsLabel: 'Results per segment and issue',
+    issue: 'Issue',
+    merged: (issues) => `put together: ${issues}`,
+    mergedHint:
+      'Issues that reached fewer than 5 people in a segment are put together; if that is still fewer than 5, the counts are left out.',
+    clickers: 'Mails with a click',
+    waves: 'Waves',
+    noWaves: 'No wave to the segments of this segmentation has been launched yet.',
+  },
 };
