@@ -48,6 +48,35 @@ try {
     [wave.id],
   );
   const seedS = (performance.now() - t) / 1000;
+  // What arrives beside the counters: opt-outs through the wave's links (0.3 % of those handed over), complaints
+  // (0.05 %), and clicks on two links of each group (one row per link and group, as the redirect keeps them).
+  await db.query(
+    `INSERT INTO wave_opt_outs (wave_id, message_id, segment_id, template_key, template_version, language, channel,
+       via, occurred_at)
+     SELECT wave_id, id, segment_id, template_key, template_version, language, channel, 'link', date_trunc('minute', now())
+     FROM messages WHERE wave_id = $1 AND sent_at IS NOT NULL AND abs(hashtext(id::text || 'o')) % 1000 < 3`,
+    [wave.id],
+  );
+  await db.query(
+    `INSERT INTO message_events (message_id, channel, provider_id, reported, applied, wave_id)
+     SELECT id, channel, 'bench-' || id, 'complaint', false, wave_id
+     FROM messages WHERE wave_id = $1 AND sent_at IS NOT NULL AND abs(hashtext(id::text || 'c')) % 10000 < 5`,
+    [wave.id],
+  );
+  await db.query(
+    `WITH groups AS (
+       SELECT DISTINCT wave_id, segment_id, template_key, template_version, language FROM messages WHERE wave_id = $1
+     ), targets AS (
+       INSERT INTO click_targets (wave_id, segment_id, template_key, template_version, language, expires_at)
+       SELECT *, now() + interval '90 days' FROM groups RETURNING *
+     )
+     INSERT INTO link_click_counts (wave_id, segment_id, template_key, template_version, language, target_id,
+       link_index, clicks, unique_clicks)
+     SELECT wave_id, segment_id, template_key, template_version, language, id, link, 900 + link, 600 + link
+     FROM targets CROSS JOIN generate_series(0, 1) AS link`,
+    [wave.id],
+  );
+  await db.query('ANALYZE message_events');
   await db.query('ANALYZE messages');
   await db.query('ANALYZE wave_counts');
   await db.query('ANALYZE wave_count_times');
@@ -84,7 +113,8 @@ try {
   );
   console.log(
     `  answer: ${r.groups.length} groups, handed over ${r.totals.handedOver}, delivered ${r.totals.delivered}, ` +
-      `bounced ${r.totals.bounced} (${r.totals.softBounces} soft), failed ${r.totals.failed}; ` +
+      `bounced ${r.totals.bounced} (${r.totals.softBounces} soft), failed ${r.totals.failed}, ` +
+      `opt-outs ${r.totals.optOuts}, complaints ${r.totals.complaints}, clicks ${r.groups.reduce((n, g) => n + (g.clicks ?? []).reduce((m, l) => m + l.clicks, 0), 0)}; ` +
       `${counters[0].counts} counter rows, ${counters[0].times} time rows`,
   );
   console.log(

@@ -142,6 +142,10 @@ export class Message {
 @Entity('message_events')
 @Index(['messageId'])
 @Index('IDX_message_events_anomaly_wave', ['waveId'], { where: 'anomaly IS NOT NULL' })
+/** A wave's complaints (see `isComplaintSql`). */
+@Index('IDX_message_events_complaint_wave', ['waveId'], {
+  where: "lower(reported) IN ('complaint', 'complained', 'spamreport', 'spamcomplaint', 'abuse')",
+})
 export class MessageEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -11,6 +11,12 @@ export const STOP_ATTRIBUTION_HOURS = 72;
  * every screen and count that shows complaints.
  */
 export const COMPLAINT_REPORTS = ['complaint', 'complained', 'spamreport', 'spamcomplaint', 'abuse'];
+/**
+ * The same as a condition on a `message_events` column (`reported`, or `e.reported`): word for word the condition of
+ * the partial index that finds a wave's complaints (`IDX_message_events_complaint_wave`).
+ */
+export const isComplaintSql = (reported: string) =>
+  `lower(${reported}) IN (${COMPLAINT_REPORTS.map((r) => `'${r}'`).join(', ')})`;
 
 /** The wave_opt_outs row for one campaign message, copied from the ledger; nothing when there is one already. */
 const ATTRIBUTE_SQL = (message: string) => `

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { mayReadContacts, type Role } from '../common/roles.js';
-import { COMPLAINT_REPORTS } from '../messaging/opt-outs.service.js';
+import { isComplaintSql } from '../messaging/opt-outs.service.js';
 import { toCsv, type CsvCell } from '../csv/csv-writer.js';
 import { RESULT_COUNTS_SQL, RESULT_SERIES_SQL } from './ledger.js';
 import {
@@ -127,8 +127,8 @@ export class WaveResults {
       this.db.query<Row[]>(
         `SELECT m.segment_id, m.template_key, m.template_version, m.language, count(DISTINCT m.id)::int AS n
            FROM message_events e JOIN messages m ON m.id = e.message_id
-           WHERE e.wave_id = $1 AND lower(e.reported) = ANY($2) GROUP BY 1, 2, 3, 4`,
-        [waveId, COMPLAINT_REPORTS],
+           WHERE e.wave_id = $1 AND ${isComplaintSql('e.reported')} GROUP BY 1, 2, 3, 4`,
+        [waveId],
       ),
     ]);
     const byGroup = (rows: Row[]) =>
@@ -160,8 +160,8 @@ export class WaveResults {
     }[] = await this.db.query(
       `SELECT c.segment_id, c.template_key, c.template_version, c.language, c.link_index AS link,
          v.links ->> c.link_index AS url, c.clicks::int AS clicks, c.unique_clicks::int AS unique_clicks
-       FROM link_click_counts c JOIN issue_templates t ON t.key = c.template_key
-       JOIN issue_template_versions v ON v.template_id = t.id AND v.version = c.template_version
+       FROM link_click_counts c LEFT JOIN issue_templates t ON t.key = c.template_key
+       LEFT JOIN issue_template_versions v ON v.template_id = t.id AND v.version = c.template_version
        WHERE c.wave_id = $1 ORDER BY c.link_index`,
       [waveId],
     );

@@ -23,6 +23,7 @@ import { WaveJudgedCount1797000000100 } from './1797000000100-wave-judged-count.
 import { FoldedSearch1797000000200 } from './1797000000200-folded-search.js';
 import { ClickCounts1797000001000 } from './1797000001000-click-counts.js';
 import { WaveOptOuts1797000003000 } from './1797000003000-wave-opt-outs.js';
+import { ComplaintIndex1797000004000 } from './1797000004000-complaint-index.js';
 import { WaveCounters1797000002000 } from './1797000002000-wave-counters.js';
 
 /** In order. A new migration is generated with `npm run migration:generate` and added here. */
@@ -52,5 +53,6 @@ export const MIGRATIONS = [
   FoldedSearch1797000000200,
   ClickCounts1797000001000,
   WaveOptOuts1797000003000,
+  ComplaintIndex1797000004000,
   WaveCounters1797000002000,
 ];
