@@ -9,7 +9,7 @@ import {
   groupCounts,
   ratesOf,
   seriesStep,
-  withheld,
+  withheldGroups,
   type CountRow,
   type Counts,
   type GroupKey,
@@ -44,7 +44,10 @@ export class WaveResults {
       totals.optOuts += g.counts.optOuts;
       totals.complaints += g.counts.complaints;
     }
-    const readsContacts = mayReadContacts(role);
+    const hidden = withheldGroups(
+      groups.map((g) => g.counts),
+      mayReadContacts(role),
+    );
     const step = seriesStep(wave.status === 'sending' || wave.status === 'paused');
     const series: { at: Date; handedOver: number; delivered: number; bounced: number }[] =
       await this.db.query(RESULT_SERIES_SQL, [id, step]);
@@ -53,12 +56,12 @@ export class WaveResults {
       at,
       totals: { ...totals, rates: ratesOf(totals) },
       groups: groups
-        .map(({ key, counts }) => {
+        .map(({ key, counts }, i) => {
           const segment = key.segmentId
             ? { id: key.segmentId, name: labels.get(key.segmentId) ?? null }
             : null;
           const common = { segment, template: key.template, version: key.version, language: key.language };
-          if (withheld(counts, readsContacts)) return { ...common, suppressed: true as const };
+          if (hidden[i]) return { ...common, suppressed: true as const };
           return {
             ...common,
             suppressed: false as const,

@@ -1,4 +1,4 @@
-import { campaignCells, type CampaignCell, type Counts } from './results.js';
+import { campaignCells, withheldGroups, type CampaignCell, type Counts } from './results.js';
 
 const counts = (messages: number, skipped = 0): Counts => ({
   messages,
@@ -54,5 +54,38 @@ describe('campaignCells', () => {
     expect(merged.waveIds.sort()).toEqual(['w-climate', 'w-transit']);
     expect(merged.clickers).toBe(2);
     expect(campaignCells(cells, false)).toHaveLength(4);
+  });
+});
+
+describe('withheldGroups', () => {
+  it.each([
+    ['nobody small: nothing withheld', [40, 12, 9], [false, false, false]],
+    [
+      'one small group: the next smallest with it, so the totals do not give it away',
+      [40, 3, 12, 9],
+      [false, true, false, true],
+    ],
+    ['two small groups of 5 together: those two', [40, 2, 3, 9], [false, true, true, false]],
+    [
+      'two small groups of fewer than 5 together: a third with them',
+      [40, 1, 2, 9],
+      [false, true, true, true],
+    ],
+    ['the only group, small: withheld alone', [3], [true]],
+  ])('%s', (_, sizes, expected) => {
+    expect(
+      withheldGroups(
+        sizes.map((n) => counts(n)),
+        false,
+      ),
+    ).toEqual(expected);
+  });
+
+  it('withholds nothing from a viewer who may read contacts', () => {
+    expect(withheldGroups([counts(40), counts(1)], true)).toEqual([false, false]);
+  });
+
+  it('counts recipients, not the skipped', () => {
+    expect(withheldGroups([counts(40), counts(12, 9), counts(30)], false)).toEqual([false, true, true]);
   });
 });

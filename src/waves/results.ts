@@ -140,6 +140,25 @@ export function groupCounts(rows: CountRow[]) {
 export const withheld = (counts: Counts, mayReadContacts: boolean) =>
   !mayReadContacts && counts.messages - counts.skipped < SMALL_CELL;
 
+/**
+ * Which groups' counts are withheld from a viewer, so that none can be worked out from the totals either: the small
+ * ones (`withheld`), and then, while the withheld together are one group or fewer than SMALL_CELL recipients, the
+ * next smallest others too (what the totals minus the shown groups give is then about a few groups, not a person).
+ */
+export function withheldGroups(groups: Counts[], mayReadContacts: boolean): boolean[] {
+  const hidden = groups.map((c) => withheld(c, mayReadContacts));
+  const size = (i: number) => groups[i].messages - groups[i].skipped;
+  const shownBySize = groups
+    .map((_, i) => i)
+    .filter((i) => !hidden[i])
+    .sort((a, b) => size(a) - size(b));
+  const together = () => hidden.reduce((n, h, i) => n + (h ? size(i) : 0), 0);
+  const count = () => hidden.filter(Boolean).length;
+  while (count() > 0 && (count() < 2 || together() < SMALL_CELL) && shownBySize.length)
+    hidden[shownBySize.shift()!] = true;
+  return hidden;
+}
+
 /** Series buckets: per minute while a wave sends, per hour once it has stopped. */
 export const seriesStep = (sending: boolean): 'minute' | 'hour' => (sending ? 'minute' : 'hour');
 
