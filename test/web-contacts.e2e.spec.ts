@@ -520,8 +520,9 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     await page.goto(`${b.url}/signup?lang=de`);
     const boxes = page.getByRole('checkbox');
     const ticked = () => boxes.evaluateAll((all) => all.map((b) => b.matches(':checked')));
-    await expect(boxes.count()).resolves.toBe(3);
-    await expect(ticked()).resolves.toEqual([false, false, false]);
+    // Two purposes, the analytics consent, and the declaration: none ticked.
+    await expect(boxes.count()).resolves.toBe(4);
+    await expect(ticked()).resolves.toEqual([false, false, false, false]);
     await page.getByLabel('Erinnerungen an Veranstaltungen').check();
     // A number that is no mobile number: the form comes back (422) with what is wrong.
     const seen = b.consoleErrors.length;
@@ -531,7 +532,7 @@ describe('the contacts screens, one contact and the contacts upload in a real br
     // The browser reports that answer as a failed load: expected here, and the only one.
     await until(() => Promise.resolve(b.consoleErrors.length > seen));
     expect(b.consoleErrors.splice(seen)).toEqual([expect.stringContaining('status of 422')]);
-    await expect(ticked()).resolves.toEqual([false, true, false]);
+    await expect(ticked()).resolves.toEqual([false, true, false, false]);
     await expect(page.getByLabel('Erinnerungen an Veranstaltungen').isChecked()).resolves.toBe(true);
     await context.close();
   });
