@@ -193,16 +193,16 @@ export class MessagingService {
 
   /**
    * A provider refused the address for good (the number opted out; no such mailbox): that channel's consent ends
-   * for the purposes the person had given, with the provider's word as the source.
+   * for the purposes the person had given, with the provider's word (`code`, else the message's) as the source.
    */
-  async withdrawRefused(messageId: string, failure: FailureClass) {
+  async withdrawRefused(messageId: string, failure: FailureClass, code?: string | null) {
     const channel = refusedChannel(failure);
     if (!channel) return;
     const message = await this.db.getRepository(Message).findOneBy({ id: messageId });
     if (!message?.contactId) return;
     await this.consent.withdrawGiven(message.contactId, channel, {
       source: 'api',
-      details: { refusal: failure, code: message.errorCode, messageId },
+      details: { refusal: failure, code: code ?? message.errorCode, messageId },
     });
   }
 }

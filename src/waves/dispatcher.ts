@@ -199,6 +199,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private async step(channel: Channel, want: number, answers: Answer[], limiter: DatabaseRateLimiter) {
     let tokens = 0;
     for (; tokens < want && this.running; tokens++) await limiter.take();
+    // A refusal for good ends the consent before its answer is written: whoever sees the message failed sees the
+    // consent ended, and a crash in between leaves the message ambiguous, never the person still reachable.
+    for (const answer of answers)
+      if (answer.failure && answer.status !== 'queued')
+        await this.messaging.withdrawRefused(answer.id, answer.failure, answer.code);
     let rows: HandedOver[];
     try {
       rows = await this.handOver(channel, tokens, answers);
@@ -210,9 +215,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       rows = [];
     }
     limiter.giveBack(tokens - rows.filter((r) => r.decision === 'send').length);
-    for (const answer of answers)
-      if (answer.failure && answer.status !== 'queued')
-        await this.messaging.withdrawRefused(answer.id, answer.failure);
     return rows;
   }
 
