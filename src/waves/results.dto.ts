@@ -79,19 +79,8 @@ export class LinkClicksDto {
   uniqueClicks: number;
 }
 
-/** One segment × template × version × language; the counts are absent when `suppressed`. */
-export class ResultGroupDto {
-  @ApiProperty({ type: ResultSegmentDto, nullable: true, description: 'null: a wave without segments' })
-  segment: ResultSegmentDto | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Template key' }) template: string | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Template version sent' }) version:
-    number | null;
-  @ApiProperty({ type: String, nullable: true, example: 'de' }) language: string | null;
-  @ApiProperty({
-    description:
-      'Fewer than 5 messages: the group describes a person, so its counts are withheld from roles that may not read contacts',
-  })
-  suppressed: boolean;
+/** The counts of a group or cell that may be withheld: absent when `suppressed` (see ResultCountsDto). */
+export class WithheldCountsDto {
   @ApiPropertyOptional(COUNT) messages?: number;
   @ApiPropertyOptional(COUNT) handedOver?: number;
   @ApiPropertyOptional(COUNT) delivered?: number;
@@ -103,6 +92,21 @@ export class ResultGroupDto {
   @ApiPropertyOptional(COUNT) optOuts?: number;
   @ApiPropertyOptional(COUNT) skipped?: number;
   @ApiPropertyOptional(COUNT) pending?: number;
+}
+
+/** One segment × template × version × language; the counts are absent when `suppressed`. */
+export class ResultGroupDto extends WithheldCountsDto {
+  @ApiProperty({ type: ResultSegmentDto, nullable: true, description: 'null: a wave without segments' })
+  segment: ResultSegmentDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Template key' }) template: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Template version sent' }) version:
+    number | null;
+  @ApiProperty({ type: String, nullable: true, example: 'de' }) language: string | null;
+  @ApiProperty({
+    description:
+      'Fewer than 5 messages: the group describes a person, so its counts are withheld from roles that may not read contacts',
+  })
+  suppressed: boolean;
   @ApiPropertyOptional({ type: [LinkClicksDto], description: 'Per link of the template' })
   clicks?: LinkClicksDto[];
   @ApiPropertyOptional({ type: ResultRatesDto }) rates?: ResultRatesDto;
@@ -154,7 +158,7 @@ export class CampaignSegmentDto {
 }
 
 /** One segment × issue over all the waves of a segmentation. */
-export class CampaignCellDto {
+export class CampaignCellDto extends WithheldCountsDto {
   @ApiProperty({ type: CampaignSegmentDto, nullable: true }) segment: CampaignSegmentDto | null;
   @ApiProperty({
     type: String,
@@ -172,17 +176,6 @@ export class CampaignCellDto {
   @ApiProperty({ description: 'Even put together, fewer than 5 people: the counts are withheld' })
   suppressed: boolean;
   @ApiProperty({ type: [String], description: 'The waves that sent it' }) waveIds: string[];
-  @ApiPropertyOptional(COUNT) messages?: number;
-  @ApiPropertyOptional(COUNT) handedOver?: number;
-  @ApiPropertyOptional(COUNT) delivered?: number;
-  @ApiPropertyOptional(COUNT) bounced?: number;
-  @ApiPropertyOptional(COUNT) softBounces?: number;
-  @ApiPropertyOptional(COUNT) hardBounces?: number;
-  @ApiPropertyOptional(COUNT) failed?: number;
-  @ApiPropertyOptional(COUNT) complaints?: number;
-  @ApiPropertyOptional(COUNT) optOuts?: number;
-  @ApiPropertyOptional(COUNT) skipped?: number;
-  @ApiPropertyOptional(COUNT) pending?: number;
   @ApiPropertyOptional({ ...COUNT, description: 'Messages with a tracked link clicked' }) clickers?: number;
   @ApiPropertyOptional({ type: CampaignRatesDto }) rates?: CampaignRatesDto;
 }
