@@ -6,6 +6,7 @@ import {
   type BrowserTest,
   expectAccessible,
   SCREENSHOTS,
+  containing,
   shows,
   signIn,
   startBrowser,
@@ -187,6 +188,8 @@ describe('the strategist’s screens, as a new user reads them', () => {
       for (const width of WIDTHS) {
         const { context, page } = await open('#/segmentations', language, width);
         await page.waitForSelector('table.features tbody tr');
+        // The runs arrive after the form: read the page once they are there.
+        await shows(page.locator('main'), containing(language === 'de' ? 'Überblick' : 'Overview'));
         const body = (await page.locator('main').textContent())!;
         expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/);
         expect(body).not.toMatch(/\b[a-z0-9]+_[a-z0-9_]+\b/);
